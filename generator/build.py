@@ -1,0 +1,82 @@
+"""The pipeline, top to bottom: load → validate → link → render → write (→ site engine).
+
+Each stage lives in the module named after what it holds. Problems from load, validate and
+link are collected and raised together, once, as :class:`~generator.errors.ContentError`;
+nothing is written unless the whole story is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import engine, link, loader, render, validate, writer
+from generator.errors import ContentError, Problem, Severity
+from generator.link import Story
+from generator.schema import COLLECTIONS
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where an explainer's files are; everything is relative to one root folder."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def work(self) -> Path:
+        """Scratch space beside ``docs/`` and ``site/`` (same file system, so renames are
+        atomic); git-ignored."""
+        return self.root / ".explainer"
+
+
+@dataclass
+class Checked:
+    story: Story
+    warnings: list[Problem]
+
+
+def check(project: Project) -> Checked:
+    """Load, validate and link every record; raise ContentError with every error found."""
+    files, problems = loader.load(project.root, project.content)
+    records, found = validate.validate(files)
+    problems += found
+    known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+    for loaded in files:
+        known[loaded.collection].add(loaded.id)
+    story, found = link.link(records, known)
+    problems += found
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise ContentError(problems)
+    return Checked(story, sorted(problems))
+
+
+def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
+    """Check, render every page, and write them into ``docs/``."""
+    checked = check(project)
+    pages = render.render(checked.story)
+    result = writer.write(project.docs, project.work, pages)
+    return checked, result
+
+
+def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
+    """Generate, then build ``site/`` with the site engine."""
+    checked, result = generate(project)
+    engine.build_site(project.root, project.config, project.site, project.work, engine_name)
+    return checked, result

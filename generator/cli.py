@@ -1,0 +1,102 @@
+"""The ``explainer`` command: the only place that prints problems and picks exit codes.
+
+Exit codes: 0 success, 1 invalid content, 2 usage error, 3 build failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import build as pipeline
+from generator.errors import BuildError, ContentError, Problem, Severity
+from generator.serve import serve
+
+EXIT_CONTENT, EXIT_BUILD = 1, 3
+
+
+def format_problem(problem: Problem, style: str) -> str:
+    """One problem as a line: ``path:line:col: field: problem (hint)``, or a GitHub
+    workflow command that annotates the line in a pull request."""
+    if style == "github":
+        level = "error" if problem.severity is Severity.ERROR else "warning"
+        message = f"{problem.field}: {problem.message}" + (
+            f" ({problem.hint})" if problem.hint else ""
+        )
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::{level} file={path},line={problem.line},col={problem.col}::{message}"
+    return str(problem)
+
+
+def _report(problems: Sequence[Problem], style: str) -> None:
+    for problem in sorted(problems):
+        print(format_problem(problem, style), file=sys.stderr)
+
+
+def _summary(checked: pipeline.Checked) -> str:
+    story = checked.story
+    counts = ", ".join(
+        f"{len(story.collection(name))} {name}"
+        for name in ("people", "meetings", "events", "quotes", "sources", "topics")
+    )
+    return f"content is valid: {counts}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="explainer", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="project folder holding content/, docs/ and mkdocs.yml",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate the content only (fast)")
+    check.add_argument("--format", choices=("text", "github"), default="text")
+    commands.add_parser("generate", help="validate, then write Markdown into docs/")
+    build = commands.add_parser("build", help="generate, then build site/")
+    build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+    preview = commands.add_parser("serve", help="live preview that follows content/ edits")
+    preview.add_argument("--addr", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    project = pipeline.Project(args.root.resolve())
+    style = getattr(args, "format", "text")
+    started = time.perf_counter()
+    try:
+        if args.command == "check":
+            checked = pipeline.check(project)
+            _report(checked.warnings, style)
+            print(_summary(checked))
+        elif args.command == "generate":
+            checked, result = pipeline.generate(project)
+            _report(checked.warnings, style)
+            print(
+                f"{_summary(checked)}\nwrote {len(result.written)} pages, removed "
+                f"{len(result.removed)}, {result.unchanged} unchanged"
+            )
+        elif args.command == "build":
+            checked, result = pipeline.build(project, args.engine)
+            _report(checked.warnings, style)
+            print(
+                f"{_summary(checked)}\nwrote {len(result.written)} pages; built site/ with "
+                f"{args.engine} in {time.perf_counter() - started:.1f} s"
+            )
+        else:
+            return serve(project, args.addr)
+    except ContentError as exc:
+        _report(exc.problems, style)
+        errors = sum(p.severity is Severity.ERROR for p in exc.problems)
+        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Run the site engine (MkDocs, or Zensical) as a separate program.
+
+The generator core never imports MkDocs: the engine is a subprocess reading ``mkdocs.yml``.
+The site is built into a staging folder and swapped in, so a failed build leaves ``site/``
+as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.errors import BuildError
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def source_date_epoch(root: Path) -> str:
+    """``SOURCE_DATE_EPOCH`` from the environment, else the last commit's time, else 0,
+    so that the same commit always builds the same bytes."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root,
+            text=True,
+            capture_output=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+    return out or "0"
+
+
+def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:
+    if engine == "mkdocs":
+        return [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site_dir),
+        ]
+    if engine == "zensical":
+        exe = shutil.which("zensical", path=str(Path(sys.executable).parent)) or "zensical"
+        return [exe, "build", "--config-file", str(config), "--clean"]
+    raise BuildError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "mkdocs") -> None:
+    """Build the site into a staging folder, then swap it in for ``site``.
+
+    Zensical has no option for the output folder, so it writes where ``mkdocs.yml`` says,
+    without the swap.
+    """
+    staged = work / "site-new" if engine == "mkdocs" else site
+    if engine == "mkdocs" and staged.exists():
+        shutil.rmtree(staged)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(root), "TZ": "UTC"}
+    command = engine_command(engine, config, staged)
+    try:
+        proc = subprocess.run(
+            command, cwd=root, env=env, text=True, capture_output=True, check=False
+        )
+    except OSError as exc:
+        raise BuildError(f"cannot run {engine}: {exc}") from None
+    if proc.returncode != 0:
+        raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
+    if staged != site:
+        _swap(staged, site, work)
+
+
+def _swap(new: Path, site: Path, work: Path) -> None:
+    old = work / "site-old"
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        os.rename(site, old)
+    os.rename(new, site)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,57 @@
+"""The small exception tree and the one shape every content problem takes.
+
+Library code raises these; only :mod:`generator.cli` turns them into exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """An error stops the run; a warning is printed and the run goes on."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located for an editor.
+
+    Ordered by place first so that a run's problems print sorted by file and line.
+    """
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.severity is Severity.WARNING:
+            text = "warning: " + text
+        return text
+
+
+class GeneratorError(Exception):
+    """Base of everything the generator raises on purpose."""
+
+
+class ContentError(GeneratorError):
+    """The content is invalid; ``problems`` holds every error found, sorted."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in content")
+
+
+class BuildError(GeneratorError):
+    """Something other than content failed: the site engine, the file system."""

@@ -1,0 +1,106 @@
+"""Record text is data: escape it for the exact place on a page where it lands.
+
+The rules were fuzzed against Python-Markdown with 23 extensions (see
+``shared/notes/hostile-inputs.md``): backslash escapes and ``html.escape`` alone both fail, so
+inline text encodes every ASCII punctuation character, and block text goes into a raw HTML
+element with the characters that any extension reacts to encoded as entities.
+Every function returns :class:`markupsafe.Markup`, which the templates require (see
+:mod:`generator.render`).
+"""
+
+from __future__ import annotations
+
+import html
+import string
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from generator.urls import url_problem
+
+_ALL_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+_BLOCK_SPECIALS = {ord(c): f"&#{ord(c)};" for c in "{}[]~=+^*_`:|\\\t"}
+
+
+def inline(text: str) -> Markup:
+    """For Markdown inline places: headings, list items, table cells, link text."""
+    if "\n" in text or "\r" in text:
+        raise ValueError("inline text must be one line")
+    return Markup(text.translate(_ALL_PUNCTUATION))
+
+
+def _html_text(text: str) -> str:
+    return html.escape(text, quote=True).translate(_BLOCK_SPECIALS)
+
+
+def block(text: str) -> Markup:
+    """For text inside a raw HTML element; line breaks become ``<br>``."""
+    lines = text.strip("\n").split("\n")
+    return Markup("<br>".join(_html_text(line) for line in lines))
+
+
+def attr(text: str) -> Markup:
+    """For an HTML attribute value (always written in double quotes)."""
+    return Markup(_html_text(text))
+
+
+_MD = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
+
+
+def prose_links(text: str) -> list[str]:
+    """The link targets in light Markdown, so validation can check each one."""
+    return [str(t.attrGet("href") or "") for t in _inline_tokens(text) if t.type == "link_open"]
+
+
+def _inline_tokens(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for token in _MD.parse(text):
+        tokens.extend(token.children or [])
+    return tokens
+
+
+def prose(text: str) -> Markup:
+    """Light Markdown (emphasis, http(s) links, paragraphs) to safe one-line HTML.
+
+    Raw HTML in the text stays text. A link whose target is not a clean http(s) URL is dropped
+    and its words kept (validation has already reported it).
+    """
+    out: list[str] = []
+    for token in _MD.parse(text):
+        if token.type == "paragraph_open":
+            out.append("<p>")
+        elif token.type == "paragraph_close":
+            out.append("</p>")
+        elif token.type == "inline":
+            out.extend(_render_inline(token.children or []))
+    return Markup("".join(out))
+
+
+_TAGS = {
+    "em_open": "<em>",
+    "em_close": "</em>",
+    "strong_open": "<strong>",
+    "strong_close": "</strong>",
+    "softbreak": " ",
+    "hardbreak": "<br>",
+}
+
+
+def _render_inline(tokens: list[Token]) -> list[str]:
+    out: list[str] = []
+    open_links: list[bool] = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            out.append(_html_text(token.content))
+        elif token.type in _TAGS:
+            out.append(_TAGS[token.type])
+        elif token.type == "link_open":
+            href = token.attrGet("href") or ""
+            ok = url_problem(str(href)) is None
+            open_links.append(ok)
+            if ok:
+                out.append(f'<a href="{attr(str(href))}" rel="noopener noreferrer">')
+        elif token.type == "link_close" and open_links.pop():
+            out.append("</a>")
+    return out

@@ -1,0 +1,217 @@
+"""Stage 3, link: records become one story, with every reference resolved or reported.
+
+After this stage templates never look anything up by id: a meeting knows its participants,
+a person knows the meetings they attended, whom they met and what they said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.dates import PartialDate
+from generator.errors import Problem
+from generator.schema import (
+    COLLECTIONS,
+    Event,
+    Kind,
+    Meeting,
+    Person,
+    Quote,
+    Record,
+    Source,
+    Topic,
+    fields_of,
+)
+from generator.validate import did_you_mean
+
+Entry = Meeting | Event
+"""A timeline entry."""
+
+_FOLD = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "―": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Fold whitespace, typographic quotes, apostrophes and dashes; nothing more."""
+    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+
+
+@dataclass
+class Story:
+    """Every record of one explainer, linked. Built by :func:`link`; read by the renderer."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+
+    timeline: list[Entry] = field(default_factory=list)
+    """Meetings and events, oldest first."""
+    meetings_of: dict[str, list[Meeting]] = field(default_factory=lambda: defaultdict(list))
+    events_of: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    quotes_of: dict[str, list[Quote]] = field(default_factory=lambda: defaultdict(list))
+    quotes_at: dict[str, list[Quote]] = field(default_factory=lambda: defaultdict(list))
+    """Quotes by the id of the meeting or event where they were said."""
+    met_with: dict[str, list[tuple[Person, int]]] = field(default_factory=dict)
+    """For each person, the people they met and in how many meetings, most first."""
+    tagged: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    """Meetings, events and quotes by topic id."""
+    cited_by: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    """Records by the id of a source they cite."""
+
+    def collection(self, name: str) -> dict[str, Record]:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self.meetings.get(entry_id) or self.events.get(entry_id)
+
+
+def sort_key(record: Meeting | Event | Quote) -> tuple[tuple[int, int, int], str]:
+    """Chronological, then by id so that equal dates have a stable order."""
+    date: PartialDate = record.date
+    return (date.earliest, record.id)
+
+
+def link(records: Iterable[Record], known: dict[str, set[str]]) -> tuple[Story, list[Problem]]:
+    """Resolve references and derive the indexes; ``known`` lists every id that has a file,
+    valid or not, so that one broken record does not also report all references to it."""
+    story = Story()
+    for record in records:
+        story.collection(record.collection)[record.id] = record
+    problems = [p for r in records for p in _check_refs(r, known)]
+    problems += _check_meetings(story) + _check_quotes(story)
+    _derive(story)
+    return story, problems
+
+
+def _check_refs(record: Record, known: dict[str, set[str]]) -> list[Problem]:
+    problems = []
+    for name, spec in fields_of(type(record)):
+        if spec.kind not in (Kind.REF, Kind.REFS) or spec.ref is None:
+            continue
+        value = getattr(record, name)
+        targets = (value,) if isinstance(value, str) else value
+        for index, target in enumerate(targets):
+            if not target or target in known[spec.ref]:
+                continue
+            label = name if isinstance(value, str) else f"{name}[{index}]"
+            noun = COLLECTIONS[spec.ref].singular
+            hint = did_you_mean(target, known[spec.ref]) or f"add content/{spec.ref}/{target}.yml"
+            problems.append(
+                Problem(record.path, *record.mark(name), label, f"unknown {noun} '{target}'", hint)
+            )
+    return problems
+
+
+def _check_meetings(story: Story) -> list[Problem]:
+    return [
+        Problem(
+            m.path,
+            *m.mark("participants"),
+            "participants",
+            "a meeting needs at least one participant or party",
+            "list people in participants or countries in parties",
+        )
+        for m in story.meetings.values()
+        if not m.participants and not m.parties
+    ]
+
+
+def _check_quotes(story: Story) -> list[Problem]:
+    problems = []
+    for quote in story.quotes.values():
+        if quote.meeting and quote.event:
+            problems.append(
+                Problem(
+                    quote.path,
+                    *quote.mark("event"),
+                    "event",
+                    "a quote is said at a meeting or an event, not both",
+                    "keep one of meeting and event",
+                )
+            )
+        source = story.sources.get(quote.source)
+        if source and source.text and fold(quote.text) not in fold(source.text):
+            problems.append(
+                Problem(
+                    quote.path,
+                    *quote.mark("text"),
+                    "text",
+                    f"quote does not appear word for word in source '{source.id}'",
+                    f"compare with content/sources/{source.id}.txt",
+                )
+            )
+    return problems
+
+
+def _derive(story: Story) -> None:
+    story.timeline = sorted([*story.meetings.values(), *story.events.values()], key=sort_key)
+    _derive_people(story)
+    quotes = sorted(story.quotes.values(), key=sort_key)
+    for quote in quotes:
+        story.quotes_of[quote.speaker].append(quote)
+        if quote.meeting or quote.event:
+            story.quotes_at[quote.meeting or quote.event].append(quote)
+    for record in [*story.timeline, *quotes]:
+        for topic in record.topics:
+            story.tagged[topic].append(record)
+    for collection in ("people", "meetings", "events", "quotes"):
+        for cited in story.collection(collection).values():
+            for source_id in _sources_of(cited):
+                story.cited_by[source_id].append(cited)
+
+
+def _derive_people(story: Story) -> None:
+    """Who attended what, and who met whom how often."""
+    pairs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for meeting in story.timeline:
+        if isinstance(meeting, Event):
+            for person in meeting.people:
+                story.events_of[person].append(meeting)
+            continue
+        for person in meeting.participants:
+            story.meetings_of[person].append(meeting)
+            for other in meeting.participants:
+                if other != person:
+                    pairs[person][other] += 1
+    story.met_with = {
+        pid: sorted(
+            ((story.people[o], n) for o, n in others.items() if o in story.people),
+            key=lambda pair: (-pair[1], pair[0].name),
+        )
+        for pid, others in pairs.items()
+    }
+
+
+def _sources_of(record: Record) -> tuple[str, ...]:
+    if isinstance(record, Quote):
+        return (record.source,)
+    return tuple(getattr(record, "sources", ()))

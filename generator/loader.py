@@ -1,0 +1,379 @@
+"""Stage 1, load: files on disk become located YAML trees, or problems.
+
+PyYAML's pure-Python scanner and parser give us events; we build the tree ourselves so that
+nothing is ever typed implicitly (``NO`` stays the text "NO", ``1:30`` stays "1:30", a date stays
+what the editor wrote) and so that tags, anchors, aliases, merge keys, duplicate keys, several
+documents and deep nesting are refused with the line and column where they appear. The C loader
+is not used: it crashes the process on deep nesting and disagrees with the pure one on tabs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+
+from generator.errors import Problem
+from generator.schema import COLLECTIONS, ID_PATTERN, RESERVED_IDS
+
+MAX_RECORD_BYTES = 256 * 1024
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 8
+MAX_FILES = 20_000
+
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_COMMENT_AFTER = re.compile(r"^[ \t]+#")
+
+
+@dataclass
+class Scalar:
+    """A YAML scalar exactly as written (never typed), with where it starts."""
+
+    value: str
+    line: int
+    col: int
+    plain: bool = True
+    comment_after: bool = False
+    """A plain scalar followed by `` #`` on its line: YAML cut the rest off as a comment."""
+
+
+@dataclass
+class Mapping:
+    line: int
+    col: int
+    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+
+@dataclass
+class Sequence:
+    line: int
+    col: int
+    items: list[Node] = field(default_factory=list)
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass
+class LoadedFile:
+    """One record file, parsed but not yet checked against the schema."""
+
+    path: str
+    collection: str
+    id: str
+    root: Mapping
+    text: str | None = None
+    """For sources: the contents of the ``<id>.txt`` beside the record, if any."""
+
+
+class _LoadError(Exception):
+    def __init__(
+        self, line: int, col: int, message: str, hint: str = "", path: Path | None = None
+    ) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message, self.hint = line, col, message, hint
+        self.path = path
+        """The file at fault when it is not the record itself (a source's ``.txt``)."""
+
+
+class _Events(Reader, Scanner, Parser):
+    """PyYAML's pure-Python reader, scanner and parser, without composer or constructor."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """PyYAML marks count from 0; editors count from 1."""
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) to text; raise _LoadError at the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _LoadError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _LoadError(line, col, "file is not valid UTF-8", "save the file as UTF-8") from None
+    match = _FORBIDDEN_CHARS.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        raise _LoadError(
+            line,
+            col,
+            f"control character U+{ord(match.group()):04X} is not allowed",
+            "delete it; it is invisible and changes meaning",
+        )
+    return text.replace("\r\n", "\n")
+
+
+class _TreeBuilder:
+    """Builds the located tree from parser events, refusing what records must not hold."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.stack: list[Mapping | Sequence] = []
+        self.keys: list[Scalar | None] = []
+        self.root: Node | None = None
+        self.documents = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        line, col = _position(event.start_mark)
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _LoadError(
+                    line,
+                    col,
+                    "a file holds one record, found a second document",
+                    "remove the '---' and what follows",
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = self.stack.pop()
+            self.keys.pop()
+            if not self.stack:
+                self.root = done
+        elif isinstance(event, (yaml.AliasEvent, yaml.NodeEvent)):
+            self._node(event, line, col)
+
+    def _node(self, event: yaml.NodeEvent, line: int, col: int) -> None:
+        if isinstance(event, yaml.AliasEvent) or event.anchor:
+            raise _LoadError(
+                line, col, "anchors and aliases are not allowed", "write the value out in full"
+            )
+        tag = getattr(event, "tag", None)
+        if tag:
+            raise _LoadError(
+                line,
+                col,
+                f"explicit tags are not allowed ({tag})",
+                "remove the tag; quote the value if it is text",
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            raise _LoadError(
+                line,
+                col,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "records are flat; check the indentation",
+            )
+        node: Node
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.style is None
+            end = event.end_mark
+            rest = self.lines[end.line][end.column :] if plain and end else ""
+            node = Scalar(event.value, line, col, plain, bool(_COMMENT_AFTER.match(rest)))
+        elif isinstance(event, yaml.MappingStartEvent):
+            node = Mapping(line, col)
+        else:
+            node = Sequence(line, col)
+        _attach(self.stack, self.keys, node)
+        if isinstance(node, Mapping | Sequence):
+            self.stack.append(node)
+            self.keys.append(None)
+        elif not self.stack:
+            self.root = node
+
+
+def parse(text: str) -> Mapping:
+    """Build the located tree of one YAML document whose top level must be a mapping."""
+    events = _Events(text)
+    builder = _TreeBuilder(text)
+    try:
+        while not events.check_event(yaml.StreamEndEvent):
+            builder.feed(events.get_event())  # type: ignore[no-untyped-call]
+    except yaml.MarkedYAMLError as exc:
+        line, col = _position(exc.problem_mark or exc.context_mark)
+        raise _LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
+    except yaml.YAMLError as exc:
+        raise _LoadError(1, 1, f"YAML syntax: {exc}") from None
+    root = builder.root
+    if not isinstance(root, Mapping):
+        kind = "nothing" if root is None else type(root).__name__.lower()
+        raise _LoadError(
+            1, 1, f"expected a mapping of fields, found {kind}", "write one 'field: value' per line"
+        )
+    return root
+
+
+def _attach(stack: list[Mapping | Sequence], keys: list[Scalar | None], node: Node) -> None:
+    """Put ``node`` into its parent: as a sequence item, a mapping key, or a key's value."""
+    if not stack:
+        return
+    parent = stack[-1]
+    if isinstance(parent, Sequence):
+        parent.items.append(node)
+        return
+    key = keys[-1]
+    if key is not None:
+        parent.items[key.value] = (key, node)
+        keys[-1] = None
+        return
+    if not isinstance(node, Scalar):
+        raise _LoadError(node.line, node.col, "a key must be plain text")
+    if node.value == "<<":
+        raise _LoadError(
+            node.line, node.col, "merge keys (<<) are not allowed", "write the fields out in full"
+        )
+    if node.value in parent.items:
+        first = parent.items[node.value][0]
+        raise _LoadError(
+            node.line,
+            node.col,
+            f"duplicate key '{node.value}' (first at line {first.line})",
+            "keep one of them",
+        )
+    keys[-1] = node
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "quote the value"
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    return "check quotes and indentation"
+
+
+def load_file(root: Path, path: Path, collection: str) -> LoadedFile:
+    """Read and parse one record file; raise _LoadError for any fault in it."""
+    size = path.stat().st_size
+    if size > MAX_RECORD_BYTES:
+        raise _LoadError(
+            1,
+            1,
+            f"file is {size} bytes, over the {MAX_RECORD_BYTES} limit",
+            "split it or shorten it",
+        )
+    tree = parse(decode(path.read_bytes()))
+    record = LoadedFile(_rel(root, path), collection, path.stem, tree)
+    sidecar = path.with_suffix(".txt")
+    if collection == "sources" and sidecar.is_file():
+        record.text = _read_text(sidecar)
+    return record
+
+
+def _read_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise _LoadError(1, 1, f"source text is over the {MAX_TEXT_BYTES} byte limit")
+        return decode(path.read_bytes())
+    except _LoadError as exc:
+        exc.path = path
+        raise
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Find record files under ``content/<collection>/``, sorted; flag strays and bad ids."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    if not content.is_dir():
+        return [], [
+            Problem(
+                _rel(root, content) if content.is_relative_to(root) else str(content),
+                1,
+                1,
+                "(content)",
+                "content folder not found",
+            )
+        ]
+    for folder in sorted(content.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        if folder.name not in COLLECTIONS:
+            problems.append(
+                Problem(
+                    _rel(root, folder),
+                    1,
+                    1,
+                    "(collection)",
+                    f"unknown collection '{folder.name}'",
+                    "expected one of " + ", ".join(sorted(COLLECTIONS)),
+                )
+            )
+            continue
+        for path in sorted(folder.iterdir()):
+            problem = _check_name(root, path, folder.name)
+            if problem:
+                problems.append(problem)
+            elif path.suffix == ".yml":
+                found.append((path, folder.name))
+    if len(found) > MAX_FILES:
+        problems.append(
+            Problem(
+                _rel(root, content),
+                1,
+                1,
+                "(content)",
+                f"{len(found)} records, over the {MAX_FILES} limit",
+            )
+        )
+        found = []
+    return found, problems
+
+
+def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
+    """A record file must be a regular ``<id>.yml`` (sources may add ``<id>.txt``)."""
+    if path.name.startswith("."):
+        return None
+    message, hint, name = _name_problem(path, collection)
+    return Problem(_rel(root, path), 1, 1, name, message, hint) if message else None
+
+
+def _name_problem(path: Path, collection: str) -> tuple[str, str, str]:
+    """(problem, hint, field) for a badly named or placed file; empty strings if fine."""
+    allowed = {".yml", ".txt"} if collection == "sources" else {".yml"}
+    if path.is_symlink() or not path.is_file():
+        return "not a regular file", "symlinks and folders are not records", "(file)"
+    if path.suffix not in allowed:
+        hint = "rename it to .yml" if path.suffix == ".yaml" else "move it out of content/"
+        return f"unexpected file '{path.name}'", hint, "(file)"
+    if path.suffix == ".txt" and not path.with_suffix(".yml").is_file():
+        return "source text without a record", f"add {path.stem}.yml beside it", "(file)"
+    if not ID_PATTERN.match(path.stem):
+        return (
+            f"invalid id '{path.stem}'",
+            "use lowercase letters, digits and single hyphens in the file name",
+            "id",
+        )
+    if path.stem in RESERVED_IDS:
+        return f"id '{path.stem}' is reserved for an index page", "choose another name", "id"
+    return "", "", ""
+
+
+def load(root: Path, content: Path) -> tuple[list[LoadedFile], list[Problem]]:
+    """Load every record under ``content``; collect one problem per unreadable file."""
+    paths, problems = discover(root, content)
+    loaded: list[LoadedFile] = []
+    for path, collection in paths:
+        try:
+            loaded.append(load_file(root, path, collection))
+        except _LoadError as exc:
+            problems.append(
+                Problem(
+                    _rel(root, exc.path or path), exc.line, exc.col, "(file)", exc.message, exc.hint
+                )
+            )
+        except OSError as exc:
+            problems.append(
+                Problem(_rel(root, path), 1, 1, "(file)", f"cannot read: {exc.strerror}")
+            )
+    return loaded, problems

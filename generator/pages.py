@@ -1,0 +1,49 @@
+"""Where each page lives, and relative links between pages.
+
+A page is named by its Markdown source path under ``docs/`` (``people/steve-witkoff.md``).
+MkDocs and Zensical both publish it at a directory URL (``people/steve-witkoff/``), which is
+what raw HTML links must point at; Markdown links point at the source file instead, so the site
+engine checks them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+GENERATED_FOLDERS = ("people", "meetings", "timeline", "quotes", "sources", "topics")
+"""Top-level folders of ``docs/`` that the generator owns outright."""
+
+
+def record_page(collection: str, record_id: str) -> str:
+    return f"{collection}/{record_id}.md"
+
+
+def index_page(folder: str) -> str:
+    return f"{folder}/index.md"
+
+
+def page_url(src: str) -> str:
+    """``people/x.md`` → ``people/x/``; ``people/index.md`` → ``people/``; ``index.md`` → ``''``."""
+    stem = src[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def md_href(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A Markdown link target from one source file to another."""
+    target = "" if to_src == from_src else posixpath.relpath(to_src, posixpath.dirname(from_src))
+    return target + (f"#{anchor}" if anchor else "")
+
+
+def html_href(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A raw HTML link target between the published directory URLs of two pages."""
+    suffix = f"#{anchor}" if anchor else ""
+    if to_src == from_src:
+        return suffix or "./"
+    here = page_url(from_src).rstrip("/") or "."
+    there = page_url(to_src).rstrip("/") or "."
+    rel = posixpath.relpath(there, here)
+    return ("./" if rel == "." else rel + "/") + suffix

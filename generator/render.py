@@ -1,0 +1,355 @@
+"""Stage 4, render: the linked story becomes Markdown pages, as text in memory.
+
+Templates are Jinja2, but record text is never a template: it reaches a page only through one
+of the escaping filters of :mod:`generator.escape`. The environment's ``finalize`` refuses any
+plain string, so a template that forgets to escape fails loudly instead of publishing markup.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from generator import escape
+from generator.dates import PartialDate, display_range
+from generator.errors import BuildError
+from generator.link import Entry, Story
+from generator.pages import html_href, index_page, md_href, record_page
+from generator.schema import Event, Meeting, Person, Quote, Record, Source
+from generator.writer import MARKER
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render: its source path, its template and what the template needs."""
+
+    src: str
+    template: str
+    title: str
+    context: dict[str, Any]
+
+
+def _require_escaped(value: object) -> object:
+    """Jinja ``finalize``: only Markup and numbers may be printed, never a raw string."""
+    if isinstance(value, (Markup, int)):
+        return value
+    raise BuildError(f"template printed an unescaped {type(value).__name__}: {value!r:.60}")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_require_escaped,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        inline=escape.inline,
+        block=escape.block,
+        attr=escape.attr,
+        prose=_prose,
+        country=country_name,
+    )
+    env.globals.update(
+        link=_link,
+        href=_href,
+        when=when,
+        country=country_name,
+        quote=_quote,
+        facts=facts,
+        entry=_entry,
+        heading=heading,
+        months=months,
+        src=src_of,
+        by_name=people_sorted,
+        index=index_page,
+        entry_link=_entry_link,
+        source=_source,
+        plural=plural,
+    )
+    return env
+
+
+def _prose(text: str) -> Markup:
+    return (
+        Markup(f'<div class="explainer-prose">{escape.prose(text)}</div>') if text else Markup("")
+    )
+
+
+@pass_context
+def _link(ctx: Context, text: str, to_src: str, anchor: str = "") -> Markup:
+    """A Markdown link with escaped words; the site engine checks the target exists."""
+    return Markup(f"[{escape.inline(text)}]({md_href(ctx['page_src'], to_src, anchor)})")
+
+
+@pass_context
+def _href(ctx: Context, to_src: str, anchor: str = "") -> Markup:
+    """A link target for raw HTML, at the page's published URL."""
+    return escape.attr(html_href(ctx["page_src"], to_src, anchor))
+
+
+def when(record: Meeting | Event | Quote) -> Markup:
+    """The record's date as a ``<time>`` element at the precision the editor gave."""
+    end: PartialDate | None = getattr(record, "end_date", None)
+    label = display_range(record.date, end, record.approximate)
+    return Markup(f'<time datetime="{record.date.iso()}">{escape.block(label)}</time>')
+
+
+@cache
+def country_name(code: str) -> str:
+    """English short name from CLDR ('Russia', not 'Russian Federation'); plain text."""
+    return str(Locale("en").territories.get(code, code))
+
+
+def facts(pairs: Iterable[tuple[str, str | Markup]]) -> Markup:
+    """A one-line ``<dl>``: labels are ours, values are escaped unless already Markup."""
+    items = "".join(
+        f"<dt>{escape.block(label)}</dt><dd>{_escaped(value)}</dd>"
+        for label, value in pairs
+        if value
+    )
+    return Markup(f'<dl class="explainer-facts">{items}</dl>')
+
+
+def _escaped(value: str | Markup) -> Markup:
+    return value if isinstance(value, Markup) else escape.block(value)
+
+
+def plural(count: int, noun: str) -> Markup:
+    """'1 meeting', '2 meetings' (our own words, so no escaping needed beyond the number)."""
+    return Markup(f"{count} {noun}{'' if count == 1 else 's'}")
+
+
+def heading(level: int, text: str, anchor: str = "") -> Markup:
+    """A raw HTML heading. Pages that anchor records by id use these, because Markdown
+    headings get slug ids that could equal a record id; ``_`` never occurs in an id."""
+    ident = f' id="{escape.attr(anchor)}"' if anchor else ""
+    return Markup(f"<h{level}{ident}>{escape.block(text)}</h{level}>")
+
+
+def months(entries: Iterable[Entry]) -> list[tuple[str, str, list[Entry]]]:
+    """Timeline entries grouped by month (or year, when that is all that is known)."""
+    groups: dict[tuple[int, int], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.date.year, entry.date.month or 0), []).append(entry)
+    return [
+        (PartialDate(y, m or None).display(), f"month_{y}_{m:02d}", items)
+        for (y, m), items in groups.items()
+    ]
+
+
+def src_of(record: Record) -> str:
+    return record_page(record.collection, record.id)
+
+
+@pass_context
+def _quote(ctx: Context, quote: Quote, speaker: bool = True) -> Markup:
+    """A quote as one raw HTML figure, anchored by its id on the quotes page."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    person = story.people[quote.speaker]
+    parts = []
+    if speaker:
+        parts.append(
+            f'<a href="{escape.attr(html_href(src, record_page("people", person.id)))}"'
+            f">{escape.block(person.name)}</a>"
+        )
+    parts.append(str(when(quote)))
+    if quote.context:
+        parts.append(str(escape.block(quote.context)))
+    where = story.entry(quote.meeting or quote.event)
+    if where:
+        parts.append(f'at <a href="{_entry_href(src, where)}">{escape.block(where.title)}</a>')
+    source = story.sources[quote.source]
+    parts.append(
+        f'source: <a href="{escape.attr(html_href(src, index_page("sources"), source.id))}"'
+        f">{escape.block(source.title)}</a>"
+    )
+    anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
+    return Markup(
+        f'<figure class="explainer-quote"{anchor}><blockquote><p>'
+        f"{escape.block(quote.text)}</p></blockquote><figcaption>"
+        + " · ".join(parts)
+        + "</figcaption></figure>"
+    )
+
+
+@pass_context
+def _entry_link(ctx: Context, entry: Entry) -> Markup:
+    """A Markdown link to a meeting's page, or to an event's place on the timeline."""
+    if isinstance(entry, Meeting):
+        return _link(ctx, entry.title, src_of(entry))
+    return _link(ctx, entry.title, index_page("timeline"), entry.id)
+
+
+def _entry_href(src: str, entry: Entry) -> str:
+    if isinstance(entry, Meeting):
+        return str(escape.attr(html_href(src, record_page("meetings", entry.id))))
+    return str(escape.attr(html_href(src, index_page("timeline"), entry.id)))
+
+
+@pass_context
+def _entry(ctx: Context, entry: Entry) -> Markup:
+    """A timeline entry as one raw HTML article carrying ``id="<record id>"``."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    kind = "meeting" if isinstance(entry, Meeting) else "event"
+    people = entry.participants if isinstance(entry, Meeting) else entry.people
+    status = entry.status if isinstance(entry, Meeting) else "held"
+    names = ", ".join(
+        f'<a href="{escape.attr(html_href(src, record_page("people", p)))}">'
+        f"{escape.block(story.people[p].name)}</a>"
+        for p in people
+    )
+    countries = sorted(
+        {story.people[p].country for p in people} | set(getattr(entry, "parties", ()))
+    )
+    title = escape.block(entry.title)
+    if isinstance(entry, Meeting):
+        title = Markup(f'<a href="{_entry_href(src, entry)}">{title}</a>')
+    meta = [str(when(entry)), kind]
+    if isinstance(entry, Meeting):
+        meta.append(str(escape.block(entry.location)))
+    if status != "held":
+        meta.append(f'<strong class="explainer-status">{escape.block(status)}</strong>')
+    quotes = "".join(str(_quote(ctx, q)) for q in story.quotes_at.get(entry.id, []))
+    sources = ", ".join(
+        f'<a href="{escape.attr(html_href(src, index_page("sources"), s))}">'
+        f"{escape.block(story.sources[s].title)}</a>"
+        for s in entry.sources
+    )
+    return Markup(
+        f'<article class="explainer-entry explainer-entry--{kind} explainer-status--{status}" '
+        f'id="{escape.attr(entry.id)}" data-kind="{kind}" data-status="{status}" '
+        f'data-people="{escape.attr(" ".join(people))}" '
+        f'data-countries="{escape.attr(" ".join(countries))}">'
+        f'<h3>{title}</h3><p class="explainer-meta">{" · ".join(meta)}</p>'
+        + (f'<p class="explainer-people">With {names}</p>' if names else "")
+        + str(_prose(entry.summary))
+        + quotes
+        + f'<p class="explainer-sources">Sources: {sources}</p></article>'
+    )
+
+
+@pass_context
+def _source(ctx: Context, source: Source) -> Markup:
+    """A source as one raw HTML section anchored by its id, with what cites it."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    meta = [source.publisher, source.kind]
+    if source.published:
+        meta.append(source.published.display())
+    parts = [
+        f"<h2>{escape.block(source.title)}</h2>",
+        f'<p class="explainer-meta">{escape.block(" · ".join(meta))}</p>',
+    ]
+    if source.url:
+        parts.append(
+            f'<p><a href="{escape.attr(source.url)}" rel="noopener noreferrer">'
+            f"{escape.block(source.url)}</a></p>"
+        )
+    if source.text:
+        parts.append(
+            '<p class="explainer-meta">Its text is kept with the content; every quote '
+            "citing it was checked word for word against it.</p>"
+        )
+    cited = story.cited_by.get(source.id, [])
+    links = ", ".join(
+        f'<a href="{_record_href(src, r)}">{escape.block(_label(story, r))}</a>' for r in cited
+    )
+    if links:
+        parts.append(f'<p class="explainer-cited">Cited by {len(cited)} records: {links}</p>')
+    return Markup(
+        f'<section class="explainer-source" id="{escape.attr(source.id)}">'
+        + "".join(parts)
+        + "</section>"
+    )
+
+
+def _label(story: Story, record: Record) -> str:
+    if isinstance(record, Quote):
+        return f"quote by {story.people[record.speaker].name}"
+    return str(getattr(record, "name", "") or getattr(record, "title", ""))
+
+
+def _record_href(src: str, record: Record) -> str:
+    if isinstance(record, Quote):
+        return str(escape.attr(html_href(src, index_page("quotes"), record.id)))
+    if isinstance(record, Event):
+        return str(escape.attr(html_href(src, index_page("timeline"), record.id)))
+    return str(escape.attr(html_href(src, src_of(record))))
+
+
+def front_matter(title: str, **extra: Any) -> Markup:
+    """YAML front matter written by ``safe_dump`` and read back to prove the round trip.
+
+    The title is HTML-escaped because MkDocs themes print page titles unescaped.
+    """
+    data = {"title": html.escape(title, quote=False), **extra}
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=10_000)
+    if yaml.safe_load(text) != data:
+        raise BuildError(f"front matter for {title!r} does not round-trip")
+    return Markup(f"---\n{text}---\n")
+
+
+def plan(story: Story) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    pages = [
+        Page(index_page("people"), "people.md.j2", "People", {}),
+        Page(index_page("meetings"), "meetings.md.j2", "Meetings", {}),
+        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}),
+        Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
+        Page(index_page("sources"), "sources.md.j2", "Sources", {}),
+        Page(index_page("topics"), "topics.md.j2", "Topics", {}),
+    ]
+    record_pages: list[tuple[str, dict[str, Record], Callable[[Record], str]]] = [
+        ("person.md.j2", dict(story.people), lambda r: r.name),  # type: ignore[attr-defined]
+        ("meeting.md.j2", dict(story.meetings), lambda r: r.title),  # type: ignore[attr-defined]
+        ("topic.md.j2", dict(story.topics), lambda r: r.title),  # type: ignore[attr-defined]
+    ]
+    for template, records, title in record_pages:
+        for record_id in sorted(records):
+            record = records[record_id]
+            pages.append(
+                Page(
+                    record_page(record.collection, record_id),
+                    template,
+                    title(record),
+                    {"record": record},
+                )
+            )
+    return pages
+
+
+def render_page(page: Page, story: Story) -> str:
+    template = environment().get_template(page.template)
+    front = Markup(f"{front_matter(page.title)}{MARKER}\n")
+    text = template.render(
+        story=story, page_src=page.src, title=page.title, front=front, **page.context
+    )
+    return text.rstrip("\n") + "\n"
+
+
+def render(story: Story) -> dict[str, str]:
+    """All generated pages: source path under ``docs/`` → Markdown text."""
+    return {page.src: render_page(page, story) for page in plan(story)}
+
+
+def people_sorted(people: Iterable[Person]) -> list[Person]:
+    return sorted(people, key=lambda p: (p.name.split()[-1].casefold(), p.name))

@@ -1,0 +1,271 @@
+"""The record schema: the one place that says which collections and fields exist.
+
+Each collection is a frozen dataclass; each field carries a :class:`FieldSpec` in its metadata.
+Validation (:mod:`generator.validate`), the JSON Schema and the editors' field reference are all
+derived from these classes, so a field is added here once and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from generator.dates import PartialDate
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""Ids are file names and URL segments, so only lowercase ASCII, digits and single hyphens."""
+
+RESERVED_IDS = frozenset({"index"})
+"""Ids that would clash with a generated index page (``people/index.md``)."""
+
+
+class Kind(StrEnum):
+    """What a field holds; decides how it is checked and how it is escaped on a page."""
+
+    TEXT = "text"  # one line of plain text
+    LONGTEXT = "longtext"  # plain text that may span lines (a quote)
+    PROSE = "prose"  # light Markdown: emphasis and http(s) links
+    REF = "ref"  # the id of another record
+    REFS = "refs"  # a list of ids
+    TEXTS = "texts"  # a list of one-line texts
+    DATE = "date"  # YYYY, YYYY-MM or YYYY-MM-DD
+    BOOL = "bool"  # true or false
+    CHOICE = "choice"  # one of a fixed set of words
+    COUNTRY = "country"  # ISO 3166-1 alpha-2
+    COUNTRIES = "countries"  # a list of those
+    URL = "url"  # an absolute http(s) URL
+    LINKS = "links"  # a list of {title, url}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one field is checked and documented."""
+
+    kind: Kind
+    doc: str
+    required: bool = False
+    ref: str | None = None  # collection a REF/REFS field points into
+    choices: tuple[str, ...] = ()
+    max_length: int = 200
+    min_items: int = 0
+    example: str = ""
+
+
+_NO_DEFAULT: Any = dataclasses.MISSING
+_EMPTY: dict[Kind, Any] = {
+    Kind.TEXT: "",
+    Kind.LONGTEXT: "",
+    Kind.PROSE: "",
+    Kind.REF: "",
+    Kind.URL: "",
+    Kind.COUNTRY: "",
+    Kind.REFS: (),
+    Kind.TEXTS: (),
+    Kind.COUNTRIES: (),
+    Kind.LINKS: (),
+    Kind.DATE: None,
+    Kind.BOOL: False,
+}
+
+
+def spec(kind: Kind, doc: str, *, required: bool = False, **options: Any) -> Any:
+    """Declare a schema field: ``name: str = spec(Kind.TEXT, "Full name", required=True)``."""
+    meta = FieldSpec(kind, doc, required=required, **options)
+    if required:
+        return field(metadata={"spec": meta})
+    default = meta.choices[0] if kind is Kind.CHOICE else _EMPTY[kind]
+    return field(default=default, metadata={"spec": meta})
+
+
+@dataclass(frozen=True)
+class Link:
+    """A titled external link on a person's profile."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Fields every record has; ``id`` comes from the file name, never from the YAML."""
+
+    collection: ClassVar[str]
+    singular: ClassVar[str]
+    doc: ClassVar[str]
+
+    id: str
+    path: str = field(default="", compare=False)
+    """The file it came from, relative to the project root, for error messages."""
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    """Line and column of each field in that file, for errors found after loading."""
+
+    def mark(self, name: str) -> tuple[int, int]:
+        """Where ``name`` was written, or the top of the file if it was not."""
+        return self.marks.get(name, (1, 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person(Record):
+    collection = "people"
+    singular = "person"
+    doc = "Someone the story names. One file per person: `content/people/<id>.yml`."
+
+    name: str = spec(
+        Kind.TEXT,
+        "Name as readers know it.",
+        required=True,
+        max_length=120,
+        example="Steve Witkoff",
+    )
+    role: str = spec(
+        Kind.TEXT, "Role at the time of the story.", required=True, example="U.S. Special Envoy"
+    )
+    country: str = spec(
+        Kind.COUNTRY,
+        "ISO 3166-1 alpha-2 code of the country the person acts for.",
+        required=True,
+        example="US",
+    )
+    native_name: str = spec(
+        Kind.TEXT,
+        "Name in the person's own script, e.g. Cyrillic.",
+        max_length=120,
+        example="Кирилл Дмитриев",
+    )
+    affiliation: str = spec(Kind.TEXT, "Organisation or government.", example="Kremlin")
+    bio: str = spec(Kind.PROSE, "A short biography (light Markdown).", max_length=4000)
+    aliases: tuple[str, ...] = spec(
+        Kind.TEXTS,
+        "Other spellings readers may search for.",
+        max_length=120,
+        example="Kirill Dmitriyev",
+    )
+    links: tuple[Link, ...] = spec(Kind.LINKS, "External links, each with `title` and `url`.")
+    sources: tuple[str, ...] = spec(Kind.REFS, "Ids of sources about this person.", ref="sources")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting(Record):
+    collection = "meetings"
+    singular = "meeting"
+    doc = "A meeting between people of the story, held, scheduled or cancelled."
+
+    title: str = spec(Kind.TEXT, "Short headline of the meeting.", required=True)
+    date: PartialDate = spec(Kind.DATE, "When it began.", required=True, example="2026-01-31")
+    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
+    end_date: PartialDate | None = spec(Kind.DATE, "Last day, for meetings over several days.")
+    location: str = spec(
+        Kind.TEXT, "Where it took place.", required=True, example="Florida, United States"
+    )
+    participants: tuple[str, ...] = spec(
+        Kind.REFS,
+        "Ids of the named people who took part; may be `[]` when only `parties` are known.",
+        required=True,
+        ref="people",
+    )
+    parties: tuple[str, ...] = spec(
+        Kind.COUNTRIES,
+        "Countries taking part, as ISO codes, when the people are not named.",
+        example="[RU, UA]",
+    )
+    status: str = spec(
+        Kind.CHOICE, "Whether it happened.", choices=("held", "scheduled", "cancelled")
+    )
+    summary: str = spec(
+        Kind.PROSE, "What happened (light Markdown).", required=True, max_length=4000
+    )
+    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
+    sources: tuple[str, ...] = spec(
+        Kind.REFS, "Ids of the sources that report it.", required=True, ref="sources", min_items=1
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Record):
+    collection = "events"
+    singular = "event"
+    doc = "A timeline item that is not a meeting: an announcement, a pause in strikes."
+
+    title: str = spec(Kind.TEXT, "Short headline of the event.", required=True)
+    date: PartialDate = spec(Kind.DATE, "When it happened.", required=True)
+    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
+    end_date: PartialDate | None = spec(Kind.DATE, "Last day, for events that last.")
+    people: tuple[str, ...] = spec(Kind.REFS, "Ids of the people involved.", ref="people")
+    summary: str = spec(
+        Kind.PROSE, "What happened (light Markdown).", required=True, max_length=4000
+    )
+    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
+    sources: tuple[str, ...] = spec(
+        Kind.REFS, "Ids of the sources that report it.", required=True, ref="sources", min_items=1
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote(Record):
+    collection = "quotes"
+    singular = "quote"
+    doc = "Words a person said or wrote, verbatim, with where they were said and the source."
+
+    speaker: str = spec(Kind.REF, "Id of the person quoted.", required=True, ref="people")
+    text: str = spec(
+        Kind.LONGTEXT,
+        "The words, exactly as the source gives them.",
+        required=True,
+        max_length=2000,
+    )
+    date: PartialDate = spec(Kind.DATE, "When they were said.", required=True)
+    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
+    meeting: str = spec(Kind.REF, "Id of the meeting where it was said.", ref="meetings")
+    event: str = spec(Kind.REF, "Id of the event where it was said.", ref="events")
+    context: str = spec(Kind.TEXT, "How it was said.", example="post on X")
+    source: str = spec(
+        Kind.REF, "Id of the source that reports the quote.", required=True, ref="sources"
+    )
+    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source(Record):
+    collection = "sources"
+    singular = "source"
+    doc = (
+        "Where facts come from. An optional `<id>.txt` beside the record holds the source's "
+        "text; every quote citing the source must then appear in it word for word."
+    )
+
+    title: str = spec(Kind.TEXT, "Headline or title.", required=True)
+    publisher: str = spec(Kind.TEXT, "Outlet or organisation.", required=True)
+    url: str = spec(Kind.URL, "Where to read it: http or https only.", max_length=2000)
+    published: PartialDate | None = spec(Kind.DATE, "Publication date.")
+    kind: str = spec(
+        Kind.CHOICE,
+        "What sort of source it is.",
+        choices=("article", "social-post", "statement", "transcript", "other"),
+    )
+    text: str = ""
+    """The source's own text from ``<id>.txt``, when there is one (not a YAML field)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Topic(Record):
+    collection = "topics"
+    singular = "topic"
+    doc = "A theme that groups meetings, events and quotes; each gets a page."
+
+    title: str = spec(Kind.TEXT, "Name of the topic.", required=True, example="Energy strikes")
+    summary: str = spec(Kind.PROSE, "What the topic covers (light Markdown).", max_length=4000)
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (Person, Meeting, Event, Quote, Source, Topic)
+COLLECTIONS: dict[str, type[Record]] = {cls.collection: cls for cls in RECORD_TYPES}
+
+
+def fields_of(cls: type[Record]) -> Iterator[tuple[str, FieldSpec]]:
+    """The schema fields of a record type, in declaration order."""
+    for f in dataclasses.fields(cls):
+        if "spec" in f.metadata:
+            yield f.name, f.metadata["spec"]

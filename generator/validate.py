@@ -1,0 +1,338 @@
+"""Stage 2, validate: a located YAML tree becomes a typed record, field by field.
+
+Every check is driven by the :class:`~generator.schema.FieldSpec` of the field, so adding a field
+to the schema is all it takes to check it. All problems of a file are collected, not just the
+first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pycountry
+
+from generator.dates import PartialDate
+from generator.errors import Problem, Severity
+from generator.escape import prose_links
+from generator.loader import LoadedFile, Mapping, Node, Scalar, Sequence
+from generator.schema import COLLECTIONS, ID_PATTERN, FieldSpec, Kind, Link, Record, fields_of
+from generator.urls import is_plain_http, url_problem
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+
+
+class _Checker:
+    """Collects the problems of one file while its fields are converted."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node | None, name: str, message: str, hint: str = "") -> None:
+        line, col = (node.line, node.col) if node else (1, 1)
+        self.problems.append(Problem(self.path, line, col, name, message, hint))
+
+    def warn(self, node: Node, name: str, message: str, hint: str = "") -> None:
+        self.problems.append(
+            Problem(self.path, node.line, node.col, name, message, hint, Severity.WARNING)
+        )
+
+    # -- scalars ---------------------------------------------------------------------------
+
+    def scalar(self, node: Node, name: str, expected: str) -> Scalar | None:
+        if isinstance(node, Scalar):
+            return node
+        got = "a list" if isinstance(node, Sequence) else "a mapping"
+        self.error(
+            node,
+            name,
+            f"expected {expected}, got {got}",
+            "quote the value" if expected == "text" else f"write {expected}",
+        )
+        return None
+
+    def text(self, node: Node, name: str, spec: FieldSpec, multiline: bool = False) -> str:
+        scalar = self.scalar(node, name, "text")
+        if scalar is None:
+            return ""
+        value = "" if scalar.plain and scalar.value in _NULLS else scalar.value
+        value = value.strip(" ") if multiline is False else value.strip()
+        if scalar.comment_after:
+            self.error(
+                scalar,
+                name,
+                "unquoted text followed by ' #': YAML drops the rest of the line as a comment",
+                "quote the value",
+            )
+        if not multiline and "\n" in value:
+            self.error(scalar, name, "must be one line", "remove the line breaks")
+        if "\t" in value and not multiline:
+            self.error(scalar, name, "contains a tab", "use spaces")
+        if len(value) > spec.max_length:
+            self.error(
+                scalar,
+                name,
+                f"{len(value)} characters, over the limit of {spec.max_length}",
+                "shorten it",
+            )
+        self._invisible(scalar, name, value, strict=not multiline)
+        if value and unicodedata.normalize("NFC", value) != value:
+            self.warn(scalar, name, "text is not in Unicode NFC form", "retype accented letters")
+        return value
+
+    def _invisible(self, node: Scalar, name: str, value: str, strict: bool) -> None:
+        """Bidi overrides and invisible characters hide what a reader sees (Trojan Source)."""
+        for pattern, what in (
+            (_BIDI, "a bidirectional control"),
+            (_INVISIBLE, "an invisible character"),
+        ):
+            found = pattern.search(value)
+            if not found:
+                continue
+            message = f"contains {what} (U+{ord(found.group()):04X})"
+            if strict:
+                self.error(node, name, message, "delete it")
+            else:
+                self.warn(node, name, message, "delete it unless it is meant")
+
+    def word(self, node: Node, name: str, what: str) -> tuple[Scalar | None, str]:
+        scalar = self.scalar(node, name, what)
+        if scalar is None:
+            return None, ""
+        value = "" if scalar.plain and scalar.value in _NULLS else scalar.value.strip()
+        return scalar, value
+
+    # -- kinds -------------------------------------------------------------------------------
+
+    def convert(self, node: Node, name: str, spec: FieldSpec) -> Any:
+        handler: Callable[[Node, str, FieldSpec], Any] = getattr(self, f"_{spec.kind.value}")
+        return handler(node, name, spec)
+
+    def _text(self, node: Node, name: str, spec: FieldSpec) -> str:
+        return self.text(node, name, spec)
+
+    def _longtext(self, node: Node, name: str, spec: FieldSpec) -> str:
+        return self.text(node, name, spec, multiline=True)
+
+    def _prose(self, node: Node, name: str, spec: FieldSpec) -> str:
+        value = self.text(node, name, spec, multiline=True)
+        for href in prose_links(value):
+            problem = url_problem(href)
+            if problem:
+                self.error(node, name, f"link '{href}': {problem}", "link only to http(s) pages")
+        return value
+
+    def _ref(self, node: Node, name: str, spec: FieldSpec) -> str:
+        scalar, value = self.word(node, name, "an id")
+        if scalar and value and not ID_PATTERN.match(value):
+            self.error(
+                scalar,
+                name,
+                f"'{value}' is not a valid id",
+                "ids are lowercase letters, digits and single hyphens",
+            )
+        return value
+
+    def _date(self, node: Node, name: str, spec: FieldSpec) -> PartialDate | None:
+        scalar, value = self.word(node, name, "a date")
+        if scalar is None or not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as exc:
+            self.error(scalar, name, str(exc), "write YYYY, YYYY-MM or YYYY-MM-DD")
+            return None
+
+    def _bool(self, node: Node, name: str, spec: FieldSpec) -> bool:
+        scalar, value = self.word(node, name, "true or false")
+        if scalar is None or value in ("", "false", "False"):
+            return False
+        if value in ("true", "True"):
+            return True
+        self.error(scalar, name, f"expected true or false, got '{value}'", "write true or false")
+        return False
+
+    def _choice(self, node: Node, name: str, spec: FieldSpec) -> str:
+        scalar, value = self.word(node, name, "a word")
+        if scalar is None or not value:
+            return spec.choices[0]
+        if value not in spec.choices:
+            self.error(
+                scalar,
+                name,
+                f"'{value}' is not one of " + ", ".join(spec.choices),
+                did_you_mean(value, spec.choices),
+            )
+            return spec.choices[0]
+        return value
+
+    def _country(self, node: Node, name: str, spec: FieldSpec) -> str:
+        scalar, value = self.word(node, name, "a country code")
+        if scalar and value and not is_country(value):
+            hint = (
+                f"write {value.upper()} in capitals"
+                if is_country(value.upper())
+                else "use an ISO 3166-1 alpha-2 code such as US or UA"
+            )
+            self.error(scalar, name, f"'{value}' is not an ISO 3166-1 alpha-2 country code", hint)
+        return value
+
+    def _url(self, node: Node, name: str, spec: FieldSpec) -> str:
+        scalar, value = self.word(node, name, "a URL")
+        if scalar is None or not value:
+            return value
+        problem = url_problem(value)
+        if problem:
+            self.error(scalar, name, problem, "use a plain http(s) address")
+        elif is_plain_http(value):
+            self.warn(scalar, name, "plain http link", "use https if the site supports it")
+        return value
+
+    def items(self, node: Node, name: str, spec: FieldSpec) -> list[tuple[str, Node]]:
+        """The items of a list field, each with its ``name[i]`` for messages."""
+        if not isinstance(node, Sequence):
+            if isinstance(node, Scalar) and node.plain and node.value in _NULLS:
+                return []
+            self.error(node, name, "expected a list", "write [a, b] or one '- item' per line")
+            return []
+        return [(f"{name}[{i}]", item) for i, item in enumerate(node.items)]
+
+    def _unique(self, values: list[tuple[str, Node, str]], name: str) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for item_name, item, value in values:
+            if value in seen:
+                self.error(item, item_name, f"'{value}' is listed twice", "remove one")
+            seen.add(value)
+        return tuple(v for _, _, v in values if v)
+
+    def _refs(self, node: Node, name: str, spec: FieldSpec) -> tuple[str, ...]:
+        values = [(n, i, self._ref(i, n, spec)) for n, i in self.items(node, name, spec)]
+        return self._unique(values, name)
+
+    def _texts(self, node: Node, name: str, spec: FieldSpec) -> tuple[str, ...]:
+        values = [(n, i, self.text(i, n, spec)) for n, i in self.items(node, name, spec)]
+        return self._unique(values, name)
+
+    def _countries(self, node: Node, name: str, spec: FieldSpec) -> tuple[str, ...]:
+        values = [(n, i, self._country(i, n, spec)) for n, i in self.items(node, name, spec)]
+        return self._unique(values, name)
+
+    def _links(self, node: Node, name: str, spec: FieldSpec) -> tuple[Link, ...]:
+        links = []
+        for item_name, item in self.items(node, name, spec):
+            if not isinstance(item, Mapping):
+                self.error(item, item_name, "expected a mapping with title and url")
+                continue
+            values = self.fields(
+                item,
+                {
+                    "title": FieldSpec(Kind.TEXT, "", required=True),
+                    "url": FieldSpec(Kind.URL, "", required=True),
+                },
+                prefix=f"{item_name}.",
+            )
+            links.append(Link(values.get("title", ""), values.get("url", "")))
+        return tuple(links)
+
+    # -- mappings ----------------------------------------------------------------------------
+
+    def fields(
+        self, mapping: Mapping, specs: dict[str, FieldSpec], prefix: str = ""
+    ) -> dict[str, Any]:
+        """Convert the fields of ``mapping`` that ``specs`` names; flag the rest."""
+        values: dict[str, Any] = {}
+        for key, (key_node, _) in mapping.items.items():
+            if key not in specs:
+                self.error(
+                    key_node, prefix + key, f"unknown field '{key}'", _unknown_hint(key, specs)
+                )
+        for name, spec in specs.items():
+            if name not in mapping.items:
+                if spec.required:
+                    self.error(
+                        mapping, prefix + name, "required field is missing", f"add '{name}:'"
+                    )
+                continue
+            node = mapping.items[name][1]
+            value = self.convert(node, prefix + name, spec)
+            if spec.required and value in ("", None):
+                self.error(node, prefix + name, "required field is empty", "fill it in")
+            if isinstance(value, tuple) and len(value) < spec.min_items:
+                self.error(
+                    node,
+                    prefix + name,
+                    f"needs at least {spec.min_items} item" + ("s" if spec.min_items > 1 else ""),
+                    "add one",
+                )
+            values[name] = value
+        return values
+
+
+def is_country(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code, written in capitals as the standard does."""
+    if len(code) != 2 or not code.isascii() or not code.isupper():
+        return False
+    try:
+        return pycountry.countries.get(alpha_2=code) is not None
+    except LookupError:
+        return False
+
+
+def did_you_mean(word: str, choices: object) -> str:
+    """A hint naming the closest known word, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)  # type: ignore
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown_hint(key: str, specs: dict[str, FieldSpec]) -> str:
+    if key == "id":
+        return "the id is the file name; remove this field"
+    return did_you_mean(key, specs) or "known fields: " + ", ".join(specs)
+
+
+def validate_file(loaded: LoadedFile) -> tuple[Record | None, list[Problem]]:
+    """Turn one loaded file into its record; None when it has errors."""
+    cls = COLLECTIONS[loaded.collection]
+    checker = _Checker(loaded.path)
+    specs = dict(fields_of(cls))
+    values = checker.fields(loaded.root, specs)
+    marks = {k: (key.line, key.col) for k, (key, _) in loaded.root.items.items()}
+    _check_dates(checker, loaded.root, values)
+    if any(p.severity is Severity.ERROR for p in checker.problems):
+        return None, checker.problems
+    extra: dict[str, Any] = {"text": loaded.text or ""} if loaded.collection == "sources" else {}
+    record = cls(id=loaded.id, path=loaded.path, marks=marks, **values, **extra)
+    return record, checker.problems
+
+
+def _check_dates(checker: _Checker, root: Mapping, values: dict[str, Any]) -> None:
+    start, end = values.get("date"), values.get("end_date")
+    if (
+        isinstance(start, PartialDate)
+        and isinstance(end, PartialDate)
+        and end.latest < start.earliest
+    ):
+        checker.error(
+            root.items["end_date"][1],
+            "end_date",
+            f"ends ({end}) before it begins ({start})",
+            "swap date and end_date",
+        )
+
+
+def validate(files: list[LoadedFile]) -> tuple[list[Record], list[Problem]]:
+    """Validate every loaded file; return the good records and all problems."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for loaded in files:
+        record, found = validate_file(loaded)
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    return records, problems
