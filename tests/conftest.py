@@ -1,0 +1,99 @@
+"""Shared fixtures: small projects built inline (after mkdocs' ``tests/base.py::tempdir``),
+copies of the real explainer, and site builds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project
+from generator.errors import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+STORIES = Path(__file__).resolve().parent / "stories"
+EXPLAINER = [sys.executable, "-m", "generator"]
+
+MINIMAL = {
+    "people/ada-lovelace.yml": "name: Ada Lovelace\nrole: Analyst\ncountry: GB\n",
+    "sources/notes.yml": "title: Notes\npublisher: Taylor's Scientific Memoirs\n",
+}
+"""The smallest valid content: one person and one source."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/golden/ from the current output")
+
+
+def write_files(base: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``{relative path: text}`` under ``base``; text is dedented."""
+    for rel, data in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data), encoding="utf-8")
+
+
+def copy_project(source: Path, target: Path) -> Project:
+    """Copy an explainer's own files (not its build output) into ``target``."""
+    for name in ("content", "docs", "theme"):
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns(
+                "people", "meetings", "timeline", "quotes", "sources", "topics")
+                if name == "docs" else None)
+    shutil.copy2(source / "mkdocs.yml", target / "mkdocs.yml")
+    if not (target / "theme").exists():
+        shutil.copytree(ROOT / "theme", target / "theme")
+    return Project(target)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Project]:
+    """Make a project whose ``content/`` holds exactly the given files."""
+
+    def make(files: dict[str, str | bytes]) -> Project:
+        write_files(tmp_path / "content", files)
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        return Project(tmp_path)
+
+    return make
+
+
+def problems_of(project: Project) -> list[str]:
+    """Every problem a check of ``project`` reports, as the lines editors see."""
+    from generator.build import check
+
+    try:
+        checked = check(project)
+    except ContentError as exc:
+        return [str(p) for p in exc.problems]
+    return [str(p) for p in checked.warnings]
+
+
+@pytest.fixture
+def real_project(tmp_path: Path) -> Project:
+    """A copy of this repository's explainer (content, docs, theme, mkdocs.yml)."""
+    return copy_project(ROOT, tmp_path / "explainer")
+
+
+def run_explainer(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real command line on a project, as an editor would."""
+    return subprocess.run([*EXPLAINER, "--root", str(project.root), *args], text=True,
+                          capture_output=True, cwd=ROOT, check=False, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real explainer built once per session with ``explainer build``; its ``site/``."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("built") / "explainer")
+    proc = run_explainer(project, "build")
+    assert proc.returncode == 0, proc.stderr
+    return project.site
