@@ -29,6 +29,12 @@ MAX_FILES = 20_000
 
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _COMMENT_AFTER = re.compile(r"^[ \t]+#")
+_FORBIDDEN_IN_VALUES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+"""What a quoted scalar's escapes (``"\\0"``, ``"\\r"``, ``"\\N"``, ``"\\ud800"``) can produce
+that the raw file may not hold: control characters, carriage returns, line separators and lone
+surrogates (which cannot even be written out as UTF-8)."""
 
 
 @dataclass
@@ -173,6 +179,7 @@ class _TreeBuilder:
             )
         node: Node
         if isinstance(event, yaml.ScalarEvent):
+            _check_value(event.value, line, col)
             plain = event.style is None
             end = event.end_mark
             rest = self.lines[end.line][end.column :] if plain and end else ""
@@ -187,6 +194,18 @@ class _TreeBuilder:
             self.keys.append(None)
         elif not self.stack:
             self.root = node
+
+
+def _check_value(value: str, line: int, col: int) -> None:
+    """Refuse a scalar whose escapes spell a character the file itself may not contain."""
+    match = _FORBIDDEN_IN_VALUES.search(value)
+    if match:
+        raise _LoadError(
+            line,
+            col,
+            f"escaped character U+{ord(match.group()):04X} is not allowed",
+            "control characters, line separators and lone surrogates break the text; delete it",
+        )
 
 
 def parse(text: str) -> Mapping:
