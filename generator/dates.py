@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
+"""ASCII digits only (``\\d`` alone also takes ``٢٠٢٤``), and no trailing newline."""
 MONTHS = tuple(calendar.month_name)[1:]  # English, independent of the locale
 
 
