@@ -7,6 +7,7 @@ where they could disagree is refused rather than normalised.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -17,12 +18,27 @@ _HOST = re.compile(
 _BAD_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f-\x9f<>\"`{}|^]")
 
 
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+"""Characters a reader cannot see in a URL: bidi controls, zero-width and other spaces."""
+
+
 def _port_ok(url: str) -> bool:
     try:
-        urlsplit(url).port  # noqa: B018 - reading it raises ValueError on a bad port
+        port = urlsplit(url).port
     except ValueError:
         return False
-    return True
+    return port != 0
+
+
+def _visible(url: str) -> bool:
+    return not any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in url)
+
+
+def _named_host(url: str) -> bool:
+    """WHATWG parses a host whose last label is a number (``127.0.0.1``, ``2130706433``,
+    ``0x7f.1``) as an IPv4 address; sources are named sites, never bare addresses."""
+    labels = (urlsplit(url).hostname or "").rstrip(".").split(".")
+    return not re.fullmatch(r"[0-9]+|0x[0-9a-f]*", labels[-1])
 
 
 _RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
@@ -30,6 +46,7 @@ _RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
         lambda u: not _BAD_CHARS.search(u),
         "URL contains a space, backslash, quote or control character",
     ),
+    (_visible, "URL contains an invisible or bidirectional control character"),
     (lambda u: u.startswith(("http://", "https://")), "only http and https URLs are allowed"),
     (lambda u: "@" not in urlsplit(u).netloc, "URL must not contain credentials (user@host)"),
     (lambda u: bool(urlsplit(u).hostname), "URL has no host"),
@@ -38,6 +55,7 @@ _RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
         "URL host must be ASCII (write it in punycode, xn--…)",
     ),
     (lambda u: bool(_HOST.match(urlsplit(u).hostname or "")), "URL host is not a valid host name"),
+    (_named_host, "URL host is an IP address, not a site name"),
     (_port_ok, "URL port is out of range"),
 )
 
