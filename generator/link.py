@@ -107,7 +107,7 @@ def link(records: Iterable[Record], known: dict[str, set[str]]) -> tuple[Story, 
     for record in records:
         story.collection(record.collection)[record.id] = record
     problems = [p for r in records for p in _check_refs(r, known)]
-    problems += _check_meetings(story) + _check_quotes(story)
+    problems += _check_meetings(story) + _check_quotes(story) + _check_timeline_ids(story)
     _derive(story)
     return story, problems
 
@@ -143,6 +143,25 @@ def _check_meetings(story: Story) -> list[Problem]:
         for m in story.meetings.values()
         if not m.participants and not m.parties
     ]
+
+
+def _check_timeline_ids(story: Story) -> list[Problem]:
+    """Meetings and events share the timeline page, where each is anchored by its id."""
+    problems = []
+    for record_id in sorted(story.meetings.keys() & story.events.keys()):
+        pair = (story.meetings[record_id], story.events[record_id])
+        for record, other in (pair, pair[::-1]):
+            problems.append(
+                Problem(
+                    record.path,
+                    1,
+                    1,
+                    "id",
+                    f"id '{record_id}' is also used by {other.path}; the timeline anchors both",
+                    "rename one of the two files",
+                )
+            )
+    return problems
 
 
 def _check_quotes(story: Story) -> list[Problem]:
