@@ -13,7 +13,6 @@ from pathlib import Path
 from generator import engine, link, loader, render, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
-from generator.schema import COLLECTIONS
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,7 @@ def check(project: Project) -> Checked:
     files, problems = loader.load(project.root, project.content)
     records, found = validate.validate(files)
     problems += found
-    known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
-    for loaded in files:
-        known[loaded.collection].add(loaded.id)
-    story, found = link.link(records, known)
+    story, found = link.link(records, loader.known_ids(project.content))
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:

@@ -378,6 +378,16 @@ def _name_problem(path: Path, collection: str) -> tuple[str, str, str]:
     return "", "", ""
 
 
+def known_ids(content: Path) -> dict[str, set[str]]:
+    """The id of every record file by collection, loadable or not, so that a broken file
+    does not also turn every reference to it into an error."""
+    known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+    for name, ids in known.items():
+        if (content / name).is_dir():
+            ids.update(p.stem for p in (content / name).glob("*.yml"))
+    return known
+
+
 def load(root: Path, content: Path) -> tuple[list[LoadedFile], list[Problem]]:
     """Load every record under ``content``; collect one problem per unreadable file."""
     paths, problems = discover(root, content)
