@@ -260,9 +260,15 @@ def _source(ctx: Context, source: Source) -> Markup:
         f'<p class="explainer-meta">{escape.block(" · ".join(meta))}</p>',
     ]
     if source.url:
+        archived = (
+            f' · <a class="explainer-archive" href="{escape.attr(source.archive_url)}" '
+            'rel="noopener noreferrer">archived copy</a>'
+            if source.archive_url
+            else ""
+        )
         parts.append(
             f'<p><a href="{escape.attr(source.url)}" rel="noopener noreferrer">'
-            f"{escape.block(source.url)}</a></p>"
+            f"{escape.block(source.url)}</a>{archived}</p>"
         )
     if source.text:
         parts.append(

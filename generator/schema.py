@@ -240,6 +240,13 @@ class Source(Record):
     title: str = spec(Kind.TEXT, "Headline or title.", required=True)
     publisher: str = spec(Kind.TEXT, "Outlet or organisation.", required=True)
     url: str = spec(Kind.URL, "Where to read it: http or https only.", max_length=2000)
+    archive_url: str = spec(
+        Kind.URL,
+        "A copy in a web archive (web.archive.org, archive.today, perma.cc) whose address "
+        "contains `url`; shown beside it.",
+        max_length=2500,
+        example="https://web.archive.org/web/2026/https://example.com/story",
+    )
     published: PartialDate | None = spec(Kind.DATE, "Publication date.")
     kind: str = spec(
         Kind.CHOICE,

@@ -77,3 +77,40 @@ def url_problem(url: str) -> str | None:
 def is_plain_http(url: str) -> bool:
     """True for ``http:`` links, which deserve a warning but not a failure."""
     return url.startswith("http://")
+
+
+ARCHIVE_HOSTS = frozenset(
+    {
+        "web.archive.org",
+        "archive.today",
+        "archive.ph",
+        "archive.is",
+        "archive.li",
+        "archive.vn",
+        "archive.md",
+        "archive.fo",
+        "perma.cc",
+    }
+)
+"""Web archives a source's ``archive_url`` may point at (the Wayback Machine, archive.today
+and its mirrors, Perma.cc): anything else could be a look-alike serving other words."""
+
+
+def archive_problem(archive_url: str, original: str) -> str | None:
+    """Why ``archive_url`` is not an archived copy of ``original``, or None.
+
+    >>> archive_problem("https://evil.example/web/2024/https://a.example/", "https://a.example/")
+    'host evil.example is not a known web archive'
+    """
+    problem = url_problem(archive_url)
+    if problem:
+        return problem
+    host = urlsplit(archive_url).hostname or ""
+    if host not in ARCHIVE_HOSTS:
+        return f"host {host} is not a known web archive"
+    if not original:
+        return "needs url, the address of the original"
+    bare = original.split("://", 1)[1]
+    if bare not in archive_url:
+        return "does not contain the original url"
+    return None

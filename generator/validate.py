@@ -20,7 +20,7 @@ from generator.errors import Problem, Severity
 from generator.escape import prose_links
 from generator.loader import LoadedFile, Mapping, Node, Scalar, Sequence
 from generator.schema import COLLECTIONS, ID_PATTERN, FieldSpec, Kind, Link, Record, fields_of
-from generator.urls import is_plain_http, url_problem
+from generator.urls import archive_problem, is_plain_http, url_problem
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -305,6 +305,7 @@ def validate_file(loaded: LoadedFile) -> tuple[Record | None, list[Problem]]:
     values = checker.fields(loaded.root, specs)
     marks = {k: (key.line, key.col) for k, (key, _) in loaded.root.items.items()}
     _check_dates(checker, loaded.root, values)
+    _check_archive(checker, loaded.root, values)
     if any(p.severity is Severity.ERROR for p in checker.problems):
         return None, checker.problems
     extra: dict[str, Any] = {"text": loaded.text or ""} if loaded.collection == "sources" else {}
@@ -324,6 +325,20 @@ def _check_dates(checker: _Checker, root: Mapping, values: dict[str, Any]) -> No
             "end_date",
             f"ends ({end}) before it begins ({start})",
             "swap date and end_date",
+        )
+
+
+def _check_archive(checker: _Checker, root: Mapping, values: dict[str, Any]) -> None:
+    archive = values.get("archive_url")
+    if not archive or url_problem(archive):  # empty, or already reported as a bad URL
+        return
+    problem = archive_problem(archive, values.get("url", ""))
+    if problem:
+        checker.error(
+            root.items["archive_url"][1],
+            "archive_url",
+            problem,
+            "link the web.archive.org, archive.today or perma.cc copy of url",
         )
 
 
