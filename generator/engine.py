@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator import faults, harden
 from generator.errors import BuildError
 
 ENGINES = ("mkdocs", "zensical")
@@ -58,15 +59,22 @@ def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:
 
 
 def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "mkdocs") -> None:
-    """Build the site into a staging folder, then swap it in for ``site``.
+    """Build the site into a staging folder, harden it, then swap it in for ``site``.
 
     Zensical has no option for the output folder, so it writes where ``mkdocs.yml`` says,
     without the swap.
     """
+    recover_site(site, work)
     staged = work / "site-new" if engine == "mkdocs" else site
     if engine == "mkdocs" and staged.exists():
         shutil.rmtree(staged)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(root), "TZ": "UTC"}
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": source_date_epoch(root),
+        "TZ": "UTC",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+    }
     command = engine_command(engine, config, staged)
     try:
         proc = subprocess.run(
@@ -76,16 +84,40 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         raise BuildError(f"cannot run {engine}: {exc}") from None
     if proc.returncode != 0:
         raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
+    faults.point("site-built")
+    harden.harden_site(staged)
     if staged != site:
         _swap(staged, site, work)
+
+
+def recover_site(site: Path, work: Path) -> None:
+    """Finish a swap a crash interrupted (the journal says the new site was complete), or
+    drop a half-built one; the previous ``site/`` is never touched before the journal."""
+    if (work / SITE_JOURNAL).exists():
+        _commit_site(site, work)
+    for leftover in (work / "site-new", work / "site-old"):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+SITE_JOURNAL = "site-journal"
 
 
 def _swap(new: Path, site: Path, work: Path) -> None:
     old = work / "site-old"
     if old.exists():
         shutil.rmtree(old)
-    if site.exists():
-        os.rename(site, old)
-    os.rename(new, site)
+    (work / SITE_JOURNAL).write_bytes(b"")
+    faults.point("site-journal")
+    _commit_site(site, work)
+
+
+def _commit_site(site: Path, work: Path) -> None:
+    new, old = work / "site-new", work / "site-old"
+    if new.exists():
+        if site.exists() and not old.exists():
+            os.rename(site, old)
+        os.rename(new, site)
+    (work / SITE_JOURNAL).unlink()
     if old.exists():
         shutil.rmtree(old)

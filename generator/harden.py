@@ -1,0 +1,160 @@
+"""Harden a built site before it is swapped in: a Content-Security-Policy on every page, and
+``rel="noopener noreferrer"`` on every absolute link.
+
+This runs on the engine's HTML output, so it works the same for MkDocs and Zensical and needs no
+theme template. GitHub Pages cannot send headers, so the policy is a ``<meta http-equiv>`` put
+first in ``<head>`` (it only covers what comes after it). Scripts may come from the site itself
+(``'self'``: the theme's bundle and any ``extra_javascript``) or be one of the theme's own inline
+scripts, allowed by their sha256 hash. The theme's inline scripts are known in advance
+(:data:`THEME_SCRIPTS`); an inline script that is not one of them stops the build, because it
+can only have come from content or from a theme change someone must review.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.errors import BuildError
+
+THEME_SCRIPTS = {
+    "sha256-nicDKD8N+Ac4e1sdTbP9Yt9soQHHjvjNS5ZFHpWH9VI=": "Material 9.8.2: __md_scope, "
+    "__md_get/__md_set (its base path replaced by BASE before hashing)",
+    "sha256-DrEMJJ29sL7vIloQzly+VUGMxKcBTMII+OfW7Y8AkG4=": "Material 9.8.2: colour palette",
+    "sha256-/8wPdzX9q0NNJXyA5lzsLojXFpkeaXVxhbfkUOQaWy8=": "Material 9.8.2: open tab of URL hash",
+}
+"""Hashes of the inline scripts the theme writes, after :func:`_normalised`; a theme upgrade
+that changes them fails the build with the new hash to review and add here."""
+
+POLICY = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+"""No ``frame-ancestors``, ``report-uri`` or ``sandbox``: browsers ignore them in a meta tag."""
+
+_DATA_TYPES = {"application/json", "application/ld+json", "text/template"}
+_BASE = re.compile(r'^(__md_scope=new URL\()("(?:\.|\.\.(?:/\.\.)*|/[\w.~/-]*)")(,location\))')
+"""Material's base path: ``"."``, ``"../.."`` or the site's path (``"/explainer/"`` on 404)."""
+
+
+def sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def _normalised(script: str) -> str:
+    """Material writes the page's base path into its first script; hash it without."""
+    return _BASE.sub(r'\1"BASE"\3', script, count=1)
+
+
+class _Scan(HTMLParser):
+    """Where the ``<head>`` tag ends, every ``<a>`` tag, and every inline script's text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.head_end = -1
+        self.anchors: list[tuple[int, int, list[tuple[str, str | None]]]] = []
+        self.scripts: list[str] = []
+        self._script: list[str] | None = None
+        self._lines = [0]
+        for line in text.splitlines(keepends=True):
+            self._lines.append(self._lines[-1] + len(line))
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._lines[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or ""
+        start = self._offset()
+        if tag == "head" and self.head_end < 0:
+            self.head_end = start + len(raw)
+        elif tag == "a":
+            self.anchors.append((start, start + len(raw), attrs))
+        elif tag == "script":
+            values = dict(attrs)
+            kind = (values.get("type") or "").lower()
+            if "src" not in values and kind not in _DATA_TYPES:
+                self._script = []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+
+
+def inline_scripts(page: str) -> list[str]:
+    """The text of every inline, executable script of a page."""
+    return _Scan(page).scripts
+
+
+def unknown_scripts(page: str) -> Iterator[tuple[str, str]]:
+    """(normalised hash, start of text) of each inline script the theme did not write."""
+    for script in inline_scripts(page):
+        digest = sha256(_normalised(script))
+        if digest not in THEME_SCRIPTS:
+            yield digest, script[:80]
+
+
+def harden_page(page: str, name: str = "page") -> str:
+    """The page with its CSP meta tag and safe external links; BuildError on a foreign script."""
+    scan = _Scan(page)
+    if scan.head_end < 0:
+        raise BuildError(f"{name}: no <head>, so no Content-Security-Policy can be set")
+    foreign = list(unknown_scripts(page))
+    if foreign:
+        digest, opening = foreign[0]
+        raise BuildError(
+            f"{name}: inline script {opening!r} is not one of the theme's ({digest}); if a theme "
+            "upgrade added it, review it and add its hash to generator/harden.py THEME_SCRIPTS"
+        )
+    hashes = " ".join(sorted({f"'{sha256(s)}'" for s in scan.scripts}))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(hashes=hashes)}">'
+    out: list[str] = []
+    last = 0
+    for start, end, attrs in scan.anchors:
+        rewritten = _safe_anchor(attrs)
+        if rewritten is None:
+            continue
+        out += [page[last:start], rewritten]
+        last = end
+    out.append(page[last:])
+    result = "".join(out)  # every <a> comes after <head>, so head_end still holds
+    return result[: scan.head_end] + meta + result[scan.head_end :]
+
+
+def _safe_anchor(attrs: list[tuple[str, str | None]]) -> str | None:
+    """The ``<a>`` tag again with ``noopener noreferrer`` if it leaves the site; else None."""
+    values = dict(attrs)
+    href = html.unescape(values.get("href") or "").strip().lower()
+    if not href.startswith(("http://", "https://", "//")):
+        return None
+    rel = (values.get("rel") or "").split()
+    if "noopener" in rel and "noreferrer" in rel:
+        return None
+    rel += [word for word in ("noopener", "noreferrer") if word not in rel]
+    kept = [(k, v) for k, v in attrs if k != "rel"] + [("rel", " ".join(rel))]
+    written = "".join(
+        f" {k}" if v is None else f' {k}="{html.escape(v, quote=True)}"' for k, v in kept
+    )
+    return f"<a{written}>"
+
+
+def harden_site(site: Path) -> None:
+    """Harden every HTML page of a built site in place."""
+    for path in sorted(site.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        hardened = harden_page(page, path.relative_to(site).as_posix())
+        path.write_text(hardened, encoding="utf-8", newline="")
