@@ -1,0 +1,78 @@
+"""Reading built pages the way a browser does, to prove record text stayed text.
+
+Shared by the hostile cases and the property tests: the *shape* of a page is every element with
+its attribute names (what a record must never add to); its *text* is what a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+Shape = Counter[tuple[str, tuple[str, ...]]]
+
+
+def norm(text: str) -> str:
+    """Whitespace folded: line breaks and paragraph breaks are the template's business."""
+    return " ".join(text.split())
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    for tag in soup.find_all(["script", "style", "template", "noscript"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    return norm(soup.get_text(" "))
+
+
+def shape(soup: BeautifulSoup) -> Shape:
+    """Every element as (tag, attribute names)."""
+    return Counter((t.name, tuple(sorted(t.attrs))) for t in soup.find_all(True))
+
+
+def read_html(text: str) -> tuple[Shape, str]:
+    soup = BeautifulSoup(text, "html.parser")
+    found = shape(soup)
+    return found, visible_text(soup)
+
+
+def parse_site(site: Path) -> dict[str, tuple[Shape, str]]:
+    """Shape and text of every page, and of Material's search index (which Material puts
+    into result pages with innerHTML)."""
+    pages = {
+        path.relative_to(site).as_posix(): read_html(path.read_text(encoding="utf-8"))
+        for path in sorted(site.rglob("*.html"))
+    }
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    fragments = "".join(f"<div>{d['title']}</div><div>{d['text']}</div>" for d in index["docs"])
+    pages["search/search_index.json"] = read_html(fragments)
+    return pages
+
+
+def benign_twin(text: str, word: str) -> str:
+    """A harmless stand-in with the same line structure: ``word`` on the first line, ``x``
+    on every other non-blank one, blank lines kept (they make ``<br>`` and paragraphs)."""
+    lines = [word] + ["x" if line.strip() else "" for line in text.split("\n")[1:]]
+    return "\n".join(lines)
+
+
+def compare_literal(
+    hostile: dict[str, tuple[Shape, str]],
+    control: dict[str, tuple[Shape, str]],
+    text: str,
+    benign: str,
+) -> int:
+    """Assert ``text`` shows literally wherever ``benign`` did, on pages shaped like the
+    control's; return how often it was shown (0 means the field was never on a page)."""
+    shown = 0
+    for page, (shape_seen, seen) in hostile.items():
+        before = control[page][1]
+        expected = before.count(norm(text)) + before.count(norm(benign))
+        assert seen.count(norm(text)) == expected, f"{page}: {text!r} not shown literally"
+        if before.count(norm(benign)):
+            assert shape_seen == control[page][0], f"{page}: elements or attributes differ"
+        shown += before.count(norm(benign))
+    return shown
