@@ -22,7 +22,7 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, run_explainer, write_files
 from hostile_base import BASE
-from htmlcheck import benign_twin, compare_literal, norm, parse_site
+from htmlcheck import benign_twin, compare_literal, parse_site, squash
 
 from generator import cli
 from generator.build import Project, check
@@ -228,7 +228,7 @@ def literal_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
 
 def test_literal_payloads_are_distinct() -> None:
     """A payload inside another would be counted twice; keep them apart."""
-    texts = [norm(t) for _, t, _ in literal_values()]
+    texts = [squash(t) for _, t, _ in literal_values()]
     for i, a in enumerate(texts):
         for j, b in enumerate(texts):
             assert i == j or a not in b, (a, b)

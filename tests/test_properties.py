@@ -1,0 +1,444 @@
+"""Property-based tests (hypothesis) through the real pipeline.
+
+- Random Unicode and hostile strings in every text field of every collection: rendered with
+  Python-Markdown and the site's extensions, the page shows the text literally and has the
+  elements and attributes of a benign twin; a batch goes through a full MkDocs build too.
+- Random valid records round-trip through load → validate.
+- Random byte mutations of valid files load or give a clean ContentError, nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import markdown  # type: ignore[import-untyped]
+import pytest
+import yaml
+from conftest import ROOT, copy_project, run_explainer, write_files
+from htmlcheck import Shape, benign_twin, compare_literal, parse_site, read_html, squash
+from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import strategies as st
+
+from generator import render
+from generator.build import Project, check
+from generator.errors import ContentError
+from generator.schema import COLLECTIONS, Kind, fields_of
+
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from hostile_base import BASE
+
+RECORD_OF = {path.split("/")[0]: path for path in BASE}
+"""The base record of each collection that the tests write into."""
+TEXT_KINDS = {Kind.TEXT, Kind.LONGTEXT, Kind.PROSE, Kind.TEXTS}
+TEXT_FIELDS = [
+    (name, field, spec.kind)
+    for name, cls in COLLECTIONS.items()
+    for field, spec in fields_of(cls)
+    if spec.kind in TEXT_KINDS
+]
+SETTINGS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+
+FRAGMENTS = [
+    "<script>alert(1)</script>",
+    "</p>",
+    "<img src=x onerror=alert(1)>",
+    "<b>",
+    "<!--",
+    "-->",
+    '{: onclick="alert(1)" }',
+    "{#forged}",
+    "{.md-button}",
+    "[x](javascript:alert(1))",
+    "[x]: https://evil.example",
+    "*[HTML]: injected",
+    '--8<-- "mkdocs.yml"',
+    "{++a++}",
+    "{~~a~>b~~}",
+    "==mark==",
+    "^^ins^^",
+    "~~del~~",
+    "++ctrl+alt++",
+    ":smile:",
+    "$x^2$",
+    "&amp;",
+    "&#x3C;",
+    "&lt;",
+    "`code`",
+    "```",
+    "    ",
+    "# ",
+    "---",
+    "***",
+    "| a | b |",
+    "> ",
+    "- ",
+    "1. ",
+    '!!! note "x"',
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{#",
+    "'",
+    '"',
+    "<https://x.y>",
+    "https://evil.example",
+    "www.evil.example",
+    "\\",
+    "\\*",
+    "@",
+    "<<",
+    ">>",
+    "%",
+    "NO",
+    "1:30",
+    "title: x",
+    "\u00a0",
+    "é",
+    "Путин",
+    "דָּוִד",
+    "😀",
+    "𝔘",
+    "ﬀ",
+]
+_LETTERS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp"),
+    blacklist_characters="\u00ad\ufeff",
+)
+
+
+def hostile_text(kind: Kind) -> st.SearchStrategy[str]:
+    """Random text and hostile fragments; line breaks and tabs only where the field allows."""
+    pieces = [st.sampled_from(FRAGMENTS), st.text(_LETTERS, min_size=1, max_size=12)]
+    if kind in (Kind.LONGTEXT, Kind.PROSE):
+        pieces.append(st.sampled_from(["\n", "\n\n", "\n    ", "\t"]))
+    text = st.lists(st.one_of(*pieces), min_size=1, max_size=8).map("".join)
+    text = text.map(lambda t: unicodedata.normalize("NFC", t))
+    if kind is Kind.PROSE:  # emphasis, links and backslash escapes are meant in prose
+        text = text.map(lambda t: t.translate(str.maketrans("", "", "*_[]\\")))
+        text = text.map(lambda t: "\n".join(line.rstrip() for line in t.split("\n")))
+    if kind is Kind.TEXT or kind is Kind.TEXTS:
+        text = text.map(lambda t: t.replace("\t", " "))
+    return text.filter(lambda t: t.strip() != "")
+
+
+@contextmanager
+def hang_guard(seconds: int = 60) -> Iterator[None]:
+    """Fail instead of hanging (a guard, not a time assertion)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no answer in {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def with_field(collection: str, field: str, value: Any) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = dict(BASE)
+    data = yaml.safe_load(BASE[RECORD_OF[collection]])
+    data[field] = value
+    files[RECORD_OF[collection]] = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return files
+
+
+def markdown_pages(files: dict[str, str | bytes]) -> dict[str, str] | None:
+    """Every generated page's Markdown; None when the content was refused (ContentError)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_files(Path(tmp) / "content", files)
+        try:
+            story = check(Project(Path(tmp))).story
+        except ContentError:
+            return None
+    return render.render(story)
+
+
+@functools.cache
+def _converter(extensions: tuple[str, ...]) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(extensions), extension_configs=CONFIGS)
+
+
+def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
+    """A generated page as Python-Markdown with ``extensions`` turns it into HTML (the front
+    matter's title as MkDocs would put it in ``<title>``)."""
+    _, front, body = page.split("---\n", 2)
+    title = yaml.safe_load(front)["title"]
+    html = _converter(tuple(extensions)).reset().convert(body)
+    return read_html(f"<title>{title}</title>{html}")
+
+
+def _site_extensions() -> tuple[list[str], dict[str, Any]]:
+    """MkDocs always adds toc, tables and fenced_code; then what mkdocs.yml asks for."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for item in config.get("markdown_extensions", []):
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = options or {}
+    return list(dict.fromkeys(names)), configs
+
+
+EXTENSIONS, CONFIGS = _site_extensions()
+WIDE = [
+    *EXTENSIONS,
+    *["attr_list", "md_in_html", "abbr", "footnotes", "def_list", "admonition"],
+    *(
+        f"pymdownx.{name}"
+        for name in [
+            "critic",
+            "mark",
+            "caret",
+            "tilde",
+            "keys",
+            "emoji",
+            "magiclink",
+            "smartsymbols",
+            "arithmatex",
+            "superfences",
+            "inlinehilite",
+            "betterem",
+            "tasklist",
+            "details",
+            "tabbed",
+        ]
+    ),
+]
+"""The extensions the escaping rules were fuzzed against (shared/notes/hostile-inputs.md), so
+that enabling one in mkdocs.yml later cannot turn record text into markup."""
+
+
+@settings(SETTINGS, max_examples=400)
+@given(st.sampled_from(TEXT_FIELDS).flatmap(lambda f: st.tuples(st.just(f), hostile_text(f[2]))))
+def test_every_text_field_renders_literally(case: tuple[tuple[str, str, Kind], str]) -> None:
+    (collection, field, kind), text = case
+    many = kind is Kind.TEXTS
+    benign = benign_twin(text.strip(), "Benignword")
+    with hang_guard():
+        hostile = markdown_pages(with_field(collection, field, [text] if many else text))
+        control = markdown_pages(with_field(collection, field, [benign] if many else benign))
+    assert control is not None
+    assume(hostile is not None)  # refused, e.g. over the length limit: nothing published
+    assert hostile is not None
+    assert hostile.keys() == control.keys()
+    # pages whose Markdown is the same in both cannot differ in HTML: convert the others
+    differing = [src for src in hostile if hostile[src] != control[src]]
+    for extensions in (EXTENSIONS, WIDE):
+        shown = 0
+        for src in differing:
+            with hang_guard():
+                seen = {src: to_html(hostile[src], extensions)}
+                before = {src: to_html(control[src], extensions)}
+            shown += compare_literal(seen, before, text.strip(), benign)
+        assert shown > 0 or (collection, field) in NOT_SHOWN
+
+
+NOT_SHOWN = {("people", "aliases")}
+"""Fields no page shows as text (aliases feed search only)."""
+
+
+# -- one full build over a batch -------------------------------------------------------------
+
+BATCH_FIELDS = [
+    ("people", "name"),
+    ("people", "role"),
+    ("people", "native_name"),
+    ("people", "bio"),
+    ("meetings", "title"),
+    ("meetings", "location"),
+    ("meetings", "summary"),
+    ("quotes", "text"),
+    ("quotes", "context"),
+    ("sources", "title"),
+    ("sources", "publisher"),
+    ("topics", "title"),
+    ("events", "title"),
+]
+
+
+def _batch_text(collection: str, field: str) -> st.SearchStrategy[str]:
+    spec = dict(fields_of(COLLECTIONS[collection]))[field]
+    return hostile_text(spec.kind).filter(lambda t: len(t.strip()) <= spec.max_length)
+
+
+def _build(base: Path, files: dict[str, str | bytes]) -> dict[str, tuple[Shape, str]]:
+    project = copy_project(ROOT, base)
+    write_files(project.content, files)
+    proc = run_explainer(project, "build")
+    assert proc.returncode == 0, proc.stderr
+    return parse_site(project.site)
+
+
+@pytest.mark.site
+@settings(SETTINGS, max_examples=3, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(st.tuples(*(_batch_text(c, f) for c, f in BATCH_FIELDS)))
+def test_batch_through_full_mkdocs_build(texts: tuple[str, ...]) -> None:
+    """Hostile strings in many fields at once, through MkDocs and Material: every page
+    (navigation, titles, search index included) keeps the benign build's shape."""
+    payloads = [squash(t) for t in texts]
+    assume(
+        all(a not in b for i, a in enumerate(payloads) for j, b in enumerate(payloads) if i != j)
+    )
+    hostile_files: dict[str, str | bytes] = dict(BASE)
+    benign_files: dict[str, str | bytes] = dict(BASE)
+    benigns = []
+    for index, ((collection, field), text) in enumerate(zip(BATCH_FIELDS, texts, strict=True)):
+        benign = benign_twin(text.strip(), f"Benign{index}word")
+        benigns.append(benign)
+        for files, value in ((hostile_files, text), (benign_files, benign)):
+            data = yaml.safe_load(files[RECORD_OF[collection]])
+            data[field] = value
+            files[RECORD_OF[collection]] = yaml.safe_dump(data, allow_unicode=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_files(Path(tmp) / "content", hostile_files)
+        try:
+            check(Project(Path(tmp)))
+        except ContentError:
+            assume(False)
+    with tempfile.TemporaryDirectory() as tmp:
+        hostile = _build(Path(tmp) / "hostile", hostile_files)
+        control = _build(Path(tmp) / "control", benign_files)
+    assert hostile.keys() == control.keys()
+    for page in hostile:
+        assert hostile[page][0] == control[page][0], f"{page}: elements or attributes differ"
+    for text, benign in zip(texts, benigns, strict=True):
+        assert compare_literal(hostile, control, text.strip(), benign) > 0
+
+
+# -- valid records round-trip ----------------------------------------------------------------
+
+_PLAIN = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs")),
+    min_size=1,
+    max_size=40,
+).map(lambda t: unicodedata.normalize("NFC", t))
+_DATES = st.one_of(
+    st.integers(1000, 2999).map(str),
+    st.tuples(st.integers(1000, 2999), st.integers(1, 12)).map(lambda d: f"{d[0]}-{d[1]:02d}"),
+    st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10),
+)
+
+
+def field_value(collection: str, kind: Kind, spec: Any) -> st.SearchStrategy[Any]:
+    words = st.lists(_PLAIN, min_size=1, max_size=4).map(" ".join)
+    words = words.filter(lambda t: len(t) <= spec.max_length)
+    ref_ids = {
+        "people": ["ada-lovelace", "charles-babbage"],
+        "sources": ["notes"],
+        "topics": ["engines"],
+        "meetings": ["first-meeting"],
+        "events": ["engine-demo"],
+    }
+    strategies: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.TEXT: words,
+        Kind.LONGTEXT: words,
+        Kind.PROSE: words.map(lambda t: t.translate(str.maketrans("", "", "*_[]\\`<>"))).filter(
+            lambda t: t.strip() != ""
+        ),
+        Kind.TEXTS: st.lists(words, max_size=3, unique=True),
+        Kind.DATE: _DATES,
+        Kind.BOOL: st.booleans(),
+        Kind.CHOICE: st.sampled_from(spec.choices or ("x",)),
+        Kind.COUNTRY: st.sampled_from(["US", "RU", "UA", "AE", "NO", "GB"]),
+        Kind.COUNTRIES: st.lists(st.sampled_from(["US", "RU", "UA"]), max_size=3, unique=True),
+        Kind.URL: st.from_regex(r"\Ahttps://[a-z]{1,10}\.example/[a-z0-9/]{0,20}\Z"),
+        Kind.REF: st.sampled_from(ref_ids.get(spec.ref, [""])),
+        Kind.REFS: st.lists(st.sampled_from(ref_ids.get(spec.ref, [""])), min_size=1, unique=True),
+        Kind.LINKS: st.lists(
+            st.fixed_dictionaries({"title": words, "url": st.just("https://example.org/x")}),
+            max_size=2,
+        ),
+    }
+    return strategies[kind]
+
+
+SKIP = {"end_date", "archive_url", "event", "meeting", "parties"}
+"""Fields whose validity depends on another field; the hostile cases cover them."""
+
+
+def record_values(collection: str) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            name: field_value(collection, spec.kind, spec)
+            for name, spec in fields_of(COLLECTIONS[collection])
+            if name not in SKIP
+        }
+    )
+
+
+@settings(SETTINGS, max_examples=300)
+@given(
+    st.sampled_from(sorted(COLLECTIONS)).flatmap(lambda c: st.tuples(st.just(c), record_values(c)))
+)
+def test_valid_records_round_trip(case: tuple[str, dict[str, Any]]) -> None:
+    collection, values = case
+    files: dict[str, str | bytes] = dict(BASE)
+    files[f"{collection}/generated.yml"] = yaml.safe_dump(values, allow_unicode=True)
+    with tempfile.TemporaryDirectory() as tmp, hang_guard():
+        write_files(Path(tmp) / "content", files)
+        try:
+            story = check(Project(Path(tmp))).story
+        except ContentError as exc:
+            raise AssertionError("\n".join(map(str, exc.problems))) from None
+    record = story.collection(collection)["generated"]
+    for name, value in values.items():
+        got, expected = getattr(record, name), value
+        if hasattr(got, "iso"):
+            got = got.iso()
+        elif isinstance(got, tuple):
+            got = [vars(g) if hasattr(g, "url") else g for g in got]
+        if isinstance(expected, str):
+            expected = expected.strip()
+        assert got == expected, name
+
+
+# -- byte mutations --------------------------------------------------------------------------
+
+MUTATION = st.tuples(
+    st.sampled_from(["flip", "insert", "delete", "replace"]),
+    st.integers(0, 10_000),
+    st.one_of(st.integers(0, 255), st.sampled_from(list(b"\n\t\r :-[]{}&*!|>'\"#%@`,?\x00\x85"))),
+)
+
+
+@settings(SETTINGS, max_examples=500)
+@given(st.sampled_from(sorted(BASE)), st.lists(MUTATION, min_size=1, max_size=6))
+def test_byte_mutations_load_or_fail_cleanly(
+    path: str, mutations: list[tuple[str, int, int]]
+) -> None:
+    data = bytearray(BASE[path].encode())
+    for op, where, byte in mutations:
+        at = where % (len(data) + 1)
+        if op == "insert" or not data:
+            data[at:at] = bytes([byte])
+        elif op == "delete":
+            del data[min(at, len(data) - 1)]
+        elif op == "flip":
+            data[min(at, len(data) - 1)] ^= 1 << (byte % 8)
+        else:
+            data[min(at, len(data) - 1)] = byte
+    files: dict[str, str | bytes] = {**BASE, path: bytes(data)}
+    with tempfile.TemporaryDirectory() as tmp, hang_guard():
+        write_files(Path(tmp) / "content", files)
+        try:
+            story = check(Project(Path(tmp))).story
+        except ContentError as exc:
+            for problem in exc.problems:
+                assert problem.path.startswith("content/")
+                assert problem.line >= 1
+                assert problem.col >= 1
+            return
+        render.render(story)  # valid content must also render
