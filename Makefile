@@ -8,7 +8,7 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site generate check serve test lint types unit goldens clean browser-deps
+.PHONY: site generate check serve test lint types unit goldens clean browser-deps schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,11 @@ unit: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps lint types  ## every test, ruff and mypy
 	$(BIN)/pytest
 
+schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py
+	$(BIN)/explainer schema --write
+
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
 	$(BIN)/pytest tests/test_golden.py --update-goldens
 
 clean:
-	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics
+	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics docs/changes docs/reference
