@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import engine, link, loader, render, validate, writer
+from generator import engine, history, link, loader, reference, render, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 from generator.schema import COLLECTIONS
@@ -70,7 +70,7 @@ def check(project: Project) -> Checked:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
-    pages = render.render(checked.story)
+    pages = render.render(checked.story, history.read(project.root)) | reference.pages()
     result = writer.write(project.docs, project.work, pages)
     return checked, result
 
