@@ -80,14 +80,19 @@ def render(cls: type[Record], title: str) -> str:
     optional = []
     for name, spec in fields_of(cls):
         if not spec.required:
-            optional.append(f"# {name}:  {_doc_comment(spec)}")
+            optional += [_doc_comment(spec), f"# {name}:"]
             continue
         value = yaml_scalar(title) if name in _TITLE_FIELDS else ""
         if spec.kind in _LISTS and not value:
             value = "[]"
         lines += [_doc_comment(spec), f"{name}: {value}".rstrip()]
     if optional:
-        lines += ["", "# Optional fields: to use one, delete the '# ' before its name.", *optional]
+        lines += [
+            "",
+            "# Optional fields: to use one, delete the '# ' before its name.",
+            "",
+            *optional,
+        ]
     return "\n".join(lines) + "\n"
 
 
