@@ -19,6 +19,16 @@ from generator.serve import serve
 EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 1, 2, 3
 
 
+def _escape_data(text: str) -> str:
+    """A workflow command's message: a line break would end the command and start another."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value: as data, and ``,`` and ``:`` end a property."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def format_problem(problem: Problem, style: str) -> str:
     """One problem as a line: ``path:line:col: field: problem (hint)``, or a GitHub
     workflow command that annotates the line in a pull request."""
@@ -27,9 +37,10 @@ def format_problem(problem: Problem, style: str) -> str:
         message = f"{problem.field}: {problem.message}" + (
             f" ({problem.hint})" if problem.hint else ""
         )
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        return f"::{level} file={path},line={problem.line},col={problem.col}::{message}"
+        path = _escape_property(problem.path)
+        return f"::{level} file={path},line={problem.line},col={problem.col}::" + _escape_data(
+            message
+        )
     return str(problem)
 
 
