@@ -116,7 +116,7 @@ def test_git_is_read_once_per_build(repo: Project, monkeypatch: pytest.MonkeyPat
         calls.append(list(args))
         return real(args, **kwargs)
 
-    monkeypatch.setattr(history.subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "run", counting)
     generate(repo)
     assert [a[:2] for a in calls] == [["git", "rev-parse"], ["git", "-c"]]
     assert sum("log" in a for a in calls) == 1
