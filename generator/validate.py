@@ -260,8 +260,9 @@ class _Checker:
                     )
                 continue
             node = mapping.items[name][1]
+            before = len(self.problems)
             value = self.convert(node, prefix + name, spec)
-            if spec.required and value in ("", None):
+            if spec.required and value in ("", None) and len(self.problems) == before:
                 self.error(node, prefix + name, "required field is empty", "fill it in")
             if isinstance(value, tuple) and len(value) < spec.min_items:
                 self.error(
