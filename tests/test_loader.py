@@ -165,7 +165,6 @@ def test_every_error_of_a_run_is_reported_sorted(content):
     })
     assert problems_of(project) == [
         "content/people/bob.yml:1:7: name: expected text, got a list (quote the value)",
-        "content/people/bob.yml:1:7: name: required field is empty (fill it in)",
         "content/people/bob.yml:4:1: soruce: unknown field 'soruce' (did you mean 'sources'?)",
         "content/people/zed.yml:3:10: country: 'XX' is not an ISO 3166-1 alpha-2 country code "
         "(use an ISO 3166-1 alpha-2 code such as US or UA)",
