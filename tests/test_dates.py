@@ -29,8 +29,10 @@ def test_display_at_precision(text, plain, approx, iso):
         ("0000", "year is out of range"),
         ("26-01-31", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '26-01-31'"),
         ("2026-1-5", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '2026-1-5'"),
-        ("2026-01-31T10:00", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got "
-         "'2026-01-31T10:00'"),
+        (
+            "2026-01-31T10:00",
+            "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '2026-01-31T10:00'",
+        ),
     ],
 )
 def test_impossible_dates(text, message):
@@ -41,7 +43,11 @@ def test_impossible_dates(text, message):
 def test_sorting_puts_a_month_before_its_days_and_mixes_precisions():
     dates = [PartialDate.parse(t) for t in ("2026-02-01", "2026", "2026-01-31", "2026-01")]
     assert [d.iso() for d in sorted(dates, key=lambda d: d.earliest)] == [
-        "2026", "2026-01", "2026-01-31", "2026-02-01"]
+        "2026",
+        "2026-01",
+        "2026-01-31",
+        "2026-02-01",
+    ]
 
 
 def test_ranges():

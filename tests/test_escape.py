@@ -9,9 +9,22 @@ from bs4 import BeautifulSoup
 
 from generator import escape
 
-EXTENSIONS = ["attr_list", "md_in_html", "abbr", "footnotes", "tables", "toc", "admonition",
-              "def_list", "pymdownx.critic", "pymdownx.magiclink", "pymdownx.tilde",
-              "pymdownx.caret", "pymdownx.mark", "pymdownx.smartsymbols"]
+EXTENSIONS = [
+    "attr_list",
+    "md_in_html",
+    "abbr",
+    "footnotes",
+    "tables",
+    "toc",
+    "admonition",
+    "def_list",
+    "pymdownx.critic",
+    "pymdownx.magiclink",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.smartsymbols",
+]
 HOSTILE = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(1)">',
@@ -27,7 +40,7 @@ HOSTILE = [
     "- not a list",
     "a | table | row",
     "https://auto.link.example",
-    "Tom & Jerry's \"quote\" <b>",
+    'Tom & Jerry\'s "quote" <b>',
     "(c) (tm) --> +/-",
 ]
 
@@ -69,8 +82,9 @@ def test_inline_refuses_line_breaks():
 
 
 def test_prose_allows_emphasis_and_http_links_only():
-    html = escape.prose("*Hi* **there** [a](https://a.example/x?y=1) [b](javascript:alert(1)) "
-                        "<b>raw</b>")
+    html = escape.prose(
+        "*Hi* **there** [a](https://a.example/x?y=1) [b](javascript:alert(1)) <b>raw</b>"
+    )
     soup = BeautifulSoup(html, "html.parser")
     assert [t.name for t in soup.find_all(True)] == ["p", "em", "strong", "a"]
     link = soup.a
@@ -80,7 +94,7 @@ def test_prose_allows_emphasis_and_http_links_only():
 
 
 def test_prose_survives_markdown_with_extensions():
-    text = "Intro {: onclick=\"x\" } {++ins++}\n\nSecond *para*"
+    text = 'Intro {: onclick="x" } {++ins++}\n\nSecond *para*'
     soup = _html(f"<div>{escape.prose(text)}</div>")
     assert [t.name for t in soup.find_all(True)] == ["div", "p", "p", "em"]
     assert soup.get_text() == 'Intro {: onclick="x" } {++ins++}Second para'

@@ -26,15 +26,25 @@ def test_golden_pages(request):
         for rel, text in pages.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_text(text, encoding="utf-8")
-    stored = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-              for p in GOLDEN.rglob("*.md")}
+    stored = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in GOLDEN.rglob("*.md")
+    }
     assert sorted(stored) == sorted(pages), "pages added or removed: run make goldens"
     for rel, text in pages.items():
         assert text == stored[rel], f"{rel} differs from tests/golden/{rel}: run make goldens"
 
 
-@pytest.mark.parametrize("rel", ["people/maria-papadopoulou.md", "meetings/council-vote.md",
-                                 "timeline/index.md", "quotes/index.md", "sources/index.md",
-                                 "topics/bridge.md"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "people/maria-papadopoulou.md",
+        "meetings/council-vote.md",
+        "timeline/index.md",
+        "quotes/index.md",
+        "sources/index.md",
+        "topics/bridge.md",
+    ],
+)
 def test_one_record_of_each_kind_has_a_golden_file(rel):
     assert (GOLDEN / rel).is_file()

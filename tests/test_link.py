@@ -36,8 +36,7 @@ def test_unknown_references_name_field_and_suggest(content):
 
 
 def test_a_broken_record_does_not_also_break_references_to_it(content):
-    project = content({**MINIMAL, "people/bob.yml": "name: Bob\n",
-                       "meetings/talks.yml": TALKS})
+    project = content({**MINIMAL, "people/bob.yml": "name: Bob\n", "meetings/talks.yml": TALKS})
     assert problems_of(project) == [
         "content/people/bob.yml:1:1: country: required field is missing (add 'country:')",
         "content/people/bob.yml:1:1: role: required field is missing (add 'role:')",

@@ -63,8 +63,7 @@ def person(text: str | bytes) -> dict[str, str | bytes]:
         ),
         pytest.param(
             "name: Ada\nrole: He said: no\ncountry: GB\n",
-            f"{P}:2:14: (file): YAML syntax: mapping values are not allowed here (quote the "
-            "value)",
+            f"{P}:2:14: (file): YAML syntax: mapping values are not allowed here (quote the value)",
             id="unquoted-colon",
         ),
         pytest.param(
@@ -122,19 +121,31 @@ def test_bom_and_crlf_are_accepted(content):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Ada.yml", "content/people/Ada.yml:1:1: id: invalid id 'Ada' (use lowercase letters, "
-         "digits and single hyphens in the file name)"),
-        ("ada--b.yml", "content/people/ada--b.yml:1:1: id: invalid id 'ada--b' (use lowercase "
-         "letters, digits and single hyphens in the file name)"),
-        ("index.yml", "content/people/index.yml:1:1: id: id 'index' is reserved for an index "
-         "page (choose another name)"),
-        ("ada.yaml", "content/people/ada.yaml:1:1: (file): unexpected file 'ada.yaml' (rename "
-         "it to .yml)"),
+        (
+            "Ada.yml",
+            "content/people/Ada.yml:1:1: id: invalid id 'Ada' (use lowercase letters, "
+            "digits and single hyphens in the file name)",
+        ),
+        (
+            "ada--b.yml",
+            "content/people/ada--b.yml:1:1: id: invalid id 'ada--b' (use lowercase "
+            "letters, digits and single hyphens in the file name)",
+        ),
+        (
+            "index.yml",
+            "content/people/index.yml:1:1: id: id 'index' is reserved for an index "
+            "page (choose another name)",
+        ),
+        (
+            "ada.yaml",
+            "content/people/ada.yaml:1:1: (file): unexpected file 'ada.yaml' (rename it to .yml)",
+        ),
     ],
 )
 def test_bad_file_names(content, name, expected):
-    assert problems_of(content({**MINIMAL, f"people/{name}": "name: A\nrole: x\ncountry: GB\n"})
-                       ) == [expected]
+    assert problems_of(
+        content({**MINIMAL, f"people/{name}": "name: A\nrole: x\ncountry: GB\n"})
+    ) == [expected]
 
 
 def test_unknown_collection_and_orphan_text(content):
@@ -150,7 +161,8 @@ def test_unknown_collection_and_orphan_text(content):
 def test_symlinked_record_is_refused(content, tmp_path):
     project = content(MINIMAL)
     (project.content / "people" / "link.yml").symlink_to(
-        project.content / "people" / "ada-lovelace.yml")
+        project.content / "people" / "ada-lovelace.yml"
+    )
     assert problems_of(project) == [
         "content/people/link.yml:1:1: (file): not a regular file (symlinks and folders are not "
         "records)"
@@ -158,11 +170,13 @@ def test_symlinked_record_is_refused(content, tmp_path):
 
 
 def test_every_error_of_a_run_is_reported_sorted(content):
-    project = content({
-        **MINIMAL,
-        "people/zed.yml": "name: Zed\nrole: x\ncountry: XX\n",
-        "people/bob.yml": "name: [Bob]\nrole: x\ncountry: GB\nsoruce: x\n",
-    })
+    project = content(
+        {
+            **MINIMAL,
+            "people/zed.yml": "name: Zed\nrole: x\ncountry: XX\n",
+            "people/bob.yml": "name: [Bob]\nrole: x\ncountry: GB\nsoruce: x\n",
+        }
+    )
     assert problems_of(project) == [
         "content/people/bob.yml:1:7: name: expected text, got a list (quote the value)",
         "content/people/bob.yml:4:1: soruce: unknown field 'soruce' (did you mean 'sources'?)",
