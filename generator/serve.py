@@ -46,6 +46,8 @@ def regenerate(project: pipeline.Project) -> None:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return
+    if result.changed:
+        os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
         f"regenerated in {time.perf_counter() - started:.2f} s: "
         f"{len(result.written)} written, {len(result.removed)} removed",
