@@ -76,3 +76,11 @@ def test_recover_puts_back_a_folder_moved_aside_by_a_crash(dirs):
     assert (docs / "people" / "a.md").is_file()
     assert not (work / "old").exists()
     assert not (work / "stage").exists()
+
+
+def test_refuses_a_hand_written_page_at_a_generated_address(dirs):
+    docs, work = dirs
+    (docs / "timeline.md").write_text("# My timeline\n")
+    with pytest.raises(BuildError, match=r"docs/timeline\.md would have the same address"):
+        write(docs, work, {"timeline/index.md": page("T")})
+    assert not (docs / "timeline").exists()
