@@ -54,12 +54,12 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     files, problems = loader.load(project.root, project.content)
-    records, found = validate.validate(files)
+    records, partials, found = validate.validate(files)
     problems += found
     known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
     for loaded in files:
         known[loaded.collection].add(loaded.id)
-    story, found = link.link(records, known)
+    story, found = link.link(records, partials, known)
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:

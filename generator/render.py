@@ -8,7 +8,7 @@ plain string, so a template that forgets to escape fails loudly instead of publi
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -287,7 +287,7 @@ def _source(ctx: Context, source: Source) -> Markup:
 def _label(story: Story, record: Record) -> str:
     if isinstance(record, Quote):
         return f"quote by {story.people[record.speaker].name}"
-    return str(getattr(record, "name", "") or getattr(record, "title", ""))
+    return record.label
 
 
 def _record_href(src: str, record: Record) -> str:
@@ -321,22 +321,15 @@ def plan(story: Story) -> list[Page]:
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),
         Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}),
     ]
-    record_pages: list[tuple[str, dict[str, Record], Callable[[Record], str]]] = [
-        ("person.md.j2", dict(story.people), lambda r: r.name),  # type: ignore[attr-defined]
-        ("meeting.md.j2", dict(story.meetings), lambda r: r.title),  # type: ignore[attr-defined]
-        ("topic.md.j2", dict(story.topics), lambda r: r.title),  # type: ignore[attr-defined]
-    ]
-    for template, records, title in record_pages:
-        for record_id in sorted(records):
-            record = records[record_id]
-            pages.append(
-                Page(
-                    record_page(record.collection, record_id),
-                    template,
-                    title(record),
-                    {"record": record},
-                )
+    templates = {"people": "person.md.j2", "meetings": "meeting.md.j2", "topics": "topic.md.j2"}
+    for collection, template in templates.items():
+        records = story.collection(collection)
+        pages += [
+            Page(
+                record_page(collection, rid), template, records[rid].label, {"record": records[rid]}
             )
+            for rid in sorted(records)
+        ]
     return pages
 
 

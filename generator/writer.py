@@ -67,6 +67,19 @@ def _check_ownership(docs: Path, existing: dict[str, Path]) -> None:
         )
 
 
+def _check_clashes(docs: Path) -> None:
+    """A hand-written ``docs/people.md`` would publish at ``people/``, the generated index's
+    address: refuse instead of letting the site engine pick one."""
+    clashes = [
+        f"docs/{folder}.md" for folder in GENERATED_FOLDERS if (docs / f"{folder}.md").exists()
+    ]
+    if clashes:
+        raise BuildError(
+            f"{', '.join(clashes)} would have the same address as a generated "
+            "index page; rename or remove it"
+        )
+
+
 def recover(docs: Path, work: Path) -> None:
     """Undo what an interrupted run left: put back folders moved aside, drop staging."""
     old = work / "old"
@@ -83,6 +96,7 @@ def recover(docs: Path, work: Path) -> None:
 def write(docs: Path, work: Path, pages: dict[str, str]) -> WriteResult:
     """Make the generated folders of ``docs`` hold exactly ``pages``; see the module doc."""
     recover(docs, work)
+    _check_clashes(docs)
     existing = _existing(docs)
     _check_ownership(docs, existing)
     wanted = {rel: text.encode("utf-8") for rel, text in pages.items()}
