@@ -61,7 +61,7 @@ def label(story: Story, record: Record) -> str:
     if isinstance(record, Quote):
         speaker = story.people.get(record.speaker)
         return f"Quote by {speaker.name}" if speaker else "Quote"
-    return str(getattr(record, "name", "") or getattr(record, "title", "") or record.id)
+    return record.label or record.id
 
 
 def _row(story: Story, page_src: str, change: Change) -> Markup:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-import messages
 import pytest
 import yaml
-from conftest import ROOT
 
 from generator import reference, scaffold
 from generator.pages import GENERATED_FOLDERS
 from generator.schema import COLLECTIONS, Kind, fields_of
+from tests import messages
+from tests.conftest import ROOT
 
 GUIDE = ROOT / "docs/editing"
 ERRORS = (GUIDE / "errors.md").read_text("utf-8")

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import MINIMAL, run_explainer
 
 from generator.build import Project
 from generator.cli import format_problem
 from generator.errors import Problem, Severity
+from tests.conftest import MINIMAL, run_explainer
 
 Make = Callable[[dict[str, str | bytes]], Project]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXPLAINER, MINIMAL, ROOT, copy_project, write_files
 
 from generator import history
 from generator.build import Project, generate
+from tests.conftest import EXPLAINER, MINIMAL, ROOT, copy_project, write_files
 
 BOB = "name: Bob Example\nrole: Envoy\ncountry: US\n"
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=x } *y* `z`"

@@ -10,13 +10,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, run_explainer
 
 from generator import json_schema
 from generator.errors import Severity
 from generator.loader import LoadedFile, Mapping, Node, Scalar, parse
 from generator.schema import COLLECTIONS, Kind, fields_of
 from generator.validate import validate_file
+from tests.conftest import ROOT, run_explainer
 
 # -- the language server's view of a file ---------------------------------------------------
 

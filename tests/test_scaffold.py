@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import pytest
 import yaml
-from conftest import MINIMAL, problems_of, run_explainer
 
 from generator import scaffold
 from generator.build import Project
 from generator.json_schema import modeline
 from generator.loader import parse
 from generator.schema import COLLECTIONS, fields_of
+from tests.conftest import MINIMAL, problems_of, run_explainer
 
 Make = Callable[[dict[str, str | bytes]], Project]
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, write_files
+
+from tests.conftest import MINIMAL, ROOT, write_files
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 ZIZMOR = Path(sys.executable).parent / "zizmor"
