@@ -79,8 +79,8 @@ def field_table(cls: type[Record]) -> str:
     )
     rows = "\n".join(field_row(name, spec) for name, spec in fields_of(cls))
     return (
-        f'<table class="explainer-fields">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-        f"{rows}\n</tbody>\n</table>"
+        # No class: Material styles tables without one.
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
     )
 
 
