@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import engine, link, loader, render, validate, writer
+from generator import engine, history, link, loader, reference, render, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -53,9 +53,9 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     files, problems = loader.load(project.root, project.content)
-    records, found = validate.validate(files)
+    records, partials, found = validate.validate(files)
     problems += found
-    story, found = link.link(records, loader.known_ids(project.content))
+    story, found = link.link(records, partials, loader.known_ids(project.content))
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
@@ -66,7 +66,7 @@ def check(project: Project) -> Checked:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
-    pages = render.render(checked.story)
+    pages = render.render(checked.story, history.read(project.root)) | reference.pages()
     result = writer.write(project.docs, project.work, pages)
     return checked, result
 

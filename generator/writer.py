@@ -119,6 +119,19 @@ def _check_paths(pages: dict[str, str]) -> None:
             raise BuildError(f"page path {rel!r} is outside the generated folders of docs/")
 
 
+def _check_clashes(docs: Path) -> None:
+    """A hand-written ``docs/people.md`` would publish at ``people/``, the generated index's
+    address: refuse instead of letting the site engine pick one."""
+    clashes = [
+        f"docs/{folder}.md" for folder in GENERATED_FOLDERS if (docs / f"{folder}.md").exists()
+    ]
+    if clashes:
+        raise BuildError(
+            f"{', '.join(clashes)} would have the same address as a generated "
+            "index page; rename or remove it"
+        )
+
+
 def recover(docs: Path, work: Path) -> None:
     """Finish or undo what an interrupted run left, so that no one has to clean by hand."""
     journal = work / JOURNAL
@@ -134,6 +147,7 @@ def write(docs: Path, work: Path, pages: dict[str, str]) -> WriteResult:
     """Make the generated entries of ``docs`` hold exactly ``pages``; see the module doc."""
     _check_paths(pages)
     recover(docs, work)
+    _check_clashes(docs)
     existing = _existing(docs)
     manifest = read_manifest(work)
     _check_ownership(existing, manifest)

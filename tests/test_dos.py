@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_files
 
 from generator.loader import MAX_FILES, MAX_RECORD_BYTES
+from tests.conftest import ROOT, write_files
 
 pytestmark = pytest.mark.site  # slow: thousands of files
 ARTIFACTS = ROOT / "tests" / "artifacts"

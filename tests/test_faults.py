@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import EXPLAINER, ROOT, copy_project, write_files
 
 from generator.build import Project
 from generator.faults import POINTS
+from tests.conftest import EXPLAINER, ROOT, copy_project, write_files
 
 pytestmark = pytest.mark.site
 

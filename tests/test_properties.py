@@ -19,11 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]
+import markdown
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_explainer, write_files
-from htmlcheck import Shape, benign_twin, compare_literal, parse_site, read_html, squash
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
@@ -31,9 +29,11 @@ from generator import render
 from generator.build import Project, check
 from generator.errors import ContentError
 from generator.schema import COLLECTIONS, Kind, fields_of
+from tests.conftest import ROOT, copy_project, run_explainer, write_files
+from tests.hostile.hostile_base import BASE
+from tests.htmlcheck import Shape, benign_twin, compare_literal, parse_site, read_html, squash
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from hostile_base import BASE
 
 RECORD_OF = {path.split("/")[0]: path for path in BASE}
 """The base record of each collection that the tests write into."""

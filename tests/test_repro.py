@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXPLAINER, ROOT, copy_project
+
+from tests.conftest import EXPLAINER, ROOT, copy_project
 
 pytestmark = pytest.mark.site
 

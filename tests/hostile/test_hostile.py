@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_explainer, write_files
-from hostile_base import BASE
-from htmlcheck import benign_twin, compare_literal, parse_site, squash
 
 from generator import cli
 from generator.build import Project, check
 from generator.pages import GENERATED_FOLDERS
 from generator.writer import MARKER
+from tests.conftest import ROOT, copy_project, run_explainer, write_files
+from tests.hostile.hostile_base import BASE
+from tests.htmlcheck import benign_twin, compare_literal, parse_site, squash
 
 CASES = Path(__file__).parent / "cases"
 Snapshot = dict[str, tuple[bytes, int]]
