@@ -15,6 +15,7 @@ those differences (``docs/editing/checks.md``), and a test keeps that list hones
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,9 @@ DATE_PATTERN = (
 is not a leap year is left to ``explainer check``."""
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST_PART = _LABEL + r"(?:\." + _LABEL + r")*\.?"
 URL_PATTERN = (
-    r"^https?://" + _LABEL + r"(?:\." + _LABEL + r")*\.?(?::[0-9]{0,5})?"
+    r"^https?://" + _HOST_PART + r"(?::[0-9]{0,5})?"
     r'(?:[/?#][^\s\\<>"`{}|^\u007f-\u009f]*)?$'
 )
 """Plain absolute http(s) URLs with an ASCII host and no credentials (see generator/urls.py)."""
@@ -117,7 +119,11 @@ def _links(spec: FieldSpec) -> dict[str, Any]:
 
 
 def _url(spec: FieldSpec) -> dict[str, Any]:
-    url = {"type": "string", "maxLength": spec.max_length, "pattern": URL_PATTERN}
+    pattern = URL_PATTERN
+    if spec.hosts:  # only these hosts (archive_url)
+        hosts = "|".join(re.escape(h) for h in sorted(spec.hosts))
+        pattern = pattern.replace(_HOST_PART, f"(?:{hosts})", 1)
+    url = {"type": "string", "maxLength": spec.max_length, "pattern": pattern}
     return url if spec.required else {"anyOf": [url, {"enum": _EMPTY}]}
 
 

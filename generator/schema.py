@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from generator.dates import PartialDate
+from generator.urls import ARCHIVE_HOSTS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Ids are file names and URL segments, so only lowercase ASCII, digits and single hyphens."""
@@ -53,6 +54,7 @@ class FieldSpec:
     max_length: int = 200
     min_items: int = 0
     example: str = ""
+    hosts: frozenset[str] = frozenset()  # for a URL field: the only hosts allowed, if any
 
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -269,6 +271,7 @@ class Source(Record):
         "contains `url`; shown beside it.",
         max_length=2500,
         example="https://web.archive.org/web/2026/https://example.com/story",
+        hosts=ARCHIVE_HOSTS,
     )
     published: PartialDate | None = spec(Kind.DATE, "Publication date.")
     kind: str = spec(

@@ -99,15 +99,15 @@ and its mirrors, Perma.cc): anything else could be a look-alike serving other wo
 def archive_problem(archive_url: str, original: str) -> str | None:
     """Why ``archive_url`` is not an archived copy of ``original``, or None.
 
-    >>> archive_problem("https://evil.example/web/2024/https://a.example/", "https://a.example/")
-    'host evil.example is not a known web archive'
+    >>> archive_problem("https://web.archive.org/web/2024/https://b.example/", "https://a.example/")
+    'does not contain the original url'
     """
     problem = url_problem(archive_url)
     if problem:
         return problem
     host = urlsplit(archive_url).hostname or ""
     if host not in ARCHIVE_HOSTS:
-        return f"host {host} is not a known web archive"
+        return f"URL host {host} is not allowed here"
     if not original:
         return "needs url, the address of the original"
     bare = original.split("://", 1)[1]

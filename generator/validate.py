@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pycountry
 
@@ -38,6 +39,9 @@ class _Checker:
     def error(self, node: Node | None, name: str, message: str, hint: str = "") -> None:
         line, col = (node.line, node.col) if node else (1, 1)
         self.problems.append(Problem(self.path, line, col, name, message, hint))
+
+    def problems_at(self, name: str) -> list[Problem]:
+        return [p for p in self.problems if p.field == name]
 
     def warn(self, node: Node, name: str, message: str, hint: str = "") -> None:
         self.problems.append(
@@ -189,8 +193,16 @@ class _Checker:
         if scalar is None or not value:
             return value
         problem = url_problem(value)
+        host = urlsplit(value).hostname if problem is None else None
         if problem:
             self.error(scalar, name, problem, "use a plain http(s) address")
+        elif spec.hosts and host not in spec.hosts:
+            self.error(
+                scalar,
+                name,
+                f"URL host {host} is not allowed here",
+                "use " + ", ".join(sorted(spec.hosts)),
+            )
         elif is_plain_http(value):
             self.warn(scalar, name, "plain http link", "use https if the site supports it")
         return value
@@ -342,7 +354,7 @@ def _check_dates(checker: _Checker, root: Mapping, values: dict[str, Any]) -> No
 
 def _check_archive(checker: _Checker, root: Mapping, values: dict[str, Any]) -> None:
     archive = values.get("archive_url")
-    if not archive or url_problem(archive):  # empty, or already reported as a bad URL
+    if not archive or checker.problems_at("archive_url"):  # empty, or already reported
         return
     problem = archive_problem(archive, values.get("url", ""))
     if problem:
