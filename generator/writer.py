@@ -137,6 +137,10 @@ def recover(docs: Path, work: Path) -> None:
     journal = work / JOURNAL
     if journal.exists():
         _commit(docs, work, json.loads(journal.read_text(encoding="utf-8"))["entries"])
+    elif (work / "old").is_dir():  # never lose a folder: put back what is missing from docs/
+        for moved in sorted((work / "old").iterdir()):
+            if not (docs / moved.name).exists():
+                os.rename(moved, docs / moved.name)
     for leftover in (work / "stage", work / "old"):
         if leftover.exists():
             shutil.rmtree(leftover)
