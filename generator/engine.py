@@ -7,8 +7,10 @@ as it was.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -78,7 +80,13 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
     command = engine_command(engine, config, staged)
     try:
         proc = subprocess.run(
-            command, cwd=root, env=env, text=True, capture_output=True, check=False
+            command,
+            cwd=root,
+            env=env,
+            text=True,
+            capture_output=True,
+            check=False,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
@@ -88,6 +96,15 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
     harden.harden_site(staged)
     if staged != site:
         _swap(staged, site, work)
+
+
+def _die_with_parent() -> None:
+    """Have Linux kill the engine when explainer dies, so that an orphaned engine never
+    writes into a staging folder the next run has taken over."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def recover_site(site: Path, work: Path) -> None:
