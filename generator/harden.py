@@ -25,8 +25,12 @@ from generator.errors import BuildError
 THEME_SCRIPTS = {
     "sha256-nicDKD8N+Ac4e1sdTbP9Yt9soQHHjvjNS5ZFHpWH9VI=": "Material 9.8.2: __md_scope, "
     "__md_get/__md_set (its base path replaced by BASE before hashing)",
-    "sha256-DrEMJJ29sL7vIloQzly+VUGMxKcBTMII+OfW7Y8AkG4=": "Material 9.8.2: colour palette",
-    "sha256-/8wPdzX9q0NNJXyA5lzsLojXFpkeaXVxhbfkUOQaWy8=": "Material 9.8.2: open tab of URL hash",
+    "sha256-9Ua2/jklLh4+MkVSC6SIxGGiMjEFg2cwR7rrrcpAWn8=": "Zensical 0.0.73: the same, adding a "
+    "trailing slash to the base path",
+    "sha256-DrEMJJ29sL7vIloQzly+VUGMxKcBTMII+OfW7Y8AkG4=": "Material 9.8.2 and Zensical: colour "
+    "palette",
+    "sha256-/8wPdzX9q0NNJXyA5lzsLojXFpkeaXVxhbfkUOQaWy8=": "Material 9.8.2 and Zensical: open "
+    "the tab named by the URL's hash",
 }
 """Hashes of the inline scripts the theme writes, after :func:`_normalised`; a theme upgrade
 that changes them fails the build with the new hash to review and add here."""
