@@ -30,6 +30,15 @@ def _port_ok(url: str) -> bool:
     return port != 0
 
 
+def _parses(url: str) -> bool:
+    """``urlsplit`` raises on some malformed URLs (``https://ex[ample.org``)."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
+
+
 def _visible(url: str) -> bool:
     return not any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in url)
 
@@ -47,6 +56,7 @@ _RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
         "URL contains a space, backslash, quote or control character",
     ),
     (_visible, "URL contains an invisible or bidirectional control character"),
+    (_parses, "URL is malformed"),
     (lambda u: u.startswith(("http://", "https://")), "only http and https URLs are allowed"),
     (lambda u: "@" not in urlsplit(u).netloc, "URL must not contain credentials (user@host)"),
     (lambda u: bool(urlsplit(u).hostname), "URL has no host"),
