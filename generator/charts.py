@@ -118,8 +118,8 @@ def _mark(axis: Axis, entry: Entry, person: Person, y: int) -> str:
         )
     width = max(axis.x(last) - axis.x(first), 0.5)
     return (
-        f'<rect class="{classes} chart-mark--span" x="{_pct(axis.x(first))}" y="{y - 5}" '
-        f'width="{_pct(width)}" height="10" rx="5">{tip}</rect>'
+        f'<rect class="{classes} chart-mark--span" x="{_pct(axis.x(first))}" y="{y - 3}" '
+        f'width="{_pct(width)}" height="6" rx="3">{tip}</rect>'
     )
 
 
@@ -159,7 +159,7 @@ def room_chart(story: Story, page_src: str) -> Markup:
         '<figcaption class="explainer-legend"><span class="legend-meeting">● meeting</span> '
         '<span class="legend-event">■ event</span> '
         '<span class="legend-scheduled">○ scheduled</span> '
-        '<span class="legend-span">▬ known only to the month</span></figcaption>'
+        '<span class="legend-span">▬ sometime that month</span></figcaption>'
     )
     return Markup(
         '<figure class="explainer-figure">'
@@ -218,7 +218,7 @@ def _entry_href(page_src: str, entry: Entry) -> Markup:
 
 # -- who met whom ------------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 480, 420
+WIDTH, HEIGHT = 480, 380
 """The network's viewBox; the stylesheet caps its width so labels stay about 16 px."""
 RADIUS = 140
 

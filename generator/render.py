@@ -190,8 +190,9 @@ def src_of(record: Record) -> str:
 
 
 @pass_context
-def _quote(ctx: Context, quote: Quote, speaker: bool = True) -> Markup:
-    """A quote as one raw HTML figure, anchored by its id on the quotes page."""
+def _quote(ctx: Context, quote: Quote, speaker: bool = True, date: bool = True) -> Markup:
+    """A quote as one raw HTML figure, anchored by its id on the quotes page; ``speaker``
+    and ``date`` are left out where the page already says them."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     person = story.people[quote.speaker]
@@ -201,7 +202,8 @@ def _quote(ctx: Context, quote: Quote, speaker: bool = True) -> Markup:
             f'<a href="{escape.attr(html_href(src, record_page("people", person.id)))}"'
             f">{escape.block(person.name)}</a>"
         )
-    parts.append(str(when(quote)))
+    if date:
+        parts.append(str(when(quote)))
     if quote.context:
         parts.append(str(escape.block(quote.context)))
     where = story.entry(quote.meeting or quote.event)
@@ -362,7 +364,7 @@ def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
         ),
         Page(index_page("people"), "people.md.j2", "People", {}),
         Page(index_page("meetings"), "meetings.md.j2", "Meetings", {}),
-        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}),
+        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}, {"hide": ["toc"]}),
         Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
         Page(index_page("sources"), "sources.md.j2", "Sources", {}),
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),

@@ -1,6 +1,9 @@
-/* Timeline filters: by person, country and kind, with the state in the URL query
+/* The explainer's only script; every page is complete without it.
+
+   1. Timeline filters: by person, country and kind, with the state in the URL query
    (?person=<id>&country=<code>&kind=meeting) so a filtered view can be shared and back/forward
    work. Without JavaScript the form stays hidden and the whole timeline is shown.
+   2. Material's search dialog has no accessible name (axe: aria-dialog-name); give it one.
    Plain DOM, no framework; page text is only ever set with textContent. */
 (function () {
   "use strict";
@@ -85,12 +88,22 @@
     apply(form, stateFromUrl(form));
   }
 
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
+  function ready() {
+    nameSearch();
+    init();
+  }
+
   window.addEventListener("popstate", function () {
     var form = document.querySelector("form[data-explainer-filters]");
     if (form) apply(form, stateFromUrl(form));
   });
 
-  if (typeof window.document$ !== "undefined") window.document$.subscribe(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  if (typeof window.document$ !== "undefined") window.document$.subscribe(ready);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
 })();
