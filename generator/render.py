@@ -8,7 +8,7 @@ plain string, so a template that forgets to escape fails loudly instead of publi
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,9 +20,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import charts, escape, home, views
+from generator import changes, charts, escape, home, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
+from generator.history import History
 from generator.link import Entry, Story
 from generator.pages import HOME, html_href, index_page, md_href, record_page
 from generator.schema import Event, Meeting, Person, Quote, Record, Source
@@ -97,6 +98,7 @@ def environment() -> Environment:
         room_chart=_room_chart,
         network_chart=_network_chart,
     )
+    env.globals.update(last_changed=changes.last_changed, recent_changes=changes.recent_changes)
     return env
 
 
@@ -328,7 +330,7 @@ def _source(ctx: Context, source: Source) -> Markup:
 def _label(story: Story, record: Record) -> str:
     if isinstance(record, Quote):
         return f"quote by {story.people[record.speaker].name}"
-    return str(getattr(record, "name", "") or getattr(record, "title", ""))
+    return record.label
 
 
 def _record_href(src: str, record: Record) -> str:
@@ -368,38 +370,41 @@ def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
         Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
         Page(index_page("sources"), "sources.md.j2", "Sources", {}),
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),
+        Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}),
     ]
-    record_pages: list[tuple[str, dict[str, Record], Callable[[Record], str]]] = [
-        ("person.md.j2", dict(story.people), lambda r: r.name),  # type: ignore[attr-defined]
-        ("meeting.md.j2", dict(story.meetings), lambda r: r.title),  # type: ignore[attr-defined]
-        ("topic.md.j2", dict(story.topics), lambda r: r.title),  # type: ignore[attr-defined]
-    ]
-    for template, records, title in record_pages:
-        for record_id in sorted(records):
-            record = records[record_id]
-            pages.append(
-                Page(
-                    record_page(record.collection, record_id),
-                    template,
-                    title(record),
-                    {"record": record},
-                )
+    templates = {"people": "person.md.j2", "meetings": "meeting.md.j2", "topics": "topic.md.j2"}
+    for collection, template in templates.items():
+        records = story.collection(collection)
+        pages += [
+            Page(
+                record_page(collection, rid), template, records[rid].label, {"record": records[rid]}
             )
+            for rid in sorted(records)
+        ]
     return pages
 
 
-def render_page(page: Page, story: Story) -> str:
+def render_page(page: Page, story: Story, history: History | None = None) -> str:
     template = environment().get_template(page.template)
     front = Markup(f"{front_matter(page.title, **page.meta)}{MARKER}\n")
     text = template.render(
-        story=story, page_src=page.src, title=page.title, front=front, **page.context
+        story=story,
+        page_src=page.src,
+        title=page.title,
+        front=front,
+        history=history or History(),
+        **page.context,
     )
     return text.rstrip("\n") + "\n"
 
 
-def render(story: Story, standfirst: home.Standfirst | None = None) -> dict[str, str]:
-    """All generated pages: source path under ``docs/`` → Markdown text."""
-    return {page.src: render_page(page, story) for page in plan(story, standfirst)}
+def render(
+    story: Story, history: History | None = None, standfirst: home.Standfirst | None = None
+) -> dict[str, str]:
+    """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
+    git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
+    ``standfirst`` (``content/standfirst.md``) opens the home page."""
+    return {page.src: render_page(page, story, history) for page in plan(story, standfirst)}
 
 
 def people_sorted(people: Iterable[Person]) -> list[Person]:

@@ -103,6 +103,11 @@ class Record:
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     """Line and column of each field in that file, for errors found after loading."""
 
+    @property
+    def label(self) -> str:
+        """How readers name the record: its title, or a person's name."""
+        return str(getattr(self, "title", ""))
+
     def mark(self, name: str) -> tuple[int, int]:
         """Where ``name`` was written, or the top of the file if it was not."""
         return self.marks.get(name, (1, 1))
@@ -147,17 +152,43 @@ class Person(Record):
     links: tuple[Link, ...] = spec(Kind.LINKS, "External links, each with `title` and `url`.")
     sources: tuple[str, ...] = spec(Kind.REFS, "Ids of sources about this person.", ref="sources")
 
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def _summary() -> Any:
+    return spec(Kind.PROSE, "What happened (light Markdown).", required=True, max_length=4000)
+
+
+def _topics() -> Any:
+    return spec(Kind.REFS, "Ids of topics.", ref="topics")
+
+
+def _reported_by() -> Any:
+    return spec(
+        Kind.REFS, "Ids of the sources that report it.", required=True, ref="sources", min_items=1
+    )
+
 
 @dataclass(frozen=True, kw_only=True)
-class Meeting(Record):
+class Entry(Record):
+    """What meetings and events share: they are the entries of the timeline."""
+
+    title: str = spec(Kind.TEXT, "Short headline.", required=True)
+    date: PartialDate = spec(
+        Kind.DATE, "When it happened or began.", required=True, example="2026-01-31"
+    )
+    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
+    end_date: PartialDate | None = spec(Kind.DATE, "Last day, when it lasted several days.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting(Entry):
     collection = "meetings"
     singular = "meeting"
     doc = "A meeting between people of the story, held, scheduled or cancelled."
 
-    title: str = spec(Kind.TEXT, "Short headline of the meeting.", required=True)
-    date: PartialDate = spec(Kind.DATE, "When it began.", required=True, example="2026-01-31")
-    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
-    end_date: PartialDate | None = spec(Kind.DATE, "Last day, for meetings over several days.")
     location: str = spec(
         Kind.TEXT, "Where it took place.", required=True, example="Florida, United States"
     )
@@ -175,33 +206,21 @@ class Meeting(Record):
     status: str = spec(
         Kind.CHOICE, "Whether it happened.", choices=("held", "scheduled", "cancelled")
     )
-    summary: str = spec(
-        Kind.PROSE, "What happened (light Markdown).", required=True, max_length=4000
-    )
-    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
-    sources: tuple[str, ...] = spec(
-        Kind.REFS, "Ids of the sources that report it.", required=True, ref="sources", min_items=1
-    )
+    summary: str = _summary()
+    topics: tuple[str, ...] = _topics()
+    sources: tuple[str, ...] = _reported_by()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Event(Record):
+class Event(Entry):
     collection = "events"
     singular = "event"
     doc = "A timeline item that is not a meeting: an announcement, a pause in strikes."
 
-    title: str = spec(Kind.TEXT, "Short headline of the event.", required=True)
-    date: PartialDate = spec(Kind.DATE, "When it happened.", required=True)
-    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
-    end_date: PartialDate | None = spec(Kind.DATE, "Last day, for events that last.")
     people: tuple[str, ...] = spec(Kind.REFS, "Ids of the people involved.", ref="people")
-    summary: str = spec(
-        Kind.PROSE, "What happened (light Markdown).", required=True, max_length=4000
-    )
-    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
-    sources: tuple[str, ...] = spec(
-        Kind.REFS, "Ids of the sources that report it.", required=True, ref="sources", min_items=1
-    )
+    summary: str = _summary()
+    topics: tuple[str, ...] = _topics()
+    sources: tuple[str, ...] = _reported_by()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,7 +244,11 @@ class Quote(Record):
     source: str = spec(
         Kind.REF, "Id of the source that reports the quote.", required=True, ref="sources"
     )
-    topics: tuple[str, ...] = spec(Kind.REFS, "Ids of topics.", ref="topics")
+    topics: tuple[str, ...] = _topics()
+
+    @property
+    def label(self) -> str:
+        return f"quote: {self.text[:60]}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,13 +2,18 @@
 
 This is the thin adapter between the generator and MkDocs: MkDocs runs as a child process
 watching ``docs/`` and ``theme/``; this loop polls ``content/`` (a few dozen ``stat`` calls
-every quarter second) and regenerates on change. The writer touches only files whose bytes
-changed, so an edit causes exactly one MkDocs rebuild and never a loop. Invalid content is
-reported and the last good pages stay up.
+every quarter second) and regenerates on change. The writer touches nothing when nothing
+changed, so a rebuild never triggers another: there is no loop. Invalid content is reported and
+the last good pages stay up.
+
+MkDocs' watcher ignores directory events, and the writer swaps whole folders in by renaming
+them, which produces mostly directory events. So after a regeneration that changed pages, the
+adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always rebuilds on.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -41,6 +46,8 @@ def regenerate(project: pipeline.Project) -> None:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return
+    if result.changed:
+        os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
         f"regenerated in {time.perf_counter() - started:.2f} s: "
         f"{len(result.written)} written, {len(result.removed)} removed",

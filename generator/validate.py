@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pycountry
@@ -260,8 +261,9 @@ class _Checker:
                     )
                 continue
             node = mapping.items[name][1]
+            before = len(self.problems)
             value = self.convert(node, prefix + name, spec)
-            if spec.required and value in ("", None):
+            if spec.required and value in ("", None) and len(self.problems) == before:
                 self.error(node, prefix + name, "required field is empty", "fill it in")
             if isinstance(value, tuple) and len(value) < spec.min_items:
                 self.error(
@@ -296,8 +298,19 @@ def _unknown_hint(key: str, specs: dict[str, FieldSpec]) -> str:
     return did_you_mean(key, specs) or "known fields: " + ", ".join(specs)
 
 
-def validate_file(loaded: LoadedFile) -> tuple[Record | None, list[Problem]]:
-    """Turn one loaded file into its record; None when it has errors."""
+@dataclass(frozen=True)
+class Partial:
+    """What could be read of a record that has errors, so that its references are still
+    checked and an editor sees every problem of a run at once."""
+
+    cls: type[Record]
+    path: str
+    values: dict[str, Any]
+    marks: dict[str, tuple[int, int]]
+
+
+def validate_file(loaded: LoadedFile) -> tuple[Record | Partial, list[Problem]]:
+    """Turn one loaded file into its record, or a Partial when it has errors."""
     cls = COLLECTIONS[loaded.collection]
     checker = _Checker(loaded.path)
     specs = dict(fields_of(cls))
@@ -305,7 +318,7 @@ def validate_file(loaded: LoadedFile) -> tuple[Record | None, list[Problem]]:
     marks = {k: (key.line, key.col) for k, (key, _) in loaded.root.items.items()}
     _check_dates(checker, loaded.root, values)
     if any(p.severity is Severity.ERROR for p in checker.problems):
-        return None, checker.problems
+        return Partial(cls, loaded.path, values, marks), checker.problems
     extra: dict[str, Any] = {"text": loaded.text or ""} if loaded.collection == "sources" else {}
     record = cls(id=loaded.id, path=loaded.path, marks=marks, **values, **extra)
     return record, checker.problems
@@ -326,13 +339,17 @@ def _check_dates(checker: _Checker, root: Mapping, values: dict[str, Any]) -> No
         )
 
 
-def validate(files: list[LoadedFile]) -> tuple[list[Record], list[Problem]]:
-    """Validate every loaded file; return the good records and all problems."""
+def validate(files: list[LoadedFile]) -> tuple[list[Record], list[Partial], list[Problem]]:
+    """Validate every loaded file: the good records, the broken ones' partial values, and all
+    problems."""
     records: list[Record] = []
+    partials: list[Partial] = []
     problems: list[Problem] = []
     for loaded in files:
-        record, found = validate_file(loaded)
+        result, found = validate_file(loaded)
         problems.extend(found)
-        if record is not None:
-            records.append(record)
-    return records, problems
+        if isinstance(result, Partial):
+            partials.append(result)
+        else:
+            records.append(result)
+    return records, partials, problems

@@ -34,12 +34,14 @@ class WriteResult:
         return bool(self.written or self.removed)
 
 
-def _existing(docs: Path) -> dict[str, Path]:
-    """Files now in the generated folders and files, by path relative to ``docs``."""
+def _existing(docs: Path, wanted: set[str]) -> dict[str, Path]:
+    """Files now in the generated folders, and the generated single files this run writes,
+    by path relative to ``docs``. A single file is the generator's only when it is asked to
+    write it, so a run without a home page leaves ``docs/index.md`` alone."""
     found: dict[str, Path] = {
         name: docs / name
         for name in GENERATED_FILES
-        if (docs / name).is_file() or (docs / name).is_symlink()
+        if name in wanted and ((docs / name).is_file() or (docs / name).is_symlink())
     }
     for folder in GENERATED_FOLDERS:
         base = docs / folder
@@ -73,6 +75,19 @@ def _check_ownership(docs: Path, existing: dict[str, Path]) -> None:
         )
 
 
+def _check_clashes(docs: Path) -> None:
+    """A hand-written ``docs/people.md`` would publish at ``people/``, the generated index's
+    address: refuse instead of letting the site engine pick one."""
+    clashes = [
+        f"docs/{folder}.md" for folder in GENERATED_FOLDERS if (docs / f"{folder}.md").exists()
+    ]
+    if clashes:
+        raise BuildError(
+            f"{', '.join(clashes)} would have the same address as a generated "
+            "index page; rename or remove it"
+        )
+
+
 def recover(docs: Path, work: Path) -> None:
     """Undo what an interrupted run left: put back folders moved aside, drop staging."""
     old = work / "old"
@@ -88,8 +103,10 @@ def recover(docs: Path, work: Path) -> None:
 
 def write(docs: Path, work: Path, pages: dict[str, str]) -> WriteResult:
     """Make the generated folders of ``docs`` hold exactly ``pages``; see the module doc."""
+    docs.mkdir(exist_ok=True)
     recover(docs, work)
-    existing = _existing(docs)
+    _check_clashes(docs)
+    existing = _existing(docs, set(pages))
     _check_ownership(docs, existing)
     wanted = {rel: text.encode("utf-8") for rel, text in pages.items()}
     result = WriteResult()
@@ -127,8 +144,6 @@ def _stage_and_swap(
     for name in GENERATED_FILES:
         if (stage / name).exists():
             os.replace(stage / name, docs / name)
-        elif name in existing:
-            (docs / name).unlink()
     shutil.rmtree(old)
     shutil.rmtree(stage)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Project
+from generator.build import Project, check
 from generator.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,11 @@ MINIMAL = {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="rewrite tests/golden/ from the current output")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output",
+    )
 
 
 def write_files(base: Path, files: dict[str, str | bytes]) -> None:
@@ -46,9 +49,15 @@ def copy_project(source: Path, target: Path) -> Project:
     """Copy an explainer's own files (not its build output) into ``target``."""
     for name in ("content", "docs", "theme"):
         if (source / name).exists():
-            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns(
-                "people", "meetings", "timeline", "quotes", "sources", "topics")
-                if name == "docs" else None)
+            shutil.copytree(
+                source / name,
+                target / name,
+                ignore=shutil.ignore_patterns(
+                    "people", "meetings", "timeline", "quotes", "sources", "topics"
+                )
+                if name == "docs"
+                else None,
+            )
     shutil.copy2(source / "mkdocs.yml", target / "mkdocs.yml")
     if not (target / "theme").exists():
         shutil.copytree(ROOT / "theme", target / "theme")
@@ -69,8 +78,6 @@ def content(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Project]:
 
 def problems_of(project: Project) -> list[str]:
     """Every problem a check of ``project`` reports, as the lines editors see."""
-    from generator.build import check
-
     try:
         checked = check(project)
     except ContentError as exc:
@@ -86,8 +93,14 @@ def real_project(tmp_path: Path) -> Project:
 
 def run_explainer(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real command line on a project, as an editor would."""
-    return subprocess.run([*EXPLAINER, "--root", str(project.root), *args], text=True,
-                          capture_output=True, cwd=ROOT, check=False, timeout=300)
+    return subprocess.run(
+        [*EXPLAINER, "--root", str(project.root), *args],
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
-from browser.conftest import AXE
+from tests.browser.conftest import AXE
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from playwright.sync_api import Page
 
-    from browser.conftest import OpenPage
+    from tests.browser.conftest import OpenPage
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from browser.conftest import OpenPage, Server
+    from tests.browser.conftest import OpenPage, Server
 
 pytestmark = pytest.mark.browser
 

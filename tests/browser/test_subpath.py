@@ -9,18 +9,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browser.conftest import SUBPATH
-from browser.test_reader import search, visible_entries
+from tests.browser.conftest import SUBPATH
+from tests.browser.test_reader import search, visible_entries
 
 if TYPE_CHECKING:
-    from browser.conftest import OpenPage, Server
+    from tests.browser.conftest import OpenPage, Server
 
 pytestmark = pytest.mark.browser
 
 
-def test_pages_and_assets_load_under_a_subpath(
-    open_page: OpenPage, subpath_server: Server
-) -> None:
+def test_pages_and_assets_load_under_a_subpath(open_page: OpenPage, subpath_server: Server) -> None:
     page, watched = open_page(on=subpath_server)
     assert page.url.endswith(SUBPATH)
     assert page.locator(".explainer-home").evaluate("e => getComputedStyle(e).display") == "grid"

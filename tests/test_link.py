@@ -1,0 +1,94 @@
+"""Stage 3: cross-references, the verbatim check on quotes, and the derived indexes."""
+
+from __future__ import annotations
+
+from generator.build import check
+from generator.link import fold
+from tests.conftest import MINIMAL, problems_of
+
+TALKS = """\
+title: Talks
+date: 2026-01-31
+location: Florida
+participants: [ada-lovelace, bob]
+summary: They talked.
+sources: [notes]
+"""
+QUOTE = """\
+speaker: carol
+text: We are encouraged.
+date: 2026-01-31
+meeting: talk
+source: src-999
+"""
+
+
+def test_unknown_references_name_field_and_suggest(content):
+    project = content({**MINIMAL, "meetings/talks.yml": TALKS, "quotes/q.yml": QUOTE})
+    assert problems_of(project) == [
+        "content/meetings/talks.yml:4:1: participants[1]: unknown person 'bob' (add "
+        "content/people/bob.yml)",
+        "content/quotes/q.yml:1:1: speaker: unknown person 'carol' (add content/people/carol.yml)",
+        "content/quotes/q.yml:4:1: meeting: unknown meeting 'talk' (did you mean 'talks'?)",
+        "content/quotes/q.yml:5:1: source: unknown source 'src-999' (add "
+        "content/sources/src-999.yml)",
+    ]
+
+
+def test_a_broken_record_does_not_also_break_references_to_it(content):
+    project = content({**MINIMAL, "people/bob.yml": "name: Bob\n", "meetings/talks.yml": TALKS})
+    assert problems_of(project) == [
+        "content/people/bob.yml:1:1: country: required field is missing (add 'country:')",
+        "content/people/bob.yml:1:1: role: required field is missing (add 'role:')",
+    ]
+
+
+def test_meeting_needs_participants_or_parties(content):
+    text = TALKS.replace("[ada-lovelace, bob]", "[]")
+    assert problems_of(content({**MINIMAL, "meetings/talks.yml": text})) == [
+        "content/meetings/talks.yml:4:1: participants: a meeting needs at least one participant "
+        "or party (list people in participants or countries in parties)"
+    ]
+    text += "parties: [RU, UA]\n"
+    assert problems_of(content({**MINIMAL, "meetings/talks.yml": text})) == []
+
+
+def test_quote_must_appear_word_for_word_in_source_text(content):
+    files = {
+        **MINIMAL,
+        "sources/notes.txt": "He said: “We are  encouraged — truly,” and left.\n",
+        "quotes/good.yml": 'speaker: ada-lovelace\ntext: "We are encouraged - truly,"\n'
+        "date: 2026\nsource: notes\n",
+        "quotes/bad.yml": "speaker: ada-lovelace\ntext: We are very encouraged\ndate: 2026\n"
+        "source: notes\n",
+    }
+    assert problems_of(content(files)) == [
+        "content/quotes/bad.yml:2:1: text: quote does not appear word for word in source "
+        "'notes' (compare with content/sources/notes.txt)"
+    ]
+
+
+def test_fold_changes_only_quotes_apostrophes_dashes_and_spaces():
+    assert fold("“Don’t”  —\n‘x’") == "\"Don't\" - 'x'"
+    assert fold("café") == "café"
+    assert fold("A") != fold("a")
+
+
+def test_derived_indexes(content):
+    files = {
+        **MINIMAL,
+        "people/bob.yml": "name: Bob Byron\nrole: x\ncountry: GB\n",
+        "people/cy.yml": "name: Cy\nrole: x\ncountry: GB\n",
+        "meetings/one.yml": TALKS.replace("2026-01-31", "2026-01-02"),
+        "meetings/two.yml": TALKS.replace("bob]", "bob, cy]"),
+        "events/later.yml": "title: Later\ndate: 2026-02\npeople: [cy]\nsummary: x\n"
+        "sources: [notes]\n",
+        "quotes/q.yml": "speaker: bob\ntext: Hi\ndate: 2026-01-31\nmeeting: two\nsource: notes\n",
+    }
+    story = check(content(files)).story
+    assert [e.id for e in story.timeline] == ["one", "two", "later"]
+    assert [(p.id, n) for p, n in story.met_with["ada-lovelace"]] == [("bob", 2), ("cy", 1)]
+    assert [m.id for m in story.meetings_of["cy"]] == ["two"]
+    assert [e.id for e in story.events_of["cy"]] == ["later"]
+    assert [q.id for q in story.quotes_at["two"]] == ["q"]
+    assert [r.id for r in story.cited_by["notes"]] == ["one", "two", "later", "q"]

@@ -1,0 +1,185 @@
+"""Stage 1: strict YAML loading. Each case asserts the exact line an editor sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import MINIMAL, problems_of
+
+P = "content/people/ada-lovelace.yml"
+
+
+def person(text: str | bytes) -> dict[str, str | bytes]:
+    return {**MINIMAL, "people/ada-lovelace.yml": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "name: !!python/object/apply:os.system ['id']\nrole: x\ncountry: GB\n",
+            f"{P}:1:7: (file): explicit tags are not allowed (tag:yaml.org,2002:python/object/"
+            "apply:os.system) (remove the tag; quote the value if it is text)",
+            id="python-tag",
+        ),
+        pytest.param(
+            "name: Ada\nrole: x\ncountry: GB\nbio: !include /etc/passwd\n",
+            f"{P}:4:6: (file): explicit tags are not allowed (!include) (remove the tag; quote "
+            "the value if it is text)",
+            id="custom-tag",
+        ),
+        pytest.param(
+            "name: Ada Lovelace\nrole: Analyst\nname: Ada Byron\ncountry: GB\n",
+            f"{P}:3:1: (file): duplicate key 'name' (first at line 1) (keep one of them)",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "name: &n Ada\nrole: *n\ncountry: GB\n",
+            f"{P}:1:7: (file): anchors and aliases are not allowed (write the value out in full)",
+            id="anchor",
+        ),
+        pytest.param(
+            "name: Ada\nrole: x\ncountry: GB\n<<: {bio: x}\n",
+            f"{P}:4:1: (file): merge keys (<<) are not allowed (write the fields out in full)",
+            id="merge-key",
+        ),
+        pytest.param(
+            "name: Ada\nrole: x\ncountry: GB\n---\nname: Bob\n",
+            f"{P}:4:1: (file): a file holds one record, found a second document (remove the "
+            "'---' and what follows)",
+            id="two-documents",
+        ),
+        pytest.param(
+            "# TODO\n",
+            f"{P}:1:1: (file): expected a mapping of fields, found nothing (write one "
+            "'field: value' per line)",
+            id="empty",
+        ),
+        pytest.param(
+            "- alice\n- bob\n",
+            f"{P}:1:1: (file): expected a mapping of fields, found sequence (write one "
+            "'field: value' per line)",
+            id="list",
+        ),
+        pytest.param(
+            "name: Ada\nrole: He said: no\ncountry: GB\n",
+            f"{P}:2:14: (file): YAML syntax: mapping values are not allowed here (quote the value)",
+            id="unquoted-colon",
+        ),
+        pytest.param(
+            "name: Ada\nrole:\n\tx\ncountry: GB\n",
+            f"{P}:3:1: (file): YAML syntax: found character '\\t' that cannot start any token "
+            "(indent with spaces, not tabs)",
+            id="tab-indent",
+        ),
+        pytest.param(
+            b"name: Jos\xe9\nrole: x\ncountry: GB\n",
+            f"{P}:1:10: (file): file is not valid UTF-8 (save the file as UTF-8)",
+            id="latin-1",
+        ),
+        pytest.param(
+            "name: Ada\n".encode("utf-16"),
+            f"{P}:1:1: (file): file is UTF-16, not UTF-8 (save the file as UTF-8)",
+            id="utf-16",
+        ),
+        pytest.param(
+            "name: Ada\nrole: a\x00b\ncountry: GB\n",
+            f"{P}:2:8: (file): control character U+0000 is not allowed (delete it; it is "
+            "invisible and changes meaning)",
+            id="nul",
+        ),
+        pytest.param(
+            "name: Ada\nrole: a\x85b\ncountry: GB\n",
+            f"{P}:2:8: (file): control character U+0085 is not allowed (delete it; it is "
+            "invisible and changes meaning)",
+            id="next-line",
+        ),
+        pytest.param(
+            "a: " + "[" * 30_000 + "]" * 30_000 + "\n",
+            f"{P}:1:11: (file): nesting deeper than 8 levels (records are flat; check the "
+            "indentation)",
+            id="deep-nesting",
+        ),
+    ],
+)
+def test_load_errors(content, text, expected):
+    assert problems_of(content(person(text))) == [expected]
+
+
+def test_oversized_file_is_refused_before_parsing(content):
+    project = content(person("name: Ada\nrole: x\ncountry: GB\nbio: " + "x" * 300_000 + "\n"))
+    assert problems_of(project) == [
+        f"{P}:1:1: (file): file is 300036 bytes, over the 262144 limit (split it or shorten it)"
+    ]
+
+
+def test_bom_and_crlf_are_accepted(content):
+    project = content(person(b"\xef\xbb\xbfname: Ada\r\nrole: x\r\ncountry: GB\r\n"))
+    assert problems_of(project) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "Ada.yml",
+            "content/people/Ada.yml:1:1: id: invalid id 'Ada' (use lowercase letters, "
+            "digits and single hyphens in the file name)",
+        ),
+        (
+            "ada--b.yml",
+            "content/people/ada--b.yml:1:1: id: invalid id 'ada--b' (use lowercase "
+            "letters, digits and single hyphens in the file name)",
+        ),
+        (
+            "index.yml",
+            "content/people/index.yml:1:1: id: id 'index' is reserved for an index "
+            "page (choose another name)",
+        ),
+        (
+            "ada.yaml",
+            "content/people/ada.yaml:1:1: (file): unexpected file 'ada.yaml' (rename it to .yml)",
+        ),
+    ],
+)
+def test_bad_file_names(content, name, expected):
+    assert problems_of(
+        content({**MINIMAL, f"people/{name}": "name: A\nrole: x\ncountry: GB\n"})
+    ) == [expected]
+
+
+def test_unknown_collection_and_orphan_text(content):
+    project = content({**MINIMAL, "persons/a.yml": "name: A\n", "sources/lost.txt": "text"})
+    assert problems_of(project) == [
+        "content/persons:1:1: (collection): unknown collection 'persons' (expected one of "
+        "events, meetings, people, quotes, sources, topics)",
+        "content/sources/lost.txt:1:1: (file): source text without a record (add lost.yml "
+        "beside it)",
+    ]
+
+
+def test_symlinked_record_is_refused(content, tmp_path):
+    project = content(MINIMAL)
+    (project.content / "people" / "link.yml").symlink_to(
+        project.content / "people" / "ada-lovelace.yml"
+    )
+    assert problems_of(project) == [
+        "content/people/link.yml:1:1: (file): not a regular file (symlinks and folders are not "
+        "records)"
+    ]
+
+
+def test_every_error_of_a_run_is_reported_sorted(content):
+    project = content(
+        {
+            **MINIMAL,
+            "people/zed.yml": "name: Zed\nrole: x\ncountry: XX\n",
+            "people/bob.yml": "name: [Bob]\nrole: x\ncountry: GB\nsoruce: x\n",
+        }
+    )
+    assert problems_of(project) == [
+        "content/people/bob.yml:1:7: name: expected text, got a list (quote the value)",
+        "content/people/bob.yml:4:1: soruce: unknown field 'soruce' (did you mean 'sources'?)",
+        "content/people/zed.yml:3:10: country: 'XX' is not an ISO 3166-1 alpha-2 country code "
+        "(use an ISO 3166-1 alpha-2 code such as US or UA)",
+    ]

@@ -1,0 +1,100 @@
+"""The live preview follows content/ edits with one regeneration per edit, never a loop,
+and keeps the last good pages when an edit is invalid."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+
+pytestmark = pytest.mark.site
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(condition, what: str, limit: float = 60.0) -> None:
+    """Poll until ``condition()``; the limit only guards against a hang."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def _served(project, rel: str) -> str:
+    """What ``mkdocs serve`` built; it serves from a temporary folder, so ask over HTTP."""
+    log = (project.root.parent / "serve.log").read_text()
+    base = log.split("Serving on ")[1].split()[0]
+    try:
+        with urllib.request.urlopen(base + rel, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def test_serve_regenerates_once_per_edit_and_survives_bad_edits(tmp_path):
+    project = copy_project(STORIES / "harbour", tmp_path / "h")
+    log_path = tmp_path / "serve.log"
+    page = project.docs / "people" / "tom-berg.md"
+    record = project.content / "people" / "tom-berg.yml"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                *EXPLAINER,
+                "--root",
+                str(project.root),
+                "serve",
+                "--addr",
+                f"127.0.0.1:{_free_port()}",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(lambda: "Serving on" in log_path.read_text(), "the server to start")
+        _wait_for(page.is_file, "the first generation")
+        record.write_text(record.read_text().replace("Harbour master", "Port captain"))
+        _wait_for(lambda: "Port captain" in page.read_text(), "the edit to reach docs/")
+        _wait_for(lambda: log_path.read_text().count("Documentation built") >= 2, "the rebuild")
+        _wait_for(
+            lambda: "Port captain" in _served(project, "people/tom-berg/index.html"),
+            "the edit to reach the served page",
+        )
+        builds = log_path.read_text().count("Documentation built")
+        time.sleep(3)  # a quiet window: a rebuild loop would keep counting up
+        log = log_path.read_text()
+        assert log.count("regenerated in") == 2  # at start, then the one edit
+        assert log.count("Documentation built") == builds <= 3
+        good = page.read_bytes()
+        record.write_text("name: [broken\n")
+        _wait_for(
+            lambda: "the preview keeps the last good pages" in log_path.read_text(),
+            "the error report",
+        )
+        assert "content/people/tom-berg.yml:2:1: (file): YAML syntax" in log_path.read_text()
+        assert page.read_bytes() == good
+    except BaseException:
+        print(log_path.read_text())
+        raise
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():
+    offenders = [
+        p.name
+        for p in (ROOT / "generator").glob("*.py")
+        if "import mkdocs" in p.read_text() or "from mkdocs" in p.read_text()
+    ]
+    assert offenders == []
