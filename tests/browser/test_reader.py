@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.conftest import Watched
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -150,3 +152,26 @@ def test_home_links_lead_to_records(open_page: OpenPage, server: Server) -> None
     assert page.url == server.url("meetings/florida-dmitriev/")
     page.locator(".explainer-pager__prev").click()
     assert page.url == server.url("timeline/#peskov-confirms-pause")
+
+
+def test_the_watch_catches_what_it_should() -> None:
+    """The checks every page gets can fail: a foreign request and a real failure are caught,
+    a request cut short by navigation is not."""
+
+    class FakeRequest:
+        def __init__(self, url: str, failure: str) -> None:
+            self.url, self.failure = url, failure
+
+    watched = Watched("http://127.0.0.1:8000")
+    watched.requests += ["http://127.0.0.1:8000/", "data:image/png;base64,x"]
+    watched.check()
+    watched.requests.append("https://fonts.googleapis.com/css")
+    assert watched.foreign() == ["https://fonts.googleapis.com/css"]
+    with pytest.raises(AssertionError, match="requests left the local server"):
+        watched.check()
+    watched.requests.pop()
+    watched.failed(FakeRequest("http://127.0.0.1:8000/a.js", "net::ERR_ABORTED"))  # type: ignore[arg-type]
+    watched.check()
+    watched.failed(FakeRequest("http://127.0.0.1:8000/b.js", "net::ERR_FAILED"))  # type: ignore[arg-type]
+    with pytest.raises(AssertionError, match="the page reported errors"):
+        watched.check()
