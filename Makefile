@@ -64,4 +64,4 @@ goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the
 	$(BIN)/pytest tests/test_golden.py --update-goldens
 
 clean:
-	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics docs/changes docs/reference
+	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics docs/changes docs/reference docs/index.md

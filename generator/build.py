@@ -7,10 +7,10 @@ nothing is written unless the whole story is valid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, link, loader, reference, render, validate, writer
+from generator import engine, history, home, link, loader, reference, render, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -48,6 +48,8 @@ class Project:
 class Checked:
     story: Story
     warnings: list[Problem]
+    standfirst: home.Standfirst = field(default_factory=home.Standfirst)
+    """The editors' text for the top of the home page (``content/standfirst.md``)."""
 
 
 def check(project: Project) -> Checked:
@@ -55,18 +57,24 @@ def check(project: Project) -> Checked:
     files, problems = loader.load(project.root, project.content)
     records, partials, found = validate.validate(files)
     problems += found
-    story, found = link.link(records, partials, loader.known_ids(project.content))
+    known = loader.known_ids(project.content)
+    story, found = link.link(records, partials, known)
+    problems += found
+    standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ContentError(problems)
-    return Checked(story, sorted(problems))
+    return Checked(story, sorted(problems), standfirst)
 
 
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
-    pages = render.render(checked.story, history.read(project.root)) | reference.pages()
+    pages = (
+        render.render(checked.story, history.read(project.root), checked.standfirst)
+        | reference.pages()
+    )
     result = writer.write(project.docs, project.work, pages)
     return checked, result
 

@@ -22,6 +22,13 @@ GENERATED_FOLDERS = (
 )
 """Top-level folders of ``docs/`` that the generator owns outright."""
 
+HOME = "index.md"
+"""The home page: generated (from ``content/standfirst.md`` and the story), so the generator
+owns this one file of ``docs/`` too, as long as it carries the marker."""
+
+GENERATED_FILES = (HOME,)
+"""Single files at the top of ``docs/`` that the generator owns (not whole folders)."""
+
 
 def record_page(collection: str, record_id: str) -> str:
     return f"{collection}/{record_id}.md"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, escape
+from generator import changes, charts, escape, home, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Entry, Story
-from generator.pages import html_href, index_page, md_href, record_page
+from generator.pages import HOME, html_href, index_page, md_href, record_page
 from generator.schema import Event, Meeting, Person, Quote, Record, Source
 from generator.writer import MARKER
 
@@ -40,6 +40,8 @@ class Page:
     template: str
     title: str
     context: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+    """More front matter, e.g. ``hide: [toc]`` for Material."""
 
 
 def _require_escaped(value: object) -> object:
@@ -83,9 +85,38 @@ def environment() -> Environment:
         entry_link=_entry_link,
         source=_source,
         plural=plural,
+        latest=views.latest,
+        upcoming=views.upcoming,
+        initials=views.initials,
+        neighbours=views.neighbours,
+        by_country=views.by_country,
+        own_timeline=views.own_timeline,
+        timeline_people=views.timeline_people,
+        timeline_countries=_countries_by_name,
+        kind_of=views.kind_of,
+        status_of=views.status_of,
+        room_chart=_room_chart,
+        network_chart=_network_chart,
     )
     env.globals.update(last_changed=changes.last_changed, recent_changes=changes.recent_changes)
     return env
+
+
+def _countries_by_name(story: Story) -> list[str]:
+    return sorted(views.timeline_countries(story), key=country_name)
+
+
+@pass_context
+def _room_chart(ctx: Context) -> Markup:
+    return charts.room_chart(ctx["story"], ctx["page_src"])
+
+
+@pass_context
+def _network_chart(ctx: Context) -> Markup:
+    """Delegations sit together round the circle: by country name, then by name."""
+    return charts.network_chart(
+        ctx["story"], ctx["page_src"], lambda p: (country_name(p.country), p.name)
+    )
 
 
 def _prose(text: str) -> Markup:
@@ -161,8 +192,9 @@ def src_of(record: Record) -> str:
 
 
 @pass_context
-def _quote(ctx: Context, quote: Quote, speaker: bool = True) -> Markup:
-    """A quote as one raw HTML figure, anchored by its id on the quotes page."""
+def _quote(ctx: Context, quote: Quote, speaker: bool = True, date: bool = True) -> Markup:
+    """A quote as one raw HTML figure, anchored by its id on the quotes page; ``speaker``
+    and ``date`` are left out where the page already says them."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     person = story.people[quote.speaker]
@@ -172,7 +204,8 @@ def _quote(ctx: Context, quote: Quote, speaker: bool = True) -> Markup:
             f'<a href="{escape.attr(html_href(src, record_page("people", person.id)))}"'
             f">{escape.block(person.name)}</a>"
         )
-    parts.append(str(when(quote)))
+    if date:
+        parts.append(str(when(quote)))
     if quote.context:
         parts.append(str(escape.block(quote.context)))
     where = story.entry(quote.meeting or quote.event)
@@ -225,21 +258,31 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
     title = escape.block(entry.title)
     if isinstance(entry, Meeting):
         title = Markup(f'<a href="{_entry_href(src, entry)}">{title}</a>')
-    meta = [str(when(entry)), kind]
+    meta = [
+        str(when(entry)),
+        f'<span class="explainer-badge explainer-badge--{kind}">{kind}</span>',
+    ]
     if isinstance(entry, Meeting):
         meta.append(str(escape.block(entry.location)))
     if status != "held":
-        meta.append(f'<strong class="explainer-status">{escape.block(status)}</strong>')
+        meta.append(
+            f'<strong class="explainer-badge explainer-badge--{status}">{escape.block(status)}'
+            "</strong>"
+        )
+    meta.append(f'<a class="explainer-permalink" href="#{escape.attr(entry.id)}">permalink</a>')
     quotes = "".join(str(_quote(ctx, q)) for q in story.quotes_at.get(entry.id, []))
     sources = ", ".join(
         f'<a href="{escape.attr(html_href(src, index_page("sources"), s))}">'
         f"{escape.block(story.sources[s].title)}</a>"
         for s in entry.sources
     )
+    said = story.quotes_at.get(entry.id, [])
+    # The person filter also finds an entry by the people quoted there.
+    findable = [*people, *sorted({q.speaker for q in said} - set(people))]
     return Markup(
         f'<article class="explainer-entry explainer-entry--{kind} explainer-status--{status}" '
         f'id="{escape.attr(entry.id)}" data-kind="{kind}" data-status="{status}" '
-        f'data-people="{escape.attr(" ".join(people))}" '
+        f'data-people="{escape.attr(" ".join(findable))}" '
         f'data-countries="{escape.attr(" ".join(countries))}">'
         f'<h3>{title}</h3><p class="explainer-meta">{" · ".join(meta)}</p>'
         + (f'<p class="explainer-people">With {names}</p>' if names else "")
@@ -316,12 +359,20 @@ def front_matter(title: str, **extra: Any) -> Markup:
     return Markup(f"---\n{text}---\n")
 
 
-def plan(story: Story) -> list[Page]:
+def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
+    standfirst = standfirst or home.Standfirst()
     pages = [
+        Page(
+            HOME,
+            "home.md.j2",
+            standfirst.title,
+            {"standfirst": standfirst, "key_people": home.key_people(story, standfirst)},
+            {"hide": ["toc"]},
+        ),
         Page(index_page("people"), "people.md.j2", "People", {}),
         Page(index_page("meetings"), "meetings.md.j2", "Meetings", {}),
-        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}),
+        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}, {"hide": ["toc"]}),
         Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
         Page(index_page("sources"), "sources.md.j2", "Sources", {}),
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),
@@ -341,7 +392,7 @@ def plan(story: Story) -> list[Page]:
 
 def render_page(page: Page, story: Story, history: History | None = None) -> str:
     template = environment().get_template(page.template)
-    front = Markup(f"{front_matter(page.title)}{MARKER}\n")
+    front = Markup(f"{front_matter(page.title, **page.meta)}{MARKER}\n")
     text = template.render(
         story=story,
         page_src=page.src,
@@ -353,10 +404,13 @@ def render_page(page: Page, story: Story, history: History | None = None) -> str
     return text.rstrip("\n") + "\n"
 
 
-def render(story: Story, history: History | None = None) -> dict[str, str]:
+def render(
+    story: Story, history: History | None = None, standfirst: home.Standfirst | None = None
+) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
-    git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page."""
-    return {page.src: render_page(page, story, history) for page in plan(story)}
+    git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
+    ``standfirst`` (``content/standfirst.md``) opens the home page."""
+    return {page.src: render_page(page, story, history) for page in plan(story, standfirst)}
 
 
 def people_sorted(people: Iterable[Person]) -> list[Person]:

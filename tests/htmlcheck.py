@@ -61,9 +61,18 @@ def parse_site(site: Path) -> dict[str, tuple[Shape, str]]:
 
 
 def benign_twin(text: str, word: str) -> str:
-    """A harmless stand-in with the same line structure: ``word`` on the first line, ``x``
-    on every other non-blank one, blank lines kept (they make ``<br>`` and paragraphs)."""
-    lines = [word] + ["x" if line.strip() else "" for line in text.split("\n")[1:]]
+    """A harmless stand-in with the same lines and words: ``word`` first, ``x`` for middle
+    words, ``<word>z`` last, blank lines kept. Line breaks and blank lines make ``<br>`` and
+    paragraphs, and a chart labels people by their last word unless two share it, so the
+    twin must match the text's shape and its last word must be its own."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        words = ["x"] * len(line.split())
+        if words:
+            words[-1] = f"{word}z"
+        if words and number == 0:
+            words[0] = word
+        lines.append(" ".join(words))
     return "\n".join(lines)
 
 

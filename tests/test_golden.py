@@ -15,7 +15,8 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _pages() -> dict[str, str]:
-    return render(check(Project(STORIES / "harbour")).story)
+    checked = check(Project(STORIES / "harbour"))
+    return render(checked.story, standfirst=checked.standfirst)
 
 
 def test_golden_pages(request):
@@ -38,6 +39,7 @@ def test_golden_pages(request):
 @pytest.mark.parametrize(
     "rel",
     [
+        "index.md",
         "people/maria-papadopoulou.md",
         "meetings/council-vote.md",
         "timeline/index.md",

@@ -276,11 +276,9 @@ def test_minimal_story_builds(tmp_path):
     write_files(tmp_path / "content", dict(MINIMAL))
     write_files(
         tmp_path,
-        {
-            "docs/index.md": "# Hi\n",
-            "mkdocs.yml": "site_name: Minimal\ntheme: {name: material, font: false}\n",
-        },
+        {"mkdocs.yml": "site_name: Minimal\ntheme: {name: material, font: false}\n"},
     )
     proc = run_explainer(project, "build")
     assert proc.returncode == 0, proc.stderr
     assert (project.site / "people" / "ada-lovelace" / "index.html").is_file()
+    assert (project.site / "index.html").is_file(), "the home page is generated, docs/ or not"

@@ -23,7 +23,7 @@ import yaml
 
 from generator import cli
 from generator.build import Project, check
-from generator.pages import GENERATED_FOLDERS
+from generator.pages import GENERATED_FILES, GENERATED_FOLDERS
 from generator.writer import MARKER
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
@@ -139,7 +139,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base story, generated once: each reject case starts from a copy of it."""
     root = tmp_path_factory.mktemp("generated")
     write_files(root / "content", dict(BASE))
-    write_files(root / "docs", {"index.md": "# Home\n", "about.md": "# About\n"})
+    write_files(root / "docs", {"about.md": "# About\n"})
     assert cli.main(["--root", str(root), "generate"]) == 0
     return root
 
@@ -304,8 +304,9 @@ def scenario_foreign_file(case: Case, root: Path, capsys: pytest.CaptureFixture[
     apply(case, root / "content")
     code, lines = run_cli(root, capsys, "generate")
     assert code == cli.EXIT_BUILD
-    folders = ", ".join(GENERATED_FOLDERS)
-    assert lines == [line.replace("{folders}", folders) for line in case.problems]
+    folders, files = ", ".join(GENERATED_FOLDERS), ", ".join(GENERATED_FILES)
+    expected = [p.replace("{folders}", folders).replace("{files}", files) for p in case.problems]
+    assert lines == expected
     assert snapshot(root / "docs") == before
 
 
@@ -331,7 +332,7 @@ def scenario_deterministic(case: Case, root: Path, capsys: pytest.CaptureFixture
     trees = []
     for index, env in enumerate(case.options["environments"]):
         shutil.rmtree(root / "docs")
-        write_files(root / "docs", {"index.md": "# Home\n"})
+        write_files(root / "docs", {"about.md": "# About\n"})
         if index % 2:  # the same files created in the opposite order
             saved = {p: p.read_bytes() for p in sorted((root / "content").rglob("*.yml"))}
             shutil.rmtree(root / "content")
