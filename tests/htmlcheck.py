@@ -31,7 +31,7 @@ def squash(text: str) -> str:
 def visible_text(soup: BeautifulSoup) -> str:
     for tag in soup.find_all(["script", "style", "template", "noscript"]):
         tag.decompose()
-    for tag in soup.find_all(attrs={"aria-hidden": "true"}):
+    for tag in soup.find_all(True, attrs={"aria-hidden": "true"}):
         tag.decompose()  # decoration derived from text (a name's initials), not the text
     for br in soup.find_all("br"):
         br.replace_with("\n")
