@@ -17,7 +17,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from itertools import combinations
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -224,15 +223,13 @@ RADIUS = 140
 
 
 def pairs(story: Story) -> dict[tuple[str, str], int]:
-    """Shared meetings for each pair of people (ids in sorted order). Only held meetings
-    count: a scheduled or cancelled meeting is not a meeting that happened."""
-    counts: dict[tuple[str, str], int] = {}
-    for meeting in story.meetings.values():
-        if meeting.status != "held":
-            continue
-        for a, b in combinations(sorted(set(meeting.participants)), 2):
-            counts[(a, b)] = counts.get((a, b), 0) + 1
-    return counts
+    """Shared held meetings for each pair of people (ids in sorted order), from the linked
+    story's ``met_with`` so that profiles and the network always agree."""
+    return {
+        (min(pid, other.id), max(pid, other.id)): count
+        for pid, others in story.met_with.items()
+        for other, count in others
+    }
 
 
 def _ring(people: list[Person]) -> dict[str, tuple[float, float, float]]:

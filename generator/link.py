@@ -221,7 +221,8 @@ def _derive(story: Story) -> None:
 
 
 def _derive_people(story: Story) -> None:
-    """Who attended what, and who met whom how often."""
+    """Who attended what, and who met whom how often. Only held meetings count as having
+    met: a scheduled or cancelled meeting is not a meeting that happened."""
     pairs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for meeting in story.timeline:
         if isinstance(meeting, Event):
@@ -230,7 +231,7 @@ def _derive_people(story: Story) -> None:
             continue
         for person in meeting.participants:
             story.meetings_of[person].append(meeting)
-            for other in meeting.participants:
+            for other in meeting.participants if meeting.status == "held" else ():
                 if other != person:
                     pairs[person][other] += 1
     story.met_with = {

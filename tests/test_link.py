@@ -92,3 +92,16 @@ def test_derived_indexes(content):
     assert [e.id for e in story.events_of["cy"]] == ["later"]
     assert [q.id for q in story.quotes_at["two"]] == ["q"]
     assert [r.id for r in story.cited_by["notes"]] == ["one", "two", "later", "q"]
+
+
+def test_only_held_meetings_count_as_having_met(content):
+    files = {
+        **MINIMAL,
+        "people/bob.yml": "name: Bob Byron\nrole: x\ncountry: GB\n",
+        "meetings/one.yml": TALKS,
+        "meetings/two.yml": TALKS + "status: scheduled\n",
+        "meetings/three.yml": TALKS + "status: cancelled\n",
+    }
+    story = check(content(files)).story
+    assert [(p.id, n) for p, n in story.met_with["ada-lovelace"]] == [("bob", 1)]
+    assert [m.id for m in story.meetings_of["bob"]] == ["one", "three", "two"]
