@@ -76,12 +76,12 @@ def load(root: Path, content: Path, people: set[str]) -> tuple[Standfirst, list[
     rel = path.relative_to(root).as_posix()
     try:
         text = loader.decode(path.read_bytes())
-    except loader._LoadError as exc:  # the loader's own located error
+    except loader.LoadError as exc:  # the loader's own located error
         return Standfirst(path=rel), [_located(rel, exc, 0)]
     front, body, body_line = _split(text)
     try:
         fields = loader.parse(front) if front.strip() else loader.Mapping(1, 1)
-    except loader._LoadError as exc:
+    except loader.LoadError as exc:
         return Standfirst(path=rel), [_located(rel, exc, 1)]
     problems: list[Problem] = []
     title, chosen = _fields(rel, fields, people, problems)
@@ -90,7 +90,7 @@ def load(root: Path, content: Path, people: set[str]) -> tuple[Standfirst, list[
     return Standfirst(title or Standfirst.title, body, chosen, rel), problems
 
 
-def _located(rel: str, exc: loader._LoadError, offset: int) -> Problem:
+def _located(rel: str, exc: loader.LoadError, offset: int) -> Problem:
     """A loader error as a problem, its line counted from the top of the file."""
     return Problem(rel, exc.line + offset, exc.col, "front matter", exc.message, exc.hint)
 

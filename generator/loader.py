@@ -78,7 +78,10 @@ class LoadedFile:
     """For sources: the contents of the ``<id>.txt`` beside the record, if any."""
 
 
-class _LoadError(Exception):
+class LoadError(Exception):
+    """A located fault in one file: what the loader raises internally, and what other readers
+    of editors' files (the home page's standfirst) reuse to report the same way."""
+
     def __init__(
         self, line: int, col: int, message: str, hint: str = "", path: Path | None = None
     ) -> None:
@@ -103,9 +106,9 @@ def _position(mark: Any) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) to text; raise _LoadError at the first bad byte."""
+    """UTF-8 (with or without BOM) to text; raise LoadError at the first bad byte."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _LoadError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8")
+        raise LoadError(1, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -114,12 +117,12 @@ def decode(data: bytes) -> str:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise _LoadError(line, col, "file is not valid UTF-8", "save the file as UTF-8") from None
+        raise LoadError(line, col, "file is not valid UTF-8", "save the file as UTF-8") from None
     match = _FORBIDDEN_CHARS.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
         col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        raise _LoadError(
+        raise LoadError(
             line,
             col,
             f"control character U+{ord(match.group()):04X} is not allowed",
@@ -143,7 +146,7 @@ class _TreeBuilder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise _LoadError(
+                raise LoadError(
                     line,
                     col,
                     "a file holds one record, found a second document",
@@ -159,19 +162,19 @@ class _TreeBuilder:
 
     def _node(self, event: yaml.NodeEvent, line: int, col: int) -> None:
         if isinstance(event, yaml.AliasEvent) or event.anchor:
-            raise _LoadError(
+            raise LoadError(
                 line, col, "anchors and aliases are not allowed", "write the value out in full"
             )
         tag = getattr(event, "tag", None)
         if tag:
-            raise _LoadError(
+            raise LoadError(
                 line,
                 col,
                 f"explicit tags are not allowed ({tag})",
                 "remove the tag; quote the value if it is text",
             )
         if len(self.stack) >= MAX_DEPTH:
-            raise _LoadError(
+            raise LoadError(
                 line,
                 col,
                 f"nesting deeper than {MAX_DEPTH} levels",
@@ -200,7 +203,7 @@ def _check_value(value: str, line: int, col: int) -> None:
     """Refuse a scalar whose escapes spell a character the file itself may not contain."""
     match = _FORBIDDEN_IN_VALUES.search(value)
     if match:
-        raise _LoadError(
+        raise LoadError(
             line,
             col,
             f"escaped character U+{ord(match.group()):04X} is not allowed",
@@ -217,13 +220,13 @@ def parse(text: str) -> Mapping:
             builder.feed(events.get_event())  # type: ignore[no-untyped-call]
     except yaml.MarkedYAMLError as exc:
         line, col = _position(exc.problem_mark or exc.context_mark)
-        raise _LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
+        raise LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
     except yaml.YAMLError as exc:
-        raise _LoadError(1, 1, f"YAML syntax: {exc}") from None
+        raise LoadError(1, 1, f"YAML syntax: {exc}") from None
     root = builder.root
     if not isinstance(root, Mapping):
         kind = "nothing" if root is None else type(root).__name__.lower()
-        raise _LoadError(
+        raise LoadError(
             1, 1, f"expected a mapping of fields, found {kind}", "write one 'field: value' per line"
         )
     return root
@@ -243,14 +246,14 @@ def _attach(stack: list[Mapping | Sequence], keys: list[Scalar | None], node: No
         keys[-1] = None
         return
     if not isinstance(node, Scalar):
-        raise _LoadError(node.line, node.col, "a key must be plain text")
+        raise LoadError(node.line, node.col, "a key must be plain text")
     if node.value == "<<":
-        raise _LoadError(
+        raise LoadError(
             node.line, node.col, "merge keys (<<) are not allowed", "write the fields out in full"
         )
     if node.value in parent.items:
         first = parent.items[node.value][0]
-        raise _LoadError(
+        raise LoadError(
             node.line,
             node.col,
             f"duplicate key '{node.value}' (first at line {first.line})",
@@ -269,10 +272,10 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
 
 
 def load_file(root: Path, path: Path, collection: str) -> LoadedFile:
-    """Read and parse one record file; raise _LoadError for any fault in it."""
+    """Read and parse one record file; raise LoadError for any fault in it."""
     size = path.stat().st_size
     if size > MAX_RECORD_BYTES:
-        raise _LoadError(
+        raise LoadError(
             1,
             1,
             f"file is {size} bytes, over the {MAX_RECORD_BYTES} limit",
@@ -289,9 +292,9 @@ def load_file(root: Path, path: Path, collection: str) -> LoadedFile:
 def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_TEXT_BYTES:
-            raise _LoadError(1, 1, f"source text is over the {MAX_TEXT_BYTES} byte limit")
+            raise LoadError(1, 1, f"source text is over the {MAX_TEXT_BYTES} byte limit")
         return decode(path.read_bytes())
-    except _LoadError as exc:
+    except LoadError as exc:
         exc.path = path
         raise
 
@@ -395,7 +398,7 @@ def load(root: Path, content: Path) -> tuple[list[LoadedFile], list[Problem]]:
     for path, collection in paths:
         try:
             loaded.append(load_file(root, path, collection))
-        except _LoadError as exc:
+        except LoadError as exc:
             problems.append(
                 Problem(
                     _rel(root, exc.path or path), exc.line, exc.col, "(file)", exc.message, exc.hint

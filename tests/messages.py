@@ -18,7 +18,7 @@ MODULES = ("loader.py", "validate.py", "link.py", "dates.py", "urls.py")
 GAP = "…"
 
 # The position of the message among the positional arguments of each problem-making call.
-_MESSAGE_ARG = {"error": 2, "warn": 2, "_LoadError": 2, "Problem": 4, "ValueError": 0}
+_MESSAGE_ARG = {"error": 2, "warn": 2, "LoadError": 2, "Problem": 4, "ValueError": 0}
 
 
 def template(node: ast.expr, names: dict[str, list[ast.expr]]) -> list[str]:
