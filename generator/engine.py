@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import faults, harden
+from generator import faults, harden, history
 from generator.errors import BuildError
 
 ENGINES = ("mkdocs", "zensical")
@@ -26,18 +26,8 @@ def source_date_epoch(root: Path) -> str:
     so that the same commit always builds the same bytes."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "0"
-    return out or "0"
+    out = history.git(root, ["git", "log", "-1", "--format=%ct"])
+    return (out or "").strip() or "0"
 
 
 def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:

@@ -81,7 +81,8 @@ class History:
         return self.latest.get((collection, record_id))
 
 
-def _git(root: Path, args: list[str]) -> str | None:
+def git(root: Path, args: list[str]) -> str | None:
+    """Output of a git command in ``root``, or None outside a checkout or when git fails."""
     try:
         proc = subprocess.run(
             args,
@@ -142,10 +143,10 @@ def _one_per_commit(changes: list[Change]) -> list[Change]:
 
 def read(root: Path) -> History:
     """The history of ``root/content`` from git, or an empty one outside a git checkout."""
-    shallow = _git(root, ["git", "rev-parse", "--is-shallow-repository"])
+    shallow = git(root, ["git", "rev-parse", "--is-shallow-repository"])
     if shallow is None:
         return History()
-    output = _git(root, _LOG)
+    output = git(root, _LOG)
     if output is None:
         return History()
     return History(parse_log(output, shallow=shallow.strip() == "true"), available=True)
