@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{args.engine} in {time.perf_counter() - started:.1f} s"
             )
         else:
-            return serve(project, args.addr)
+            return serve(project, args.addr, lambda problems: _report(problems, "text"))
     except ContentError as exc:
         _report(exc.problems, style)
         errors = sum(p.severity is Severity.ERROR for p in exc.problems)

@@ -66,6 +66,7 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         "TZ": "UTC",
         "LC_ALL": "C.UTF-8",
         "PYTHONHASHSEED": "0",
+        "NO_MKDOCS_2_WARNING": "1",  # Material's end-of-life banner; the README covers it
     }
     command = engine_command(engine, config, staged)
     try:
@@ -76,7 +77,7 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
             text=True,
             capture_output=True,
             check=False,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
@@ -88,7 +89,7 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         _swap(staged, site, work)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Have Linux kill the engine when explainer dies, so that an orphaned engine never
     writes into a staging folder the next run has taken over."""
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -14,13 +14,16 @@ adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always r
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import build as pipeline
-from generator.errors import BuildError, ContentError
+from generator.engine import die_with_parent
+from generator.errors import BuildError, ContentError, Problem
 
 POLL_SECONDS = 0.25
 
@@ -34,18 +37,22 @@ def snapshot(content: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def regenerate(project: pipeline.Project) -> None:
+Report = Callable[[Sequence[Problem]], None]
+"""Prints problems; the command line passes its own, so the preview reads like ``check``."""
+
+
+def regenerate(project: pipeline.Project, report: Report) -> None:
     started = time.perf_counter()
     try:
-        _, result = pipeline.generate(project)
+        checked, result = pipeline.generate(project)
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        report(exc.problems)
         print("content has errors; the preview keeps the last good pages", file=sys.stderr)
         return
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return
+    report(checked.warnings)
     if result.changed:
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
@@ -55,21 +62,31 @@ def regenerate(project: pipeline.Project) -> None:
     )
 
 
-def serve(project: pipeline.Project, addr: str) -> int:
-    regenerate(project)
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM (an IDE's or a service manager's stop) ends the loop like Ctrl-C does."""
+    raise SystemExit(0)
+
+
+def serve(project: pipeline.Project, addr: str, report: Report) -> int:
+    """Serve until interrupted or terminated; the MkDocs child never outlives us."""
+    signal.signal(signal.SIGTERM, _stop)
+    regenerate(project, report)
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--livereload",
+        "--dev-addr",
+        addr,
+        "--config-file",
+        str(project.config),
+    ]
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--livereload",
-            "--dev-addr",
-            addr,
-            "--config-file",
-            str(project.config),
-        ],
+        command,
         cwd=project.root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509 - no threads here
     )
     seen = snapshot(project.content)
     try:
@@ -78,7 +95,7 @@ def serve(project: pipeline.Project, addr: str) -> int:
             now = snapshot(project.content)
             if now != seen:
                 seen = now
-                regenerate(project)
+                regenerate(project, report)
     except KeyboardInterrupt:
         pass
     finally:

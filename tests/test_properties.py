@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import signal
 import sys
 import tempfile
@@ -172,10 +173,17 @@ def _converter(extensions: tuple[str, ...]) -> markdown.Markdown:
     return markdown.Markdown(extensions=list(extensions), extension_configs=CONFIGS)
 
 
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+"""MkDocs' own front-matter pattern (mkdocs/utils/meta.py): the closing ``---`` starts a line,
+so a title ending in ``---`` does not end the front matter."""
+
+
 def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
     """A generated page as Python-Markdown with ``extensions`` turns it into HTML (the front
     matter's title as MkDocs would put it in ``<title>``)."""
-    _, front, body = page.split("---\n", 2)
+    match = FRONT_MATTER.match(page)
+    assert match, "generated page without front matter"
+    front, body = match.group(1), page[match.end() :]
     title = yaml.safe_load(front)["title"]
     html = _converter(tuple(extensions)).reset().convert(body)
     return read_html(f"<title>{title}</title>{html}")
