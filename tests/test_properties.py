@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import signal
 import sys
@@ -49,6 +50,10 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     database=None,
+    # In CI the same examples every run, so a red build is reproducible and never a coin toss;
+    # on developers' machines a new random sample every run keeps exploring.
+    derandomize=bool(os.environ.get("CI")),
+    print_blob=True,
 )
 
 FRAGMENTS = [
