@@ -114,8 +114,53 @@ def link(
     checks = [Partial(type(r), r.path, vars(r), r.marks) for r in records] + list(partials)
     problems = [p for partial in checks for p in _check_refs(partial, known)]
     problems += _check_meetings(story) + _check_quotes(story) + _check_timeline_ids(story)
-    _derive(story)
+    depths, found = _after_depths(story)
+    problems += found
+    _derive(story, depths)
     return story, problems
+
+
+def _after_depths(story: Story) -> tuple[dict[str, int], list[Problem]]:
+    """How many ``after`` links lead back from each entry: the tie-break between entries whose
+    dates are equally vague. A loop, or an entry said to come after a later one, is an error."""
+    depths: dict[str, int] = {}
+    problems: list[Problem] = []
+    entries: list[Entry] = [*story.meetings.values(), *story.events.values()]
+    for entry in entries:
+        chain: list[Entry] = []
+        current: Entry | None = entry
+        while current is not None and current.id not in depths:
+            if current in chain:
+                problems.append(
+                    Problem(
+                        current.path,
+                        *current.mark("after"),
+                        "after",
+                        f"'{current.after}' leads back to '{current.id}'",
+                        "remove one of the after fields in the loop",
+                    )
+                )
+                current = None
+                break
+            chain.append(current)
+            current = story.meetings.get(current.after) if current.after else None
+        depth = depths[current.id] if current is not None else -1
+        for node in reversed(chain):
+            depth += 1
+            depths[node.id] = depth
+    for entry in entries:
+        before = story.meetings.get(entry.after) if entry.after else None
+        if before is not None and before.date.earliest > entry.date.earliest:
+            problems.append(
+                Problem(
+                    entry.path,
+                    *entry.mark("after"),
+                    "after",
+                    f"comes after '{before.id}', which is dated later ({before.date})",
+                    "fix the dates or remove after",
+                )
+            )
+    return depths, sorted(set(problems))
 
 
 def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
@@ -203,8 +248,11 @@ def _check_quotes(story: Story) -> list[Problem]:
     return problems
 
 
-def _derive(story: Story) -> None:
-    story.timeline = sorted([*story.meetings.values(), *story.events.values()], key=sort_key)
+def _derive(story: Story, depths: dict[str, int]) -> None:
+    story.timeline = sorted(
+        [*story.meetings.values(), *story.events.values()],
+        key=lambda e: (e.date.earliest, depths.get(e.id, 0), e.id),
+    )
     _derive_people(story)
     quotes = sorted(story.quotes.values(), key=sort_key)
     for quote in quotes:

@@ -183,6 +183,13 @@ class Entry(Record):
     )
     approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
     end_date: PartialDate | None = spec(Kind.DATE, "Last day, when it lasted several days.")
+    after: str = spec(
+        Kind.REF,
+        "Id of a meeting that came before this one, for when the dates "
+        "cannot tell (both known only as January 2026).",
+        ref="meetings",
+        example="moscow-putin",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

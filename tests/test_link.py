@@ -105,3 +105,39 @@ def test_only_held_meetings_count_as_having_met(content):
     story = check(content(files)).story
     assert [(p.id, n) for p, n in story.met_with["ada-lovelace"]] == [("bob", 1)]
     assert [m.id for m in story.meetings_of["bob"]] == ["one", "three", "two"]
+
+
+BOB = "name: Bob Byron\nrole: x\ncountry: GB\n"
+
+
+def test_after_orders_entries_the_dates_cannot_tell_apart(content):
+    month = TALKS.replace("2026-01-31", "2026-01")
+    files = {
+        **MINIMAL,
+        "people/bob.yml": BOB,
+        "meetings/a-second.yml": month + "after: b-first\n",
+        "meetings/b-first.yml": month,
+        "events/c-third.yml": "title: T\ndate: 2026-01\n"
+        "after: a-second\nsummary: x\nsources: [notes]\n",
+        "meetings/day.yml": TALKS.replace("2026-01-31", "2026-01-05"),
+    }
+    story = check(content(files)).story
+    assert [e.id for e in story.timeline] == ["b-first", "a-second", "c-third", "day"]
+
+
+def test_after_must_not_loop_or_contradict_the_dates(content):
+    month = TALKS.replace("2026-01-31", "2026-01")
+    files = {
+        **MINIMAL,
+        "people/bob.yml": BOB,
+        "meetings/a.yml": month + "after: b\n",
+        "meetings/b.yml": month + "after: a\n",
+        "meetings/c.yml": month + "after: d\n",
+        "meetings/d.yml": TALKS.replace("2026-01-31", "2026-02-01"),
+    }
+    assert problems_of(content(files)) == [
+        "content/meetings/a.yml:7:1: after: 'b' leads back to 'a' (remove one of the after "
+        "fields in the loop)",
+        "content/meetings/c.yml:7:1: after: comes after 'd', which is dated later (2026-02-01) "
+        "(fix the dates or remove after)",
+    ]
