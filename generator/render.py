@@ -192,9 +192,12 @@ def src_of(record: Record) -> str:
 
 
 @pass_context
-def _quote(ctx: Context, quote: Quote, speaker: bool = True, date: bool = True) -> Markup:
-    """A quote as one raw HTML figure, anchored by its id on the quotes page; ``speaker``
-    and ``date`` are left out where the page already says them."""
+def _quote(
+    ctx: Context, quote: Quote, speaker: bool = True, date: bool = True, where: bool = True
+) -> Markup:
+    """A quote as one raw HTML figure, anchored by its id on the quotes page; ``speaker``,
+    ``date`` and ``where`` (the meeting or event) are left out where the page already says
+    them, so that a quote never links to the entry it is shown in."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     person = story.people[quote.speaker]
@@ -208,9 +211,9 @@ def _quote(ctx: Context, quote: Quote, speaker: bool = True, date: bool = True) 
         parts.append(str(when(quote)))
     if quote.context:
         parts.append(str(escape.block(quote.context)))
-    where = story.entry(quote.meeting or quote.event)
-    if where:
-        parts.append(f'at <a href="{_entry_href(src, where)}">{escape.block(where.title)}</a>')
+    said_at = story.entry(quote.meeting or quote.event) if where else None
+    if said_at:
+        parts.append(f'at <a href="{_entry_href(src, said_at)}">{escape.block(said_at.title)}</a>')
     source = story.sources[quote.source]
     parts.append(
         f'source: <a href="{escape.attr(html_href(src, index_page("sources"), source.id))}"'
@@ -270,13 +273,13 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
             "</strong>"
         )
     meta.append(f'<a class="explainer-permalink" href="#{escape.attr(entry.id)}">permalink</a>')
-    quotes = "".join(str(_quote(ctx, q)) for q in story.quotes_at.get(entry.id, []))
+    said = story.quotes_at.get(entry.id, [])
+    quotes = "".join(str(_quote(ctx, q, where=False)) for q in said)
     sources = ", ".join(
         f'<a href="{escape.attr(html_href(src, index_page("sources"), s))}">'
         f"{escape.block(story.sources[s].title)}</a>"
         for s in entry.sources
     )
-    said = story.quotes_at.get(entry.id, [])
     # The person filter also finds an entry by the people quoted there.
     findable = [*people, *sorted({q.speaker for q in said} - set(people))]
     return Markup(
