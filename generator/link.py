@@ -113,7 +113,8 @@ def link(
         story.collection(record.collection)[record.id] = record
     checks = [Partial(type(r), r.path, vars(r), r.marks) for r in records] + list(partials)
     problems = [p for partial in checks for p in _check_refs(partial, known)]
-    problems += _check_meetings(story) + _check_quotes(story) + _check_timeline_ids(story)
+    problems += _check_meetings(checks) + _check_quotes(story, checks)
+    problems += _check_timeline_ids(story)
     depths, found = _after_depths(story)
     problems += found
     _derive(story, depths)
@@ -188,17 +189,21 @@ def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
     return problems
 
 
-def _check_meetings(story: Story) -> list[Problem]:
+def _check_meetings(checks: list[Partial]) -> list[Problem]:
     return [
         Problem(
             m.path,
-            *m.mark("participants"),
+            *m.marks.get("participants", (1, 1)),
             "participants",
             "a meeting needs at least one participant or party",
             "list people in participants or countries in parties",
         )
-        for m in story.meetings.values()
-        if not m.participants and not m.parties
+        for m in checks
+        if m.cls is Meeting
+        and m.usable("participants", "parties")
+        and "participants" in m.values
+        and not m.values.get("participants")
+        and not m.values.get("parties")
     ]
 
 
@@ -221,25 +226,32 @@ def _check_timeline_ids(story: Story) -> list[Problem]:
     return problems
 
 
-def _check_quotes(story: Story) -> list[Problem]:
+def _check_quotes(story: Story, checks: list[Partial]) -> list[Problem]:
     problems = []
-    for quote in story.quotes.values():
-        if quote.meeting and quote.event:
+    for quote in (c for c in checks if c.cls is Quote):
+        if quote.values.get("meeting") and quote.values.get("event"):
             problems.append(
                 Problem(
                     quote.path,
-                    *quote.mark("event"),
+                    *quote.marks.get("event", (1, 1)),
                     "event",
                     "a quote is said at a meeting or an event, not both",
                     "keep one of meeting and event",
                 )
             )
-        source = story.sources.get(quote.source)
-        if source and source.text and fold(quote.text) not in fold(source.text):
+        source = story.sources.get(quote.values.get("source", ""))
+        text = quote.values.get("text", "")
+        if (
+            source
+            and source.text
+            and text
+            and quote.usable("text")
+            and fold(text) not in fold(source.text)
+        ):
             problems.append(
                 Problem(
                     quote.path,
-                    *quote.mark("text"),
+                    *quote.marks.get("text", (1, 1)),
                     "text",
                     f"quote does not appear word for word in source '{source.id}'",
                     f"compare with content/sources/{source.id}.txt",

@@ -319,6 +319,12 @@ class Partial:
     path: str
     values: dict[str, Any]
     marks: dict[str, tuple[int, int]]
+    failed: frozenset[str] = frozenset()
+    """Fields with an error already reported: checks that need them are skipped."""
+
+    def usable(self, *names: str) -> bool:
+        """Whether every named field was read without error."""
+        return not self.failed & set(names)
 
 
 def validate_file(loaded: LoadedFile) -> tuple[Record | Partial, list[Problem]]:
@@ -331,7 +337,8 @@ def validate_file(loaded: LoadedFile) -> tuple[Record | Partial, list[Problem]]:
     _check_dates(checker, loaded.root, values)
     _check_archive(checker, loaded.root, values)
     if any(p.severity is Severity.ERROR for p in checker.problems):
-        return Partial(cls, loaded.path, values, marks), checker.problems
+        failed = frozenset(re.split(r"[\[.]", p.field)[0] for p in checker.problems)
+        return Partial(cls, loaded.path, values, marks, failed), checker.problems
     extra: dict[str, Any] = {"text": loaded.text or ""} if loaded.collection == "sources" else {}
     record = cls(id=loaded.id, path=loaded.path, marks=marks, **values, **extra)
     return record, checker.problems

@@ -141,3 +141,27 @@ def test_after_must_not_loop_or_contradict_the_dates(content):
         "content/meetings/c.yml:7:1: after: comes after 'd', which is dated later (2026-02-01) "
         "(fix the dates or remove after)",
     ]
+
+
+def test_records_with_errors_still_get_the_cross_record_checks(content):
+    files = {
+        **MINIMAL,
+        "sources/notes.txt": "She said: we are encouraged.\n",
+        "quotes/q.yml": "speaker: ada-lovelace\ntext: We are thrilled\ndate: 2026-13\n"
+        "source: notes\n",
+        "meetings/m.yml": TALKS.replace("2026-01-31", "2026-02-30").replace(
+            "[ada-lovelace, bob]", "[]"
+        ),
+        "meetings/n.yml": TALKS.replace("[ada-lovelace, bob]", "nobody, really"),
+    }
+    assert problems_of(content(files)) == [
+        "content/meetings/m.yml:2:7: date: day is out of range for month (write YYYY, YYYY-MM "
+        "or YYYY-MM-DD)",
+        "content/meetings/m.yml:4:1: participants: a meeting needs at least one participant or "
+        "party (list people in participants or countries in parties)",
+        "content/meetings/n.yml:4:15: participants: expected a list (write [a, b] or one "
+        "'- item' per line)",
+        "content/quotes/q.yml:2:1: text: quote does not appear word for word in source 'notes' "
+        "(compare with content/sources/notes.txt)",
+        "content/quotes/q.yml:3:7: date: month is out of range (write YYYY, YYYY-MM or YYYY-MM-DD)",
+    ]
