@@ -14,6 +14,7 @@ from pathlib import Path
 from generator import build as pipeline
 from generator import json_schema, scaffold
 from generator.errors import BuildError, ContentError, Problem, Severity
+from generator.schema import COLLECTIONS
 from generator.serve import serve
 
 EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 1, 2, 3
@@ -51,9 +52,9 @@ def _report(problems: Sequence[Problem], style: str) -> None:
 
 def _summary(checked: pipeline.Checked) -> str:
     story = checked.story
+    sizes = {name: len(story.collection(name)) for name in COLLECTIONS}
     counts = ", ".join(
-        f"{len(story.collection(name))} {name}"
-        for name in ("people", "meetings", "events", "quotes", "sources", "topics")
+        f"{n} {COLLECTIONS[name].singular if n == 1 else name}" for name, n in sizes.items()
     )
     return f"content is valid: {counts}"
 

@@ -315,6 +315,7 @@ def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Pr
                 1,
                 "(content)",
                 "content folder not found",
+                "run explainer from the project root, or pass --root",
             )
         ]
     for folder in sorted(content.iterdir()):
