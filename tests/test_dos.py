@@ -71,6 +71,12 @@ ATTACKS: dict[str, tuple[Callable[[], dict[str, str | bytes]], str, int]] = {
         "check",
         1,
     ),
+    # Just under the size cap, so the parser really reads a big mapping (10,000 unknown keys).
+    "big mapping under the cap (10,000 entries, 248 KB)": (
+        lambda: person("".join(f"k{n}: value number {n}\n" for n in range(10_000))),
+        "check",
+        1,
+    ),
     "deep nesting (30,000 [)": (lambda: person("a: " + "[" * 30_000 + "]" * 30_000), "check", 1),
     "deep nesting (25,000 {a: )": (
         lambda: person("a: " + "{a: " * 25_000 + "}" * 25_000),
