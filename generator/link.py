@@ -180,7 +180,7 @@ def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
             problems.append(
                 Problem(
                     record.path,
-                    *record.marks.get(name, (1, 1)),
+                    *record.marks.get(label, record.marks.get(name, (1, 1))),
                     label,
                     f"unknown {noun} '{target}'",
                     hint,

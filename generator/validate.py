@@ -327,13 +327,26 @@ class Partial:
         return not self.failed & set(names)
 
 
+def _marks(root: Mapping) -> dict[str, tuple[int, int]]:
+    """Where each field's key, and each item of a list field (``name[i]``), was written, so
+    that errors found after loading point at the exact spot."""
+    marks = {}
+    for name, (key, node) in root.items.items():
+        marks[name] = (key.line, key.col)
+        if isinstance(node, Sequence):
+            marks.update(
+                {f"{name}[{i}]": (item.line, item.col) for i, item in enumerate(node.items)}
+            )
+    return marks
+
+
 def validate_file(loaded: LoadedFile) -> tuple[Record | Partial, list[Problem]]:
     """Turn one loaded file into its record, or a Partial when it has errors."""
     cls = COLLECTIONS[loaded.collection]
     checker = _Checker(loaded.path)
     specs = dict(fields_of(cls))
     values = checker.fields(loaded.root, specs)
-    marks = {k: (key.line, key.col) for k, (key, _) in loaded.root.items.items()}
+    marks = _marks(loaded.root)
     _check_dates(checker, loaded.root, values)
     _check_archive(checker, loaded.root, values)
     if any(p.severity is Severity.ERROR for p in checker.problems):

@@ -26,7 +26,7 @@ source: src-999
 def test_unknown_references_name_field_and_suggest(content):
     project = content({**MINIMAL, "meetings/talks.yml": TALKS, "quotes/q.yml": QUOTE})
     assert problems_of(project) == [
-        "content/meetings/talks.yml:4:1: participants[1]: unknown person 'bob' (add "
+        "content/meetings/talks.yml:4:30: participants[1]: unknown person 'bob' (add "
         "content/people/bob.yml)",
         "content/quotes/q.yml:1:1: speaker: unknown person 'carol' (add content/people/carol.yml)",
         "content/quotes/q.yml:4:1: meeting: unknown meeting 'talk' (did you mean 'talks'?)",

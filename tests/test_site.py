@@ -223,7 +223,7 @@ def test_rejected_build_leaves_docs_and_site_untouched(tmp_path):
     assert proc.stderr.splitlines() == [
         "content/meetings/council-vote.yml:2:7: date: day is out of range for month (write "
         "YYYY, YYYY-MM or YYYY-MM-DD)",
-        "content/meetings/council-vote.yml:4:1: participants[0]: unknown person 'nobody' (add "
+        "content/meetings/council-vote.yml:4:16: participants[0]: unknown person 'nobody' (add "
         "content/people/nobody.yml)",
         "2 errors; nothing was written",
     ]
