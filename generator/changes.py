@@ -17,7 +17,7 @@ from generator.dates import PartialDate
 from generator.history import Change, History
 from generator.link import Story
 from generator.pages import index_page, md_href, record_page
-from generator.schema import COLLECTIONS, Quote, Record
+from generator.schema import COLLECTIONS, Record
 
 RECENT_LIMIT = 200
 """Rows on the "What changed" page; older changes stay in the repository's history."""
@@ -56,14 +56,6 @@ def target(record: Record) -> tuple[str, str]:
     return index_page(_ANCHORED[record.collection]), record.id
 
 
-def label(story: Story, record: Record) -> str:
-    """How a record is named in a list: its name or title; a quote by its speaker."""
-    if isinstance(record, Quote):
-        speaker = story.people.get(record.speaker)
-        return f"Quote by {speaker.name}" if speaker else "Quote"
-    return record.label or record.id
-
-
 def _row(story: Story, page_src: str, change: Change) -> Markup:
     record = story.collection(change.collection).get(change.record_id)
     noun = COLLECTIONS[change.collection].singular
@@ -71,7 +63,7 @@ def _row(story: Story, page_src: str, change: Change) -> Markup:
         what = f"{escape.inline(f'{change.collection}/{change.record_id}')} (no longer published)"
     else:
         to_src, anchor = target(record)
-        what = f"[{escape.inline(label(story, record))}]({md_href(page_src, to_src, anchor)})"
+        what = f"[{escape.inline(story.label_of(record))}]({md_href(page_src, to_src, anchor)})"
     return Markup(f"{escape.inline(change.status.capitalize())} {noun}: {what}")
 
 

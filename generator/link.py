@@ -91,6 +91,16 @@ class Story:
     def collection(self, name: str) -> dict[str, Record]:
         return getattr(self, name)  # type: ignore[no-any-return]
 
+    def label_of(self, record: Record) -> str:
+        """How a record is named in a list: its name or title; a quote by its speaker and its
+        first words, so that two quotes by one person can be told apart."""
+        if isinstance(record, Quote):
+            speaker = self.people.get(record.speaker)
+            words = record.text.split()
+            opening = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+            return f"{speaker.name if speaker else 'Quote'}: “{opening}”"
+        return record.label or record.id
+
     def entry(self, entry_id: str) -> Entry | None:
         return self.meetings.get(entry_id) or self.events.get(entry_id)
 

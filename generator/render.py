@@ -325,7 +325,7 @@ def _source(ctx: Context, source: Source) -> Markup:
         )
     cited = story.cited_by.get(source.id, [])
     links = ", ".join(
-        f'<a href="{_record_href(src, r)}">{escape.block(_label(story, r))}</a>' for r in cited
+        f'<a href="{_record_href(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
     )
     if links:
         parts.append(f'<p class="explainer-cited">Cited by {len(cited)} records: {links}</p>')
@@ -334,12 +334,6 @@ def _source(ctx: Context, source: Source) -> Markup:
         + "".join(parts)
         + "</section>"
     )
-
-
-def _label(story: Story, record: Record) -> str:
-    if isinstance(record, Quote):
-        return f"quote by {story.people[record.speaker].name}"
-    return record.label
 
 
 def _record_href(src: str, record: Record) -> str:

@@ -255,10 +255,6 @@ class Quote(Record):
     )
     topics: tuple[str, ...] = _topics()
 
-    @property
-    def label(self) -> str:
-        return f"quote: {self.text[:60]}"
-
 
 @dataclass(frozen=True, kw_only=True)
 class Source(Record):
