@@ -60,7 +60,11 @@ def _summary(checked: pipeline.Checked) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="explainer", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="explainer",
+        description="Check an explainer's YAML records in content/, write its pages into docs/ "
+        "and build the site. Errors read path:line:col: field: problem (hint).",
+    )
     parser.add_argument(
         "--root",
         type=Path,
@@ -69,7 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate the content only (fast)")
-    check.add_argument("--format", choices=("text", "github"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text for people (default); github for annotations on a pull request's lines",
+    )
     commands.add_parser("generate", help="validate, then write Markdown into docs/")
     build = commands.add_parser("build", help="generate, then build site/")
     build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
