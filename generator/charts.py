@@ -160,13 +160,7 @@ def room_chart(story: Story, page_src: str) -> Markup:
         '<span class="legend-scheduled">○ scheduled</span> '
         '<span class="legend-span">▬ sometime that month</span></figcaption>'
     )
-    return Markup(
-        '<figure class="explainer-figure">'
-        + "".join(parts)
-        + caption
-        + "</figure>\n"
-        + _room_table(story, rows, page_src)
-    )
+    return _figure("explainer-figure", parts, caption, _room_table(story, rows, page_src))
 
 
 def _room_desc(story: Story, rows: list[tuple[Person, list[Entry]]]) -> Markup:
@@ -288,13 +282,18 @@ def network_chart(
         "meeting; the thicker the line, the more meetings. Hollow circles: no shared meeting "
         "on record.</figcaption>"
     )
-    return Markup(
-        '<figure class="explainer-figure explainer-figure--network">'
-        + "".join(parts)
-        + caption
-        + "</figure>\n"
-        + _network_table(story, counts, page_src)
+    return _figure(
+        "explainer-figure explainer-figure--network",
+        parts,
+        caption,
+        _network_table(story, counts, page_src),
     )
+
+
+def _figure(classes: str, svg: list[str], caption: str, table: str) -> Markup:
+    """A chart as readers get it: the SVG and its caption in a figure, then the same facts as
+    a table for screen readers. Every part is already escaped markup."""
+    return Markup(f'<figure class="{classes}">{"".join(svg)}{caption}</figure>\n{table}')
 
 
 def _node(person: Person, spot: tuple[float, float, float], label: str, met: bool) -> str:
