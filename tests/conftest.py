@@ -91,13 +91,26 @@ def real_project(tmp_path: Path) -> Project:
     return copy_project(ROOT, tmp_path / "explainer")
 
 
-def run_explainer(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command line on a project, as an editor would."""
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes: two trees compare equal when identical."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run_explainer(
+    project: Project, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command line on a project, as an editor would (optionally in another
+    environment or working folder, for reproducibility tests)."""
     return subprocess.run(
         [*EXPLAINER, "--root", str(project.root), *args],
         text=True,
         capture_output=True,
-        cwd=ROOT,
+        cwd=cwd,
+        env=env,
         check=False,
         timeout=300,
     )

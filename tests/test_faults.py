@@ -16,7 +16,7 @@ import pytest
 
 from generator.build import Project
 from generator.faults import POINTS
-from tests.conftest import EXPLAINER, ROOT, copy_project, write_files
+from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
 
 pytestmark = pytest.mark.site
 
@@ -27,14 +27,6 @@ EDIT = {
     "aliases: [Witkoff]\nsources: [article]\n",
 }
 DELETE = ("quotes/witkoff-encouraged.yml",)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def run(project: Project, fault: str = "") -> subprocess.CompletedProcess[str]:
@@ -110,18 +102,25 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert sorted(p.name for p in project.work.iterdir()) == ["manifest.json"]
 
 
+def start_build(project: Project, own_group: bool = False) -> subprocess.Popen[bytes]:
+    """``explainer build`` in the background, to be killed; ``own_group`` puts it in its own
+    process group so that the engine it starts can be killed with it."""
+    return subprocess.Popen(
+        [*EXPLAINER, "--root", str(project.root), "build"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=own_group,
+    )
+
+
 @pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.5])
 def test_sigkill_at_any_moment_leaves_a_whole_site(
     delay: float, states: States, tmp_path: Path
 ) -> None:
     """A kill from outside, at a moment the process does not choose."""
     project = crashed_copy(states, tmp_path / "p")
-    proc = subprocess.Popen(
-        [*EXPLAINER, "--root", str(project.root), "build"],
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_build(project)
     time.sleep(delay)
     proc.kill()
     proc.wait(timeout=60)
@@ -134,13 +133,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_site(
 def test_kill_when_staging_appears(states: States, tmp_path: Path) -> None:
     """Kill as soon as the engine starts writing the new site."""
     project = crashed_copy(states, tmp_path / "p")
-    proc = subprocess.Popen(
-        [*EXPLAINER, "--root", str(project.root), "build"],
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = start_build(project, own_group=True)
     deadline = time.monotonic() + 120  # hang guard only
     while not (project.work / "site-new").exists() and proc.poll() is None:
         assert time.monotonic() < deadline

@@ -13,7 +13,7 @@ import pytest
 
 from generator import history
 from generator.build import Project, generate
-from tests.conftest import EXPLAINER, MINIMAL, ROOT, copy_project, write_files
+from tests.conftest import MINIMAL, ROOT, copy_project, run_explainer, tree, write_files
 
 BOB = "name: Bob Example\nrole: Envoy\ncountry: US\n"
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=x } *y* `z`"
@@ -188,24 +188,8 @@ def test_a_shallow_clone_does_not_invent_dates(repo: Project, tmp_path: Path) ->
 def _explainer(root: Path, *args: str, tz: str) -> None:
     env = {**os.environ, "TZ": tz, "PYTHONHASHSEED": str(len(tz))}
     env.pop("SOURCE_DATE_EPOCH", None)
-    proc = subprocess.run(
-        [*EXPLAINER, "--root", str(root), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    proc = run_explainer(Project(root), *args, env=env)
     assert proc.returncode == 0, proc.stderr
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _clone_of_real_project(tmp_path: Path, name: str) -> Path:
@@ -227,7 +211,7 @@ def test_same_commit_same_docs(tmp_path: Path) -> None:
     two = _clone_of_real_project(tmp_path, "elsewhere/two")
     _explainer(one, "generate", tz="UTC")
     _explainer(two, "generate", tz="Pacific/Kiritimati")
-    assert _tree(one / "docs") == _tree(two / "docs")
+    assert tree(one / "docs") == tree(two / "docs")
     assert "Last changed on" in (one / "docs/people/bob-example.md").read_text("utf-8")
 
 
@@ -237,7 +221,7 @@ def test_same_commit_same_site(tmp_path: Path) -> None:
     two = _clone_of_real_project(tmp_path, "elsewhere/two")
     _explainer(one, "build", tz="UTC")
     _explainer(two, "build", tz="America/Los_Angeles")
-    assert _tree(one / "site") == _tree(two / "site")
+    assert tree(one / "site") == tree(two / "site")
     html = (one / "site/changes/index.html").read_text("utf-8")
     assert 'href="../people/bob-example/"' in html
     shutil.rmtree(one / "site")

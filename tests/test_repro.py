@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXPLAINER, ROOT, copy_project
+from tests.conftest import ROOT, copy_project, run_explainer, tree
 
 pytestmark = pytest.mark.site
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def build(
@@ -34,15 +25,8 @@ def build(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     clean = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "TZ", "LANG")}
-    proc = subprocess.run(
-        [*EXPLAINER, "--root", str(project.root), "build"],
-        env={**clean, "SOURCE_DATE_EPOCH": "1769904000", **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    env = {**clean, "SOURCE_DATE_EPOCH": "1769904000", **env}
+    proc = run_explainer(project, "build", env=env, cwd=cwd)
     assert proc.returncode == 0, proc.stderr
     return tree(project.docs), tree(project.site)
 
