@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, home, link, loader, reference, render, validate, writer
+from generator import engine, history, home, link, loader, outputs, siteconfig, validate, writer
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -69,13 +69,17 @@ def check(project: Project) -> Checked:
 
 
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
-    """Check, render every page, and write them into ``docs/``."""
+    """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
     checked = check(project)
-    pages = (
-        render.render(checked.story, history.read(project.root), checked.standfirst)
-        | reference.pages()
+    inputs = outputs.Inputs(
+        story=checked.story,
+        history=history.read(project.root),
+        standfirst=checked.standfirst,
+        site=siteconfig.read(project.config),
+        cache=project.work / "cache",
     )
-    result = writer.write(project.docs, project.work, pages)
+    files = outputs.produce(inputs)
+    result = writer.write(project.docs, project.work, files, outputs.OWNED)
     return checked, result
 
 

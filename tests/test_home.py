@@ -11,8 +11,9 @@ from generator.errors import BuildError
 from generator.home import Standfirst, key_people
 from generator.render import render
 from generator.views import initials, latest, upcoming
-from generator.writer import MARKER, write
+from generator.writer import MARKER
 from tests.conftest import MINIMAL, STORIES, problems_of
+from tests.conftest import write_generated as write
 
 PERSON = "name: {name}\nrole: Envoy\ncountry: {country}\n"
 MEETING = (
