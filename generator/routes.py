@@ -88,6 +88,18 @@ def own_pages() -> dict[str, str]:
     return {name: route.template for name, route in ROUTES.items() if route.own_page}
 
 
+def unlisted_record_pages(not_in_nav: str) -> list[str]:
+    """Own-page collections whose pages ``mkdocs.yml``'s ``not_in_nav`` does not keep out of
+    the sidebar (as ``/people/*.md``): with a ``nav``, MkDocs would warn about each page, and
+    without ``not_in_nav`` every page would embed every other (README, "Decisions")."""
+    patterns = {line.strip() for line in not_in_nav.splitlines()}
+    return [
+        f"/{route.folder}/*.md"
+        for route in ROUTES.values()
+        if route.own_page and f"/{route.folder}/*.md" not in patterns
+    ]
+
+
 def folders() -> tuple[str, ...]:
     """The folders of ``docs/`` that hold the collections' pages, in declaration order."""
     return tuple(dict.fromkeys(route.folder for route in ROUTES.values()))

@@ -48,6 +48,9 @@ class SiteConfig:
     url: str = ""
     """``site_url`` with a trailing slash, or empty when the story gives none."""
     extra: dict[str, Any] = field(default_factory=dict)
+    not_in_nav: str = ""
+    """MkDocs' ``not_in_nav`` patterns (gitignore style), as written."""
+    has_nav: bool = False
 
     @property
     def base_path(self) -> str:
@@ -93,4 +96,6 @@ def read(config: Path) -> SiteConfig:
         description=str(data.get("site_description") or ""),
         url=url,
         extra=extra if isinstance(extra, dict) else {},
+        not_in_nav=str(data.get("not_in_nav") or ""),
+        has_nav="nav" in data,
     )
