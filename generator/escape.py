@@ -41,6 +41,11 @@ def block(text: str) -> Markup:
     return Markup("<br>".join(_html_text(line) for line in lines))
 
 
+def html_text(text: str) -> str:
+    """For HTML outside Markdown (an Atom feed's HTML summary): plain HTML escaping."""
+    return html.escape(text, quote=True)
+
+
 def attr(text: str) -> Markup:
     """For an HTML attribute value (always written in double quotes)."""
     return Markup(_html_text(text))
@@ -105,3 +110,36 @@ def _render_inline(tokens: list[Token]) -> list[str]:
         elif token.type == "link_close" and open_links.pop():
             out.append("</a>")
     return out
+
+
+def prose_text(text: str) -> str:
+    """Light Markdown as plain text, for places without markup (a calendar's description):
+    emphasis marks dropped, a link's words kept with its address in angle brackets."""
+    paragraphs: list[str] = []
+    for token in _MD.parse(text):
+        if token.type != "inline":
+            continue
+        out: list[str] = []
+        hrefs: list[str] = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                out.append(" " if child.type == "softbreak" else "\n")
+            elif child.type == "link_open":
+                hrefs.append(str(child.attrGet("href") or ""))
+            elif child.type == "link_close" and hrefs:
+                href = hrefs.pop()
+                out.append(f" <{href}>" if url_problem(href) is None else "")
+        paragraphs.append("".join(out))
+    return "\n\n".join(paragraphs)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (CSV injection, OWASP)."""
+
+
+def csv_cell(text: str) -> str:
+    """A text value for a CSV cell: one that a spreadsheet would run as a formula gets a
+    leading apostrophe, which spreadsheets show as text. The ``csv`` module does the quoting."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, home, reference, render, routes
+from generator import calendar_ics, changes, feeds, home, reference, render, routes
+from generator import data as open_data
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -68,6 +69,9 @@ OUTPUTS: tuple[Output, ...] = (
         _pages,
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
+    Output("feeds", (feeds.FEED, feeds.CHANGES_FEED), feeds.produce),
+    Output("calendar", (calendar_ics.CALENDAR,), calendar_ics.produce),
+    Output("data", (open_data.FOLDER + "/",), open_data.produce),
 )
 """Every output of a build, in the order they are produced."""
 

@@ -27,6 +27,8 @@ from generator.urls import archive_problem, is_plain_http, url_problem
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+LIST_SEPARATOR = "; "
+"""Joins the items of a list in one CSV cell (:mod:`generator.data`), so no item may hold it."""
 
 
 class _Checker:
@@ -230,6 +232,14 @@ class _Checker:
 
     def _texts(self, node: Node, name: str, spec: FieldSpec) -> tuple[str, ...]:
         values = [(n, i, self.text(i, n, spec)) for n, i in self.items(node, name, spec)]
+        for item_name, item, value in values:
+            if LIST_SEPARATOR in value:
+                self.error(
+                    item,
+                    item_name,
+                    "contains '; ', which separates the items of a list in the CSV data",
+                    "write a comma or a dash instead",
+                )
         return self._unique(values, name)
 
     def _countries(self, node: Node, name: str, spec: FieldSpec) -> tuple[str, ...]:
