@@ -61,7 +61,7 @@ schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.p
 	$(BIN)/explainer schema --write
 
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
-	$(BIN)/pytest tests/test_golden.py --update-goldens
+	$(BIN)/pytest tests/test_golden.py tests/test_golden_outputs.py --update-goldens
 
 clean:  ## remove site/, the work folder and every file the generator owns in docs/
 	rm -rf site .explainer

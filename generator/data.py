@@ -1,8 +1,9 @@
 """``data/``: every record as data for researchers and other newsrooms, and a page about it.
 
 - **JSON**: ``data/<collection>.json`` (a list of records) and ``data/story.json`` (all of
-  them). Each record has its ``id``, its absolute ``url`` and every schema field; a reference
-  is ``{"id": …, "url": …}``, so a reader can follow it without a lookup; dates are strings as
+  them). Each record has its ``id``, the absolute ``page_url`` of its page (not ``url``: a
+  source's ``url`` is where to read the source) and every schema field; a reference is
+  ``{"id": …, "page_url": …}``, so a reader can follow it without a lookup; dates are strings as
   written (``2026``, ``2026-01`` or ``2026-01-31``); a field not given is ``null`` (``[]`` for
   lists). Prose fields are the light Markdown the editors wrote.
 - **CSV**: ``data/<collection>.csv``, RFC 4180 (CRLF, quoted when needed), UTF-8 without a
@@ -43,9 +44,14 @@ from generator.writer import MARKER
 if TYPE_CHECKING:
     from generator.outputs import Inputs
 
+if any(n in ("id", "page_url") for c in COLLECTIONS.values() for n, _ in fields_of(c)):
+    raise RuntimeError("a schema field is named id or page_url, which data/ uses for its own")
+
 FOLDER = "data"
 PAGE = f"{FOLDER}/index.md"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+PAGE_URL = "page_url"
+"""The field naming a record's own page (a source's ``url`` is where to read the source)."""
 _LISTS = (Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.LINKS)
 _DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
@@ -115,7 +121,7 @@ def public_text(record: Record) -> str | None:
 
 def record_json(site: SiteConfig, record: Record) -> dict[str, Any]:
     """One record as JSON: id, url, then every schema field in declaration order."""
-    out: dict[str, Any] = {"id": record.id, "url": url_of(site, record.collection, record.id)}
+    out: dict[str, Any] = {"id": record.id, PAGE_URL: url_of(site, record.collection, record.id)}
     for name, spec in fields_of(type(record)):
         out[name] = json_value(site, spec, getattr(record, name))
     text = public_text(record)
@@ -148,14 +154,14 @@ def _scalar(value: str | PartialDate | None) -> str | None:
 
 def _ref(site: SiteConfig, spec: FieldSpec, record_id: str) -> dict[str, str]:
     assert spec.ref is not None
-    return {"id": record_id, "url": url_of(site, spec.ref, record_id)}
+    return {"id": record_id, PAGE_URL: url_of(site, spec.ref, record_id)}
 
 
 # -- CSV -------------------------------------------------------------------------------------
 
 
 def columns(cls: type[Record]) -> list[str]:
-    return ["id", "url", *(name for name, _ in fields_of(cls))]
+    return ["id", PAGE_URL, *(name for name, _ in fields_of(cls))]
 
 
 def csv_value(spec: FieldSpec, value: Any) -> str:
@@ -228,7 +234,12 @@ def table_schema(cls: type[Record]) -> dict[str, Any]:
             "description": "The record's id (its file name).",
             "constraints": {"required": True, "unique": True},
         },
-        {"name": "url", "type": "string", "format": "uri", "description": "Its page."},
+        {
+            "name": PAGE_URL,
+            "type": "string",
+            "format": "uri",
+            "description": "The address of the record's page on the site.",
+        },
         *(table_field(name, spec) for name, spec in fields_of(cls)),
     ]
     foreign = [
@@ -269,7 +280,7 @@ def package(site: SiteConfig) -> dict[str, Any]:
                 "format": "json",
                 "mediatype": "application/json",
                 "encoding": "utf-8",
-                "description": f"{what} as JSON, with references as id and URL.",
+                "description": f"{what} as JSON, each reference with its id and page_url.",
             }
         )
     info = about(site)
@@ -342,8 +353,8 @@ publishers. Each source is listed with its publisher and address.</p>
 
 {_files_table()}
 
-JSON keeps everything exactly as written, with each reference as an id and the address of its
-page. CSV files have one row per record, UTF-8, with references as ids and list items
+JSON keeps everything exactly as written, with each reference as its `id` and the `page_url`
+of its page. CSV files have one row per record, UTF-8, with references as ids and list items
 separated by `; `. A text cell that would start with `=`, `+`, `-` or `@` begins with `'` in
 the CSV, so that a spreadsheet shows it as text instead of running it as a formula; the JSON
 has the exact text. Dates keep the precision they were written with: `2026`, `2026-01` or

@@ -27,6 +27,12 @@ MINIMAL = {
 }
 """The smallest valid content: one person and one source."""
 
+SITE_YML = (
+    "site_name: Test story\nsite_url: https://news.example.org/story/\nextra: {id_year: 2026}\n"
+)
+"""The least ``mkdocs.yml`` a project needs to be generated: feeds, the calendar and the data
+need the site's address and the year of their ids (:mod:`generator.feeds`)."""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -81,6 +87,8 @@ def content(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Project]:
     def make(files: dict[str, str | bytes]) -> Project:
         write_files(tmp_path / "content", files)
         (tmp_path / "docs").mkdir(exist_ok=True)
+        if not (tmp_path / "mkdocs.yml").exists():
+            write_files(tmp_path, {"mkdocs.yml": SITE_YML})
         return Project(tmp_path)
 
     return make

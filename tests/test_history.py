@@ -13,7 +13,15 @@ import pytest
 
 from generator import history
 from generator.build import Project, generate
-from tests.conftest import MINIMAL, ROOT, copy_project, run_explainer, tree, write_files
+from tests.conftest import (
+    MINIMAL,
+    ROOT,
+    SITE_YML,
+    copy_project,
+    run_explainer,
+    tree,
+    write_files,
+)
 
 BOB = "name: Bob Example\nrole: Envoy\ncountry: US\n"
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=x } *y* `z`"
@@ -49,6 +57,7 @@ def repo(tmp_path: Path) -> Project:
     written since the last commit."""
     root = tmp_path / "repo"
     write_files(root / "content", dict(MINIMAL))
+    write_files(root, {"mkdocs.yml": SITE_YML})
     (root / "docs").mkdir()
     git(root, "init", "-q", "-b", "main")
     commit(root, "Add Ada and the notes", "2026-01-01T09:00:00Z")

@@ -24,8 +24,7 @@ import yaml
 from generator import cli
 from generator.build import Project, check
 from generator.outputs import OWNED
-from generator.writer import MARKER
-from tests.conftest import ROOT, copy_project, run_explainer, write_files
+from tests.conftest import ROOT, SITE_YML, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
 from tests.htmlcheck import benign_twin, compare_literal, parse_site, squash
 
@@ -140,6 +139,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("generated")
     write_files(root / "content", dict(BASE))
     write_files(root / "docs", {"about.md": "# About\n"})
+    write_files(root, {"mkdocs.yml": SITE_YML})
     assert cli.main(["--root", str(root), "generate"]) == 0
     return root
 
@@ -280,7 +280,7 @@ def links_in(docs: Path) -> set[str]:
 def scenario_stale_page(case: Case, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """E52: delete (or rename) a record; its page and every link to it go, nothing else."""
     hand = snapshot(root / "docs")
-    hand = {k: v for k, v in hand.items() if MARKER.encode() not in v[0]}
+    hand = {k: v for k, v in hand.items() if OWNED.entry_of(k) is None}
     gone = case.options["gone"]
     apply(case, root / "content")
     code, lines = run_cli(root, capsys, "generate")
