@@ -197,11 +197,11 @@ def describe(spec: FieldSpec) -> str:
     text = spec.doc
     if spec.ref:
         each = "each the id" if spec.kind is Kind.REFS else "the id"
-        text += f" ({each} of a record in {spec.ref}.csv)"
-    if spec.kind in _LISTS:
-        text += " In CSV, items are separated by '; '."
+        text = f"{text.rstrip('.')} ({each} of a record in {spec.ref}.csv)."
     if spec.kind is Kind.LINKS:
-        text += " In CSV, the URLs only; titles are in the JSON."
+        text += " In CSV, their URLs separated by '; ' (titles are in the JSON)."
+    elif spec.kind in _LISTS:
+        text += " In CSV, items are separated by '; '."
     if spec.kind is Kind.DATE:
         text += " Written at its precision: YYYY, YYYY-MM or YYYY-MM-DD."
     return text

@@ -161,7 +161,7 @@ def test_the_package_is_derived_from_the_schema(built):
         assert [f["name"] for f in fields] == data.columns(cls)
         docs = {f["name"]: f["description"] for f in fields}
         for field, spec in fields_of(cls):
-            assert docs[field].startswith(spec.doc)
+            assert docs[field].startswith(spec.doc.rstrip("."))
     assert package["licenses"][0]["name"] in {"CC-BY-4.0", "ODC-By-1.0"}
 
 

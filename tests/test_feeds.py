@@ -11,6 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 from generator import feeds, outputs, siteconfig
 from generator.build import Project, check
@@ -242,3 +243,17 @@ def test_the_home_page_links_the_feeds_the_calendar_and_the_data(tmp_path: Path)
         assert target in home
     for name in FOLLOWED:
         assert (project.docs / name).is_file()
+
+
+@pytest.mark.site
+def test_the_built_site_serves_the_feeds_calendar_and_data(built_site: Path):
+    """End to end: the files reach ``site/``, and the home page's links to them resolve."""
+    home = BeautifulSoup((built_site / "index.html").read_text("utf-8"), "html.parser")
+    hrefs = {str(a.get("href")) for a in home.find_all("a")}
+    for target in ("feed.xml", "changes.xml", "calendar.ics", "data/"):
+        assert target in hrefs
+        assert (built_site / target).exists()
+    parse((built_site / "feed.xml").read_bytes())
+    page = (built_site / "data" / "index.html").read_text("utf-8")
+    assert "Creative Commons Attribution 4.0 International" in page
+    assert (built_site / "data" / "datapackage.json").is_file()
