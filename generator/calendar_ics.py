@@ -23,6 +23,7 @@ called ``calendar``, which would shadow the standard library's.)
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vDuration
@@ -70,14 +71,9 @@ def span(meeting: Meeting) -> tuple[dt.date, dt.date, bool] | None:
     return first, _last_day(end) + dt.timedelta(days=1), imprecise
 
 
-def _sequence(history: History, meeting: Meeting) -> int:
-    """Commits that changed the meeting since the one that added it."""
-    count = sum(
-        1
-        for change in history.changes
-        if (change.collection, change.record_id) == (meeting.collection, meeting.id)
-    )
-    return max(count - 1, 0)
+def revisions(history: History) -> Counter[tuple[str, str]]:
+    """How many commits changed each record: counted once, not once per meeting."""
+    return Counter((change.collection, change.record_id) for change in history.changes)
 
 
 def _description(story: Story, meeting: Meeting, when: str, url: str) -> str:
@@ -92,8 +88,11 @@ def _description(story: Story, meeting: Meeting, when: str, url: str) -> str:
     return "\n".join([*lines, "", url])
 
 
-def event(story: Story, history: History, site: SiteConfig, meeting: Meeting) -> Event | None:
-    """The VEVENT of one meeting, or None when its date is known only to the year."""
+def event(
+    story: Story, history: History, site: SiteConfig, meeting: Meeting, changes: int = 0
+) -> Event | None:
+    """The VEVENT of one meeting, or None when its date is known only to the year.
+    ``changes`` is how many commits changed it: SEQUENCE counts those after the first."""
     dates = span(meeting)
     if dates is None:
         return None
@@ -104,7 +103,7 @@ def event(story: Story, history: History, site: SiteConfig, meeting: Meeting) ->
     item = Event()
     item.add("uid", f"{meeting.collection}/{meeting.id}@{host_of(site)}")
     item.add("dtstamp", changed_at(history, meeting, start_of(meeting.date)))
-    item.add("sequence", _sequence(history, meeting))
+    item.add("sequence", max(changes - 1, 0))
     item.add("dtstart", first)
     item.add("dtend", after)
     title = f"{meeting.title} ({when}, day not known)" if imprecise else meeting.title
@@ -132,9 +131,10 @@ def calendar(story: Story, history: History, site: SiteConfig) -> bytes:
         cal.add(key, value)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
+    counts = revisions(history)
     for entry in story.timeline:
         if isinstance(entry, Meeting):
-            item = event(story, history, site, entry)
+            item = event(story, history, site, entry, counts[(entry.collection, entry.id)])
             if item is not None:
                 cal.add_component(item)
     ical: bytes = cal.to_ical()

@@ -29,6 +29,7 @@ PAGES = {
     "people": "people/",
     "meetings": "meetings/",
     "sources": "sources/",
+    "data": "data/",
 }
 
 
