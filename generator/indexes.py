@@ -22,7 +22,6 @@ from typing import Any
 
 from generator import views
 from generator.dates import PartialDate, display_range
-from generator.errors import BuildError
 from generator.link import Story, sort_key
 from generator.pages import index_page
 from generator.schema import Meeting, Person, Record
@@ -201,17 +200,6 @@ def listings(index: Index, story: Story, limit: int = INDEX_LIMIT) -> list[Listi
         after = pieces[i + 1] if i + 1 < len(pieces) else None
         pages.append(Listing(piece.src, piece.items, part=piece, before=before, after=after))
     return pages
-
-
-def limit_of(extra: dict[str, Any]) -> int:
-    """The ``index_limit`` setting from ``mkdocs.yml``'s ``extra.explainer``."""
-    settings = extra.get("explainer")
-    value = settings.get("index_limit", INDEX_LIMIT) if isinstance(settings, dict) else INDEX_LIMIT
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise BuildError(
-            f"mkdocs.yml: extra.explainer.index_limit must be a whole number above 0, not {value!r}"
-        )
-    return value
 
 
 def anchors(index: Index, story: Story, limit: int, href: Callable[[str, Any], str]) -> bytes:

@@ -54,7 +54,7 @@ class Output:
 
 def _pages(inputs: Inputs) -> dict[str, bytes]:
     """The Markdown pages, and beside each split index the map that forwards old anchors."""
-    limit = indexes.limit_of(inputs.site.extra)
+    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
     pages = render.render(inputs.story, inputs.history, inputs.standfirst, limit)
     files = {src: text.encode("utf-8") for src, text in pages.items()}
     for index in indexes.INDEXES:

@@ -69,14 +69,15 @@ def test_letters_fold_accents_and_put_other_scripts_last():
 
 @pytest.mark.parametrize("value", [0, -3, "ten", True])
 def test_a_bad_index_limit_is_an_error(value):
-    with pytest.raises(BuildError, match="index_limit must be a whole number"):
-        indexes.limit_of({"explainer": {"index_limit": value}})
+    site = siteconfig.SiteConfig(extra={"explainer": {"index_limit": value}})
+    with pytest.raises(BuildError, match=r"extra\.explainer\.index_limit must be a whole number"):
+        site.count("index_limit", indexes.INDEX_LIMIT)
 
 
 def test_the_limit_is_read_from_mkdocs_yml(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("site_name: x" + LIMIT_ONE)
-    assert indexes.limit_of(siteconfig.read(tmp_path / "mkdocs.yml").extra) == 1
-    assert indexes.limit_of({}) == indexes.INDEX_LIMIT
+    assert siteconfig.read(tmp_path / "mkdocs.yml").count("index_limit", 100) == 1
+    assert siteconfig.SiteConfig().count("index_limit", 100) == 100
 
 
 def test_unsplit_indexes_produce_no_forwarding_files(real):
