@@ -6,8 +6,9 @@ Written with the standard library's ElementTree, which escapes text and attribut
 
 - **Ids** are tag URIs (RFC 4151), ``tag:<host of site_url>,<id_year>:<collection>/<id>``, made
   from the record's id, never its title, so an entry keeps its id when its title or date is
-  corrected. ``id_year`` is set once in ``mkdocs.yml`` (``extra: {id_year: 2026}``) and must
-  never change; a year taken from the story or from git could change, and with it every id.
+  corrected. ``id_year`` is set once in ``mkdocs.yml``
+  (``extra: {explainer: {id_year: 2026}}``) and must never change; a year taken from the story
+  or from git could change, and with it every id.
 - **published** is the record's date at the start of its span, at 00:00 UTC: a month-only date
   (``2026-01``) is published as 1 January 2026, a year-only date as 1 January, where the site's
   timeline also sorts them. The entry's text states the date as written ("January 2026").
@@ -71,11 +72,13 @@ def host_of(site: SiteConfig) -> str:
 def tag_uri(site: SiteConfig, specific: str) -> str:
     """A stable id: ``tag:example.org,2026:meetings/florida-dmitriev`` (RFC 4151)."""
     host = host_of(site)
-    year = site.extra.get("id_year")
+    settings = site.extra.get("explainer")
+    year = settings.get("id_year") if isinstance(settings, dict) else None
     if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
         raise BuildError(
-            "mkdocs.yml: extra: id_year must be a year (id_year: 2026): the year the story was "
-            f"first published, set once and never changed; it makes feed ids, not {year!r}"
+            "mkdocs.yml: extra.explainer.id_year must be a year (id_year: 2026): the year the "
+            "story was first published, set once and never changed; it makes feed ids, "
+            f"not {year!r}"
         )
     return f"tag:{host},{year:04d}:{specific}"
 
@@ -185,7 +188,7 @@ def development(history: History, site: SiteConfig, entry: Entry) -> Item:
 def developments(story: Story, history: History, site: SiteConfig) -> bytes:
     """``feed.xml``: every timeline entry, newest first."""
     items = [development(history, site, e) for e in reversed(story.timeline)]
-    timeline = site.absolute(index_page(routes.ROUTES["events"].folder))
+    timeline = site.absolute(index_page("timeline"))
     title = f"{site.name}: developments"
     feed_id = tag_uri(site, FEED)
     return atom(site, feed_id=feed_id, title=title, self_src=FEED, alternate=timeline, items=items)

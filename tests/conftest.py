@@ -28,7 +28,8 @@ MINIMAL = {
 """The smallest valid content: one person and one source."""
 
 SITE_YML = (
-    "site_name: Test story\nsite_url: https://news.example.org/story/\nextra: {id_year: 2026}\n"
+    "site_name: Test story\nsite_url: https://news.example.org/story/\n"
+    "extra: {explainer: {id_year: 2026}}\n"
 )
 """The least ``mkdocs.yml`` a project needs to be generated: feeds, the calendar and the data
 need the site's address and the year of their ids (:mod:`generator.feeds`)."""

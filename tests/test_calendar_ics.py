@@ -16,7 +16,9 @@ from generator.link import Story
 from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES
 
-SITE = SiteConfig(name="Test", url="https://news.example.org/story/", extra={"id_year": 2024})
+SITE = SiteConfig(
+    name="Test", url="https://news.example.org/story/", extra={"explainer": {"id_year": 2024}}
+)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,9 @@ from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES, problems_of
 
 STORY_ROOTS = {"real": ROOT, "harbour": STORIES / "harbour"}
-SITE = SiteConfig(name="Test", url="https://news.example.org/story/", extra={"id_year": 2024})
+SITE = SiteConfig(
+    name="Test", url="https://news.example.org/story/", extra={"explainer": {"id_year": 2024}}
+)
 
 
 @pytest.fixture(scope="module", params=sorted(STORY_ROOTS))
@@ -76,9 +78,9 @@ def test_references_carry_the_address_of_their_record(built):
     people = {p["id"]: p["page_url"] for p in json.loads(files["data/people.json"])}
     for quote in quotes:
         assert quote["speaker"]["page_url"] == people[quote["speaker"]["id"]]
-        assert quote["page_url"] == f"{site.url}quotes/#{quote['id']}"
+        assert quote["page_url"] == f"{site.url}quotes/{quote['id']}/"
     for source in json.loads(files["data/sources.json"]):  # its own url is the source's
-        assert source["page_url"] == f"{site.url}sources/#{source['id']}"
+        assert source["page_url"] == f"{site.url}sources/{source['id']}/"
         assert source["url"] != source["page_url"]
 
 

@@ -23,7 +23,9 @@ from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, write_files
 
 STORY_ROOTS = {"real": ROOT, "harbour": STORIES / "harbour"}
-SITE = SiteConfig(name="Test story", url="https://news.example.org/story/", extra={"id_year": 2024})
+SITE = SiteConfig(
+    name="Test story", url="https://news.example.org/story/", extra={"explainer": {"id_year": 2024}}
+)
 
 
 @pytest.fixture(scope="module", params=sorted(STORY_ROOTS))
@@ -53,7 +55,7 @@ def test_one_entry_per_timeline_entry_with_unique_ids_and_absolute_links(story_a
     assert len(ids) == len(story.timeline) > 0
     assert len(set(ids)) == len(ids)
     host = site.url.split("/")[2]
-    assert all(i.startswith(f"tag:{host},{site.extra['id_year']}:") for i in ids)
+    assert all(i.startswith(f"tag:{host},{site.extra['explainer']['id_year']}:") for i in ids)
     links = [e.link for e in parsed.entries] + [parsed.feed.link]
     assert all(link.startswith(site.url) for link in links)
     self_links = [x.href for x in parsed.feed.links if x.rel == "self"]
@@ -62,12 +64,12 @@ def test_one_entry_per_timeline_entry_with_unique_ids_and_absolute_links(story_a
     assert newest_first == [e.id for e in reversed(story.timeline)]
 
 
-def test_entries_link_to_a_page_or_the_timeline_anchor():
+def test_entries_link_to_their_own_page():
     story = check(Project(ROOT)).story
     parsed = parse(feeds.developments(story, History(), SITE))
     links = {e.id.split(":", 2)[2]: e.link for e in parsed.entries}
     assert links["meetings/florida-dmitriev"] == SITE.url + "meetings/florida-dmitriev/"
-    assert links["events/cabinet-meeting"] == SITE.url + "timeline/#cabinet-meeting"
+    assert links["events/cabinet-meeting"] == SITE.url + "events/cabinet-meeting/"
 
 
 def test_the_id_survives_a_new_title_and_a_corrected_date():
@@ -132,9 +134,9 @@ def test_an_empty_story_still_makes_a_valid_feed(content):
 def test_ids_need_site_url_and_a_fixed_year():
     story = check(Project(ROOT)).story
     with pytest.raises(BuildError, match="no site_url"):
-        feeds.developments(story, History(), SiteConfig(extra={"id_year": 2026}))
+        feeds.developments(story, History(), SiteConfig(extra={"explainer": {"id_year": 2026}}))
     for year in (None, "2026", True, 0):
-        site = dataclasses.replace(SITE, extra={"id_year": year})
+        site = dataclasses.replace(SITE, extra={"explainer": {"id_year": year}})
         with pytest.raises(BuildError, match="id_year must be a year"):
             feeds.developments(story, History(), site)
 

@@ -279,7 +279,7 @@ def test_minimal_story_builds(tmp_path):
         {
             "mkdocs.yml": "site_name: Minimal\ntheme: {name: material, font: false}\n"
             # feeds, the calendar and the data need the site's address and their ids' year
-            "site_url: https://example.org/minimal/\nextra: {id_year: 2026}\n"
+            "site_url: https://example.org/minimal/\nextra: {explainer: {id_year: 2026}}\n"
         },
     )
     proc = run_explainer(project, "build")
