@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from generator import indexes, routes, siteconfig
@@ -28,8 +29,9 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The harbour story built with at most one item on an index page, so every index
     splits (and one month holds two entries: a continued group)."""
     project = copy_project(STORIES / "harbour", tmp_path_factory.mktemp("split") / "harbour")
-    with project.config.open("a", encoding="utf-8") as handle:
-        handle.write(LIMIT_ONE)
+    config = yaml.safe_load(project.config.read_text("utf-8"))  # one extra: key, not two
+    config.setdefault("extra", {}).setdefault("explainer", {})["index_limit"] = 1
+    project.config.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     proc = run_explainer(project, "build")
     assert proc.returncode == 0, proc.stderr
     return project
@@ -82,7 +84,8 @@ def test_the_limit_is_read_from_mkdocs_yml(tmp_path):
 
 def test_unsplit_indexes_produce_no_forwarding_files(real):
     files = produce(Inputs(real, site=siteconfig.read(ROOT / "mkdocs.yml")))
-    assert not [p for p in files if p.endswith(".json") and "/" in p and p.count("/") == 1]
+    forwarding = (indexes.ANCHORS, indexes.ENTRIES)
+    assert [p for p in files if p.split("/")[-1] in forwarding] == []
 
 
 def _soup(site: Path, url: str) -> BeautifulSoup:
