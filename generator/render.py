@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, home, views
+from generator import changes, charts, escape, excerpts, home, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -222,8 +222,9 @@ def _quote(
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
     return Markup(
         f'<figure class="explainer-quote"{anchor}><blockquote><p>'
-        f"{escape.block(quote.text)}</p></blockquote><figcaption>"
+        f"{excerpts.quote_text(quote.text)}</p></blockquote><figcaption>"
         + " · ".join(parts)
+        + excerpts.context(story, quote, src)
         + "</figcaption></figure>"
     )
 
@@ -329,6 +330,7 @@ def _source(ctx: Context, source: Source) -> Markup:
     )
     if links:
         parts.append(f'<p class="explainer-cited">Cited by {len(cited)} records: {links}</p>')
+    parts.append(excerpts.public_text(story, source))
     return Markup(
         f'<section class="explainer-source" id="{escape.attr(source.id)}">'
         + "".join(parts)
