@@ -224,7 +224,7 @@ def _quote(
         f'<figure class="explainer-quote"{anchor}><blockquote><p>'
         f"{excerpts.quote_text(quote.text)}</p></blockquote><figcaption>"
         + " · ".join(parts)
-        + excerpts.context(story, quote, src)
+        + str(excerpts.context(story, quote, src))
         + "</figcaption></figure>"
     )
 

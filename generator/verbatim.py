@@ -107,7 +107,7 @@ def pieces(text: str) -> list[Piece]:
 
 
 @dataclass(frozen=True)
-class _Part:
+class _Part:  # hashable: a search keeps the places of each part
     """A run of the speaker's words to find, with what stands between it and the previous
     part (``gap``: 'elision', or the number of insertions) and which edges are checked."""
 
@@ -255,62 +255,97 @@ class Mismatch:
     hint: str
 
 
-def _occurrences(para: Paragraph, part: _Part, text: str) -> list[tuple[int, int]]:
-    """Every place of ``part`` in the paragraph whose checked edges are word boundaries."""
-    found = []
-    pos = para.folded.find(part.words)
-    while pos >= 0:
-        start, end = para.raw_span(pos, pos + len(part.words))
-        if not (part.check_start and _mid_word(text, start)) and not (
-            part.check_end and _mid_word(text, end)
-        ):
-            found.append((pos, pos + len(part.words)))
-        pos = para.folded.find(part.words, pos + 1)
-    return found
+MAX_PLACES = 200_000
+"""The most places of a quote's parts weighed for one quote. A quote of many short, common
+parts ("a [x] a [x] a …") against a long text is refused instead of taking minutes."""
 
 
-def _in_paragraph(
-    para: Paragraph, parts: list[_Part], text: str, gaps: bool = True
-) -> tuple[tuple[int, int], ...] | None:
-    """The first placement of every part in order in this paragraph, or None. Each part's
-    feasible places are those with a feasible place of the part before at the right distance
-    (any for an elision, at most MAX_REPLACED words per insertion; ``gaps=False`` drops that
-    limit, to tell a misplaced insertion from parts out of order)."""
-    chains: list[list[tuple[int, int, int]]] = []  # per part: (start, end, index of previous)
-    for number, part in enumerate(parts):
-        places = _occurrences(para, part, text)
-        if number == 0:
-            chains.append([(s, e, -1) for s, e in places])
-            continue
-        before = chains[-1]
+class _TooVague(Exception):
+    """The search for a quote went over :data:`MAX_PLACES`."""
+
+
+class _Search:
+    """One quote's search through one source: found places are kept, work is counted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.budget = MAX_PLACES
+        self.cache: dict[tuple[int, _Part], list[tuple[int, int]]] = {}
+
+    def spend(self, work: int) -> None:
+        self.budget -= work
+        if self.budget < 0:
+            raise _TooVague
+
+    def occurrences(self, para: Paragraph, part: _Part) -> list[tuple[int, int]]:
+        """Every place of ``part`` in ``para`` whose checked edges are word boundaries."""
+        key = (para.number, part)
+        if key not in self.cache:
+            found = []
+            pos = para.folded.find(part.words)
+            while pos >= 0:
+                self.spend(1)
+                start, end = para.raw_span(pos, pos + len(part.words))
+                if not (part.check_start and _mid_word(self.text, start)) and not (
+                    part.check_end and _mid_word(self.text, end)
+                ):
+                    found.append((pos, pos + len(part.words)))
+                pos = para.folded.find(part.words, pos + 1)
+            self.cache[key] = found
+        return self.cache[key]
+
+    def place(
+        self, para: Paragraph, parts: list[_Part], gaps: bool = True
+    ) -> tuple[tuple[tuple[int, int], ...] | None, int]:
+        """The first placement of every part in order in ``para`` and -1, or None and the
+        index of the first part that found no place. A part's feasible places are those that
+        a feasible place of the part before can reach across the gap between them (anything
+        for an elision, 1 to MAX_REPLACED words per insertion; ``gaps=False`` lifts that
+        limit, to tell a misplaced insertion from parts out of order)."""
+        chains: list[list[tuple[int, int, int]]] = []  # per part: start, end, previous index
+        for number, part in enumerate(parts):
+            places = self.occurrences(para, part)
+            if number == 0:
+                chains.append([(s, e, -1) for s, e in places])
+            else:
+                gap = part.gap if gaps else "elision"
+                chains.append(self._feasible(para, chains[-1], places, gap, part, parts[number - 1]))
+            if not chains[-1]:
+                return None, number
+        spans = []
+        index = 0
+        for chain in reversed(chains):
+            start, end, index = chain[index]
+            spans.append(para.raw_span(start, end))
+        return tuple(reversed(spans)), -1
+
+    def _feasible(
+        self,
+        para: Paragraph,
+        before: list[tuple[int, int, int]],
+        places: list[tuple[int, int]],
+        gap: str | int,
+        part: _Part,
+        previous: _Part,
+    ) -> list[tuple[int, int, int]]:
+        self.spend(len(places))
+        if gap == "elision":  # the earliest end of the part before serves every later place
+            first, end = min((e, i) for i, (_, e, _) in enumerate(before))
+            return [(s, e, end) for s, e in places[bisect_left(places, (first, 0)) :]]
         ends = sorted((e, i) for i, (_, e, _) in enumerate(before))
-        feasible = []
+        found = []
         for start, end in places:
-            gap = part.gap if gaps else "elision"
-            prev = _predecessor(para, ends, start, gap, part.glued(parts[number - 1]))
+            prev = _predecessor(para, ends, start, gap, part.glued(previous))
             if prev is not None:
-                feasible.append((start, end, prev))
-        chains.append(feasible)
-        if not feasible:
-            return None
-    if not chains or not chains[-1]:
-        return None
-    spans = []
-    index = 0
-    for chain in reversed(chains):
-        start, end, prev = chain[index]
-        spans.append(para.raw_span(start, end))
-        index = prev
-    return tuple(reversed(spans))
+                found.append((start, end, prev))
+        return found
 
 
 def _predecessor(
     para: Paragraph, ends: list[tuple[int, int]], start: int, gap: str | int, glued: bool
 ) -> int | None:
-    """The previous part's place that ``start`` can follow across ``gap``, if any: for
-    insertions, 1 to MAX_REPLACED source words each (none needed when glued to a word)."""
-    if gap == "elision":
-        return ends[0][1] if ends and ends[0][0] <= start else None
+    """The place of the part before that ``start`` can follow across ``gap`` insertions: 1 to
+    MAX_REPLACED source words each (no whole word needed when one is glued to a word)."""
     before = bisect_left(para.words, start)
     highest = start if glued else (para.words[before - 1] if before > 0 else -1)
     first_word = before - MAX_REPLACED * int(gap) - 1
@@ -327,11 +362,18 @@ def verify(quote: str, source: str, source_id: str) -> Match | Mismatch:
             "quote has no words of its own outside elisions and insertions",
             "quote at least a few words of the source",
         )
-    for para in paragraphs(source):
-        spans = _in_paragraph(para, parts, source)
-        if spans is not None:
-            return Match(para, spans)
-    return _diagnose(parts, source, source_id)
+    search = _Search(source)
+    try:
+        for para in paragraphs(source):
+            spans, _ = search.place(para, parts)
+            if spans is not None:
+                return Match(para, spans)
+        return _diagnose(search, parts, source_id)
+    except _TooVague:
+        return Mismatch(
+            f"quote has too many short, common parts to check against source '{source_id}'",
+            "quote fewer, longer parts",
+        )
 
 
 def _label(parts: list[_Part], index: int) -> str:
@@ -342,10 +384,10 @@ def _label(parts: list[_Part], index: int) -> str:
     return f"part {index + 1} of the quote ('{opening}')"
 
 
-def _diagnose(parts: list[_Part], source: str, source_id: str) -> Mismatch:
+def _diagnose(search: _Search, parts: list[_Part], source_id: str) -> Mismatch:
     """The first reason, in the order an editor fixes them, that no paragraph matched."""
     hint = f"compare with content/sources/{source_id}.txt"
-    paras = paragraphs(source)
+    paras = paragraphs(search.text)
     homes: list[list[int]] = []
     for index, part in enumerate(parts):
         anywhere = [p for p in paras if part.words in p.folded]
@@ -354,9 +396,9 @@ def _diagnose(parts: list[_Part], source: str, source_id: str) -> Mismatch:
                 return Mismatch(f"quote does not appear word for word in source '{source_id}'", hint)
             label = _label(parts, index)
             return Mismatch(f"{label} does not appear word for word in source '{source_id}'", hint)
-        homes.append([p.number for p in anywhere if _occurrences(p, part, source)])
+        homes.append([p.number for p in anywhere if search.occurrences(p, part)])
         if not homes[-1]:
-            return _mid_word_mismatch(parts, index, anywhere[0], source, source_id)
+            return _mid_word_mismatch(parts, index, anywhere[0], search.text, source_id)
     shared = set(homes[0]).intersection(*homes[1:])
     if not shared:
         where = "; ".join(f"part {i + 1} in paragraph {h[0]}" for i, h in enumerate(homes))
@@ -365,10 +407,11 @@ def _diagnose(parts: list[_Part], source: str, source_id: str) -> Mismatch:
             "an elision joins words of one paragraph; make one quote per paragraph",
         )
     common = [p for p in paras if p.number in shared]
-    if not any(_in_paragraph(p, parts, source, gaps=False) for p in common):
-        first, second = _out_of_order(common[0], parts, source)
+    fits = [search.place(p, parts, gaps=False) for p in common]
+    if all(spans is None for spans, _ in fits):
+        second = fits[0][1] + 1
         return Mismatch(
-            f"part {second} of the quote comes before part {first} in source '{source_id}'",
+            f"part {second} of the quote comes before part {second - 1} in source '{source_id}'",
             "keep the source's order, or make two quotes",
         )
     return Mismatch(
@@ -394,15 +437,6 @@ def _mid_word_mismatch(
     return Mismatch(
         f"{label} ends mid-word in source '{source_id}' (inside '{word}')", "quote whole words"
     )
-
-
-def _out_of_order(para: Paragraph, parts: list[_Part], source: str) -> tuple[int, int]:
-    """The first pair of neighbouring parts (1-based) that the source gives the other way
-    round: the longest prefix of parts that fits in order, and the part after it."""
-    for count in range(2, len(parts) + 1):
-        if _in_paragraph(para, parts[:count], source, gaps=False) is None:
-            return count - 1, count
-    return 1, 2  # not reached: the caller found no placement of all parts
 
 
 # -- the excerpt readers see -----------------------------------------------------------------

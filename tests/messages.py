@@ -12,13 +12,21 @@ import ast
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
-MODULES = ("loader.py", "validate.py", "link.py", "dates.py", "urls.py")
-"""Where content problems are made: loading, field checks, references, dates, URLs."""
+MODULES = ("loader.py", "validate.py", "link.py", "verbatim.py", "dates.py", "urls.py")
+"""Where content problems are made: loading, field checks, references, quotes against their
+source texts, dates, URLs."""
 
 GAP = "…"
 
 # The position of the message among the positional arguments of each problem-making call.
-_MESSAGE_ARG = {"error": 2, "warn": 2, "LoadError": 2, "Problem": 4, "ValueError": 0}
+_MESSAGE_ARG = {
+    "error": 2,
+    "warn": 2,
+    "LoadError": 2,
+    "Problem": 4,
+    "ValueError": 0,
+    "Mismatch": 0,
+}
 
 
 def template(node: ast.expr, names: dict[str, list[ast.expr]]) -> list[str]:
