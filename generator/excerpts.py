@@ -14,6 +14,7 @@ own and only our ``<mark>`` and ``<span>`` tags are added around the escaped pie
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -60,7 +61,7 @@ def _marked(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -
     """``text[start:end]`` escaped, with ``<mark>`` round the parts inside ``spans``."""
     cuts = sorted({start, end, *(p for s, e in spans for p in (s, e) if start <= p <= end)})
     out = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in itertools.pairwise(cuts):
         piece = str(_text(text[left:right]))
         inside = any(s <= left and right <= e for s, e in spans)
         out.append(f"<mark>{piece}</mark>" if inside and piece.strip() else piece)
@@ -112,7 +113,7 @@ def public_text(story: Story, source: Source) -> Markup:
         body = "".join(
             "".join(f'<span id="{anchor(source.id, q)}"></span>' for q in starts.get(left, []))
             + _marked(source.text, left, right, spans)
-            for left, right in zip(cuts, cuts[1:], strict=False)
+            for left, right in itertools.pairwise(cuts)
         )
         pid = anchor(source.id, f"p_{para.number}")
         out.append(

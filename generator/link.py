@@ -26,11 +26,15 @@ from generator.schema import (
     fields_of,
 )
 from generator.validate import Partial, did_you_mean
-from generator.verbatim import Match, Mismatch, verify
-from generator.verbatim import fold as fold  # the folding rule, re-exported for its tests
+from generator.verbatim import (
+    Match,
+    Mismatch,
+    verify,
+)
 
 Entry = Meeting | Event
 """A timeline entry."""
+
 
 @dataclass
 class Story:

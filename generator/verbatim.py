@@ -309,7 +309,8 @@ class _Search:
                 chains.append([(s, e, -1) for s, e in places])
             else:
                 gap = part.gap if gaps else "elision"
-                chains.append(self._feasible(para, chains[-1], places, gap, part, parts[number - 1]))
+                glued = part.glued(parts[number - 1])
+                chains.append(self._feasible(para, chains[-1], places, gap, glued))
             if not chains[-1]:
                 return None, number
         spans = []
@@ -325,8 +326,7 @@ class _Search:
         before: list[tuple[int, int, int]],
         places: list[tuple[int, int]],
         gap: str | int,
-        part: _Part,
-        previous: _Part,
+        glued: bool,
     ) -> list[tuple[int, int, int]]:
         self.spend(len(places))
         if gap == "elision":  # the earliest end of the part before serves every later place
@@ -335,7 +335,7 @@ class _Search:
         ends = sorted((e, i) for i, (_, e, _) in enumerate(before))
         found = []
         for start, end in places:
-            prev = _predecessor(para, ends, start, gap, part.glued(previous))
+            prev = _predecessor(para, ends, start, gap, glued)
             if prev is not None:
                 found.append((start, end, prev))
         return found
@@ -393,7 +393,9 @@ def _diagnose(search: _Search, parts: list[_Part], source_id: str) -> Mismatch:
         anywhere = [p for p in paras if part.words in p.folded]
         if not anywhere:
             if len(parts) == 1:
-                return Mismatch(f"quote does not appear word for word in source '{source_id}'", hint)
+                return Mismatch(
+                    f"quote does not appear word for word in source '{source_id}'", hint
+                )
             label = _label(parts, index)
             return Mismatch(f"{label} does not appear word for word in source '{source_id}'", hint)
         homes.append([p.number for p in anywhere if search.occurrences(p, part)])
@@ -445,10 +447,9 @@ def _mid_word_mismatch(
 _SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*\s+")
 _OPENERS = "“\"‘'(["
 _LAST_WORD = re.compile(r"\S*$")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr gen col lt sgt capt gov sen rep rev jan feb mar apr jun jul "
-    "aug sep sept oct nov dec no vol vs etc approx inc ltd co corp dept est fig".split()
-)
+_ABBREVIATED = """mr mrs ms dr prof st sr jr gen col lt sgt capt gov sen rep rev jan feb mar apr
+jun jul aug sep sept oct nov dec no vol vs etc approx inc ltd co corp dept est fig"""
+_ABBREVIATIONS = frozenset(_ABBREVIATED.split())
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -460,8 +461,8 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = text[found.end() : found.end() + 2].lstrip(_OPENERS)[:1]
         if not following.isupper():
             continue
-        word = _LAST_WORD.search(text, max(start, found.start() - 40), found.start() + 1)
-        word = (word.group() if word else "").lstrip(_OPENERS)
+        last = _LAST_WORD.search(text, max(start, found.start() - 40), found.start() + 1)
+        word = (last.group() if last else "").lstrip(_OPENERS)
         stem = word.rstrip(".").casefold()
         if word.endswith(".") and (
             stem in _ABBREVIATIONS or re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", stem)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.build import check
-from generator.link import fold
+from generator.verbatim import fold
 from tests.conftest import MINIMAL, problems_of
 
 TALKS = """\

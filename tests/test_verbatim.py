@@ -49,29 +49,32 @@ def test_a_plain_quote_is_found_across_spacing_quotes_and_line_wrapping() -> Non
 
 
 def test_case_counts() -> None:
-    assert refused("we are encouraged") == (
-        "quote does not appear word for word in source 'notes'"
-    )
+    assert refused("we are encouraged") == ("quote does not appear word for word in source 'notes'")
     assert found("We are encouraged")
 
 
 def test_word_order_counts() -> None:
-    assert refused("We encouraged are") == (
-        "quote does not appear word for word in source 'notes'"
-    )
+    assert refused("We encouraged are") == ("quote does not appear word for word in source 'notes'")
 
 
 @pytest.mark.parametrize(
     ("quote", "message"),
     [
-        ("roductive and constructive meeting", "quote starts mid-word in source 'notes' "
-         "(inside 'productive')"),
-        ("productive and constructive meeting", "quote ends mid-word in source 'notes' "
-         "(inside 'meetings')"),
+        (
+            "roductive and constructive meeting",
+            "quote starts mid-word in source 'notes' (inside 'productive')",
+        ),
+        (
+            "productive and constructive meeting",
+            "quote ends mid-word in source 'notes' (inside 'meetings')",
+        ),
         ("setting pause", "quote starts mid-word in source 'notes' (inside 'record-setting')"),
         ("pause on Kyiv", "quote ends mid-word in source 'notes' (inside 'Kyiv’s')"),
-        ("We are encouraged … ppreciate the", "part 2 of the quote ('ppreciate the') starts "
-         "mid-word in source 'notes' (inside 'appreciate')"),
+        (
+            "We are encouraged … ppreciate the",
+            "part 2 of the quote ('ppreciate the') starts "
+            "mid-word in source 'notes' (inside 'appreciate')",
+        ),
     ],
 )
 def test_a_quote_starts_and_ends_at_word_boundaries(quote: str, message: str) -> None:
@@ -79,9 +82,7 @@ def test_a_quote_starts_and_ends_at_word_boundaries(quote: str, message: str) ->
 
 
 def test_whole_words_next_to_punctuation_and_dashes_are_fine() -> None:
-    assert found("productive and constructive meetings") == [
-        "productive and constructive meetings"
-    ]
+    assert found("productive and constructive meetings") == ["productive and constructive meetings"]
     assert found("record-setting pause") == ["record-setting pause"]
     source = "It was cold—they have the same—and grim."
     assert found("they have the same", source) == ["they have the same"]
@@ -203,7 +204,8 @@ def test_excerpt_is_the_quotes_sentences_and_whole_neighbours_within_the_limit()
     cut = excerpt(match, text)
     shown = text[cut.start : cut.end]
     assert _words(shown) <= EXCERPT_WORDS
-    assert shown.startswith("Filler") and shown.endswith("now.")  # whole sentences
+    assert shown.startswith("Filler")
+    assert shown.endswith("now.")
     assert quoted in shown
     assert shown.count(sentence) == 6  # 8 + 6 * 8 = 56 words; one more would pass 60
     assert abs(shown.index(quoted) - (len(shown) - shown.index(quoted) - len(quoted))) < 50
@@ -220,7 +222,8 @@ def test_excerpt_of_a_long_sentence_is_cut_round_the_quote() -> None:
     cut = excerpt(match, text)
     shown = text[cut.start : cut.end]
     assert _words(shown) == EXCERPT_WORDS
-    assert shown.startswith("b72 ") and shown.endswith(" a27")  # 28 + 4 + 28
+    assert shown.startswith("b72 ")
+    assert shown.endswith(" a27")
     assert (cut.cut_before, cut.cut_after) == (True, True)
 
 
