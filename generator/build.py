@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, home, link, loader, reference, render, validate, writer
+from generator import (
+    engine,
+    excerpts,
+    history,
+    home,
+    link,
+    loader,
+    reference,
+    render,
+    validate,
+    writer,
+)
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -60,6 +71,8 @@ def check(project: Project) -> Checked:
     known = loader.known_ids(project.content)
     story, found = link.link(records, partials, known)
     problems += found
+    if (project.docs / excerpts.METHODOLOGY[0]).is_file():
+        story.methodology = excerpts.METHODOLOGY[0]
     standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -26,7 +26,8 @@ from generator.pages import html_href, index_page
 from generator.schema import Quote, Source
 
 METHODOLOGY = ("about.md", "how-quotes-are-checked")
-"""Where readers learn what "checked word for word" means (a heading of docs/about.md)."""
+"""Where readers learn what "checked word for word" means (a heading of docs/about.md), when
+the story has that page (:attr:`Story.methodology`); a story without one gets no link."""
 
 _SPACE = re.compile(r"\s+")
 
@@ -84,11 +85,14 @@ def context(story: Story, quote: Quote, page_src: str) -> Markup:
     if source.text_public:
         href = html_href(page_src, index_page("sources"), anchor(source.id, quote.id))
         where = f'<a href="{escape.attr(href)}">{where}</a>'
-    method = escape.attr(html_href(page_src, *METHODOLOGY))
+    checked = "checked word for word"
+    if story.methodology:
+        method = escape.attr(html_href(page_src, story.methodology, METHODOLOGY[1]))
+        checked = f'<a href="{method}">{checked}</a>'
     return Markup(
         f'<div class="explainer-context"><p class="explainer-excerpt">{words}</p>'
-        f'<p class="explainer-check">In the source, {where}; '
-        f'<a href="{method}">checked word for word</a> against its stored text.</p></div>'
+        f'<p class="explainer-check">In the source, {where}; {checked} against its stored '
+        "text.</p></div>"
     )
 
 

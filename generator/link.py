@@ -62,6 +62,9 @@ class Story:
     """Records by the id of a source they cite."""
     verified: dict[str, Match] = field(default_factory=dict)
     """Where each quote checked against a stored source text is in that text, by quote id."""
+    methodology: str = ""
+    """The hand-written page (under ``docs/``) that explains the checks, when the story has
+    one; quotes link to it. Set by :func:`generator.build.check`, not by the content."""
 
     def collection(self, name: str) -> dict[str, Record]:
         return getattr(self, name)  # type: ignore[no-any-return]

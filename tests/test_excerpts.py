@@ -187,3 +187,15 @@ def test_real_story_source_is_not_public() -> None:
         (ROOT / "content/sources/article.yml").read_text("utf-8"),
         flags=re.MULTILINE,
     )
+
+
+def test_the_check_links_to_the_methodology_only_where_the_story_has_one(content) -> None:
+    project = _hostile(content)
+    figure = _figures(_pages(project)["quotes/index.md"])["settled"]
+    assert figure.select_one(".explainer-check a") is None
+    assert "checked word for word against its stored text" in _text(str(figure))
+    (project.docs / "about.md").write_text("# Methodology\n\n## How quotes are checked\n", "utf-8")
+    figure = _figures(_pages(project)["quotes/index.md"])["settled"]
+    link = figure.select_one(".explainer-check a")
+    assert link is not None
+    assert link["href"] == "../about/#how-quotes-are-checked"
