@@ -4,7 +4,8 @@ Three pieces of raw HTML, each built from record or source text that is escaped 
 piece: spans are computed on the stored text, then every piece between them is escaped on its
 own and only our ``<mark>`` and ``<span>`` tags are added around the escaped pieces.
 
-- :func:`quote_text`: a quote's words, with editorial insertions (``[Putin]``) shown as such;
+- :func:`quote_text`: a quote's words, with checked editorial insertions (``[Putin]``) shown
+  as such;
 - :func:`context`: beside a quote, the sentences around it in the source (at most
   :data:`~generator.verbatim.EXCERPT_WORDS` words) with the quoted words marked, the
   paragraph number, and what was checked; or a plain statement that nothing was;
@@ -37,10 +38,15 @@ def _text(raw: str) -> Markup:
     return escape.block(_SPACE.sub(" ", raw))
 
 
-def quote_text(text: str) -> Markup:
-    """A quote's words for a raw HTML block; insertions are marked as the editor's."""
+def quote_text(story: Story, quote: Quote) -> Markup:
+    """A quote's words for a raw HTML block. Insertions that the check confirmed (the quote
+    was verified against a stored text) are set apart as the editor's; in a quote that could
+    not be checked, brackets stay plain text, as the editor typed them."""
+    text = quote.text.strip("\n")
+    if quote.id not in story.verified:
+        return escape.block(text)
     out = []
-    for piece in verbatim.pieces(text.strip("\n")):
+    for piece in verbatim.pieces(text):
         lines = Markup("<br>").join(escape.block(line) for line in piece.text.split("\n"))
         if piece.kind == "insertion":
             out.append(

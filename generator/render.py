@@ -222,7 +222,7 @@ def _quote(
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
     return Markup(
         f'<figure class="explainer-quote"{anchor}><blockquote><p>'
-        f"{excerpts.quote_text(quote.text)}</p></blockquote><figcaption>"
+        f"{excerpts.quote_text(story, quote)}</p></blockquote><figcaption>"
         + " · ".join(parts)
         + str(excerpts.context(story, quote, src))
         + "</figcaption></figure>"

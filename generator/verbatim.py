@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 MAX_REPLACED = 6
 """The most source words one bracketed insertion may stand for; more is a cut (use …)."""
@@ -158,39 +158,42 @@ class Paragraph:
     start: int  # offsets of the block (without its outer whitespace) in the stored text
     end: int
     folded: str = field(repr=False)
-    spaces: tuple[int, ...] = field(repr=False)  # where each folded space is in ``folded``
-    shifts: tuple[int, ...] = field(repr=False)  # stored characters that space and those before add
-    words: tuple[int, ...] = field(repr=False)  # where each word starts in ``folded``
+    runs: tuple[int, ...] = field(repr=False)
+    """Where, in ``folded``, each space stands for several stored whitespace characters."""
+    shifts: tuple[int, ...] = field(repr=False)
+    """How many stored characters that space and the ones before it add, in all."""
 
     def raw(self, pos: int) -> int:
         """The offset in the stored text of the folded character at ``pos``."""
-        k = bisect_left(self.spaces, pos) - 1
+        k = bisect_left(self.runs, pos) - 1
         return self.start + pos + (self.shifts[k] if k >= 0 else 0)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """A folded span (never starting or ending with a space) in stored offsets."""
         return self.raw(start), self.raw(end - 1) + 1
 
+    @cached_property
+    def words(self) -> tuple[int, ...]:
+        """Where each word starts in ``folded``; only insertions need them."""
+        return tuple(w.start() for w in _WORD.finditer(self.folded))
+
+
+_RUN = re.compile(r"\s{2,}")
+
 
 def _paragraph(number: int, text: str, start: int) -> Paragraph:
+    """Fold a block; only runs of several whitespace characters move offsets, and they are
+    few, so the way back to the stored text stays small and quick to build."""
     translated = text.translate(_FOLD)
-    out: list[str] = []
-    spaces: list[int] = []
+    runs: list[int] = []
     shifts: list[int] = []
-    at = shift = length = 0
-    for run in _SPACE.finditer(translated):
-        out.append(translated[at : run.start()])
-        length += run.start() - at
+    shift = 0
+    for run in _RUN.finditer(translated):
+        runs.append(run.start() - shift)
         shift += len(run.group()) - 1
-        spaces.append(length)
         shifts.append(shift)
-        out.append(" ")
-        length += 1
-        at = run.end()
-    out.append(translated[at:])
-    folded = "".join(out)
-    words = tuple(w.start() for w in _WORD.finditer(folded))
-    return Paragraph(number, start, start + len(text), folded, tuple(spaces), tuple(shifts), words)
+    folded = _SPACE.sub(" ", translated)
+    return Paragraph(number, start, start + len(text), folded, tuple(runs), tuple(shifts))
 
 
 @lru_cache(maxsize=8)
@@ -277,20 +280,30 @@ class _Search:
         if self.budget < 0:
             raise _TooVague
 
+    def _whole(self, para: Paragraph, part: _Part, pos: int) -> bool:
+        """Whether the place at ``pos`` starts and ends at word boundaries, where checked."""
+        self.spend(1)
+        start, end = para.raw_span(pos, pos + len(part.words))
+        return not (part.check_start and _mid_word(self.text, start)) and not (
+            part.check_end and _mid_word(self.text, end)
+        )
+
+    def first(self, para: Paragraph, part: _Part, after: int = 0) -> tuple[int, int] | None:
+        """The first place of ``part`` in ``para`` from ``after`` on, at word boundaries."""
+        pos = para.folded.find(part.words, after)
+        while pos >= 0 and not self._whole(para, part, pos):
+            pos = para.folded.find(part.words, pos + 1)
+        return (pos, pos + len(part.words)) if pos >= 0 else None
+
     def occurrences(self, para: Paragraph, part: _Part) -> list[tuple[int, int]]:
-        """Every place of ``part`` in ``para`` whose checked edges are word boundaries."""
+        """Every place of ``part`` in ``para`` at word boundaries (for insertions)."""
         key = (para.number, part)
         if key not in self.cache:
             found = []
-            pos = para.folded.find(part.words)
-            while pos >= 0:
-                self.spend(1)
-                start, end = para.raw_span(pos, pos + len(part.words))
-                if not (part.check_start and _mid_word(self.text, start)) and not (
-                    part.check_end and _mid_word(self.text, end)
-                ):
-                    found.append((pos, pos + len(part.words)))
-                pos = para.folded.find(part.words, pos + 1)
+            place = self.first(para, part)
+            while place is not None:
+                found.append(place)
+                place = self.first(para, part, place[0] + 1)
             self.cache[key] = found
         return self.cache[key]
 
@@ -302,6 +315,8 @@ class _Search:
         a feasible place of the part before can reach across the gap between them (anything
         for an elision, 1 to MAX_REPLACED words per insertion; ``gaps=False`` lifts that
         limit, to tell a misplaced insertion from parts out of order)."""
+        if not gaps or all(part.gap == "elision" for part in parts[1:]):
+            return self._in_order(para, parts)
         chains: list[list[tuple[int, int, int]]] = []  # per part: start, end, previous index
         for number, part in enumerate(parts):
             places = self.occurrences(para, part)
@@ -319,6 +334,21 @@ class _Search:
             start, end, index = chain[index]
             spans.append(para.raw_span(start, end))
         return tuple(reversed(spans)), -1
+
+    def _in_order(
+        self, para: Paragraph, parts: list[_Part]
+    ) -> tuple[tuple[tuple[int, int], ...] | None, int]:
+        """Without insertions, the leftmost place of each part after the one before is the
+        best choice: it leaves the most room for the parts that follow."""
+        spans = []
+        after = 0
+        for number, part in enumerate(parts):
+            place = self.first(para, part, after)
+            if place is None:
+                return None, number
+            spans.append(para.raw_span(*place))
+            after = place[1]
+        return tuple(spans), -1
 
     def _feasible(
         self,
@@ -398,7 +428,7 @@ def _diagnose(search: _Search, parts: list[_Part], source_id: str) -> Mismatch:
                 )
             label = _label(parts, index)
             return Mismatch(f"{label} does not appear word for word in source '{source_id}'", hint)
-        homes.append([p.number for p in anywhere if search.occurrences(p, part)])
+        homes.append([p.number for p in anywhere if search.first(p, part)])
         if not homes[-1]:
             return _mid_word_mismatch(parts, index, anywhere[0], search.text, source_id)
     shared = set(homes[0]).intersection(*homes[1:])
@@ -515,13 +545,19 @@ def excerpt(match: Match, text: str, limit: int = EXCERPT_WORDS) -> Excerpt:
 def _window(match: Match, text: str, start: int, end: int, limit: int) -> Excerpt:
     """Words either side of the quote, up to ``limit`` in all, within ``start``–``end``."""
     first_at, last_at = match.spans[0][0], match.spans[-1][1]
-    before = [m.start() for m in re.finditer(r"\S+", text[start:first_at])]
-    after = [m.end() for m in re.finditer(r"\S+", text[last_at:end])]
+    reach = limit * 40  # characters enough for ``limit`` words; a huge sentence is not read
+    lead = max(start, first_at - reach)
+    before = [lead + m.start() for m in re.finditer(r"\S+", text[lead:first_at])]
+    if lead > start and before and before[0] == lead:
+        before = before[1:]  # maybe the end of a word cut by the reach
+    after = [
+        last_at + m.end() for m in re.finditer(r"\S+", text[last_at : min(end, last_at + reach)])
+    ]
     budget = max(limit - _words(text, first_at, last_at), 0)
     take_before = min(len(before), max(budget // 2, budget - len(after)))
     take_after = min(len(after), budget - take_before)
-    cut_start = start + before[-take_before] if take_before else first_at
-    cut_end = last_at + after[take_after - 1] if take_after else last_at
+    cut_start = before[-take_before] if take_before else first_at
+    cut_end = after[take_after - 1] if take_after else last_at
     return Excerpt(
         match.paragraph.number,
         cut_start,

@@ -199,3 +199,17 @@ def test_the_check_links_to_the_methodology_only_where_the_story_has_one(content
     link = figure.select_one(".explainer-check a")
     assert link is not None
     assert link["href"] == "../about/#how-quotes-are-checked"
+
+
+def test_brackets_in_an_unchecked_quote_stay_plain_text(content) -> None:
+    files = {
+        **MINIMAL,
+        "quotes/q.yml": 'speaker: ada-lovelace\ntext: "[Putin] agreed <b>x</b>"\ndate: 2026\n'
+        "source: notes\n",
+    }
+    figure = _figures(_pages(content(files))["quotes/index.md"])["q"]
+    quote = figure.select_one("blockquote")
+    assert quote is not None
+    assert quote.select(".explainer-insertion") == []
+    assert quote.find_all("b") == []
+    assert quote.get_text() == "[Putin] agreed <b>x</b>"
