@@ -10,7 +10,8 @@ own and only our ``<mark>`` and ``<span>`` tags are added around the escaped pie
   :data:`~generator.verbatim.EXCERPT_WORDS` words) with the quoted words marked, the
   paragraph number, and what was checked; or a plain statement that nothing was;
 - :func:`public_text`: the whole text of a source whose licence allows it (``text_public``),
-  every quote in it marked and anchored. No other function publishes more than an excerpt.
+  every quote in it marked and anchored, on the source's own page (never on the list of
+  sources). No other function publishes more than an excerpt.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from generator import escape, verbatim
+from generator import escape, routes, verbatim
 from generator.link import Story
-from generator.pages import html_href, index_page
+from generator.pages import html_href
 from generator.schema import Quote, Source
 
 METHODOLOGY = ("about.md", "how-quotes-are-checked")
@@ -58,9 +59,9 @@ def quote_text(story: Story, quote: Quote) -> Markup:
 
 
 def anchor(source_id: str, what: str) -> str:
-    """Anchors of the public text on the sources page: ``<source>_p_<n>`` for a paragraph,
+    """Anchors of the public text on the source's page: ``<source>_p_<n>`` for a paragraph,
     ``<source>_<quote>`` for a quote. Ids never contain ``_``, so neither can clash with a
-    source's own anchor nor with each other."""
+    record's own anchor nor with each other, wherever the source is shown."""
     return f"{source_id}_{what}"
 
 
@@ -89,7 +90,7 @@ def context(story: Story, quote: Quote, page_src: str) -> Markup:
     words = ("… " if cut.cut_before else "") + words + (" …" if cut.cut_after else "")
     where = f"paragraph {cut.paragraph}"
     if source.text_public:
-        href = html_href(page_src, index_page("sources"), anchor(source.id, quote.id))
+        href = html_href(page_src, routes.place(source).src, anchor(source.id, quote.id))
         where = f'<a href="{escape.attr(href)}">{where}</a>'
     checked = "checked word for word"
     if story.methodology:

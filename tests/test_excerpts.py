@@ -151,7 +151,7 @@ def test_the_full_text_is_never_published_without_text_public() -> None:
 
 def test_text_public_shows_the_text_marked_and_anchored(content) -> None:
     pages = _pages(_hostile(content, public=True))
-    sources = BeautifulSoup(pages["sources/index.md"], "html.parser")
+    sources = BeautifulSoup(pages["sources/notes.md"], "html.parser")
     body = sources.select_one("#notes .explainer-source-text")
     assert body is not None
     assert not body.find_all(["script", "b"])
@@ -166,7 +166,7 @@ def test_text_public_shows_the_text_marked_and_anchored(content) -> None:
     figure = _figures(pages["quotes/index.md"])["settled"]
     link = figure.select_one(".explainer-check a")
     assert link is not None
-    assert link["href"] == "../sources/#notes_settled"
+    assert link["href"] == "../sources/notes/#notes_settled"
     assert link.get_text() == "paragraph 2"
     overlapping = [m.get_text() for m in paragraphs[0].find_all("mark")]
     assert "".join(overlapping).startswith("<script>alert(1)</script> & “we agree")

@@ -330,7 +330,7 @@ def test_a_public_source_text_is_shown_marked_and_anchored(tmp_path):
         text.write("\nA clerk noted <script>alert(1)</script> and <b>left</b>.\n")
     proc = run_explainer(project, "build")
     assert proc.returncode == 0, proc.stderr
-    sources = article(project.site, "sources")
+    sources = article(project.site, "sources/council-minutes")
     body = sources.select_one("#council-minutes .explainer-source-text")
     assert body is not None
     assert not body.find_all(["script", "b"])
@@ -339,5 +339,5 @@ def test_a_public_source_text_is_shown_marked_and_anchored(tmp_path):
     assert "We have never closed the port for so long." in marked
     quote = article(project.site, "quotes").select_one("figure#berg-storm .explainer-check a")
     assert quote is not None
-    assert quote["href"] == "../sources/#council-minutes_berg-storm"
+    assert quote["href"] == "../sources/council-minutes/#council-minutes_berg-storm"
     assert sources.select_one("#council-minutes_berg-storm") is not None
