@@ -96,9 +96,19 @@ def _cmap(face: cards_mod.FontFile) -> set[int]:
 def test_a_card_is_a_1200_by_630_png_with_nothing_but_pixels():
     data = card(*SAMPLES["latin"])
     image = _image(data)
-    assert (image.format, image.size, image.mode) == ("PNG", (1200, 630), "RGB")
+    assert (image.format, image.size, image.mode) == ("PNG", (1200, 630), "P")
     chunks = set(_png_chunks(data))
-    assert chunks == {b"IHDR", b"IDAT", b"IEND"}, "no tIME, tEXt or pHYs chunks"
+    assert chunks == {b"IHDR", b"PLTE", b"IDAT", b"IEND"}, "no tIME, tEXt or pHYs chunks"
+
+
+def test_the_palette_changes_no_colour_visibly():
+    plan = layout(*ARTIFACT_CARDS["card-long-english.png"])
+    exact = cards_mod.draw(plan)
+    stored = _image(cards_mod.encode(exact)).convert("RGB")
+    for band in ImageChops.difference(exact, stored).split():
+        histogram = band.histogram()
+        assert sum(histogram[3:]) == 0, "no channel off by more than two steps"
+        assert sum(histogram[1:]) > 0, "the image had more than 256 colours to merge"
 
 
 def test_the_colour_band_has_the_colour():
@@ -209,15 +219,24 @@ def test_a_character_no_font_has_stops_the_build_once_for_all_cards():
     with pytest.raises(MissingGlyphs) as caught:
         cards(specs, None)
     assert caught.value.chars == {"ཀ", "ᚁ"}
-    assert "U+0F40 TIBETAN LETTER KA" in str(caught.value)
+    assert caught.value.cards == ("a.png", "c.png")
+    assert "U+0F40 TIBETAN LETTER KA, U+1681 OGHAM LETTER BEITH in a.png, c.png" in str(
+        caught.value
+    )
 
 
-def _story_text(folder: Path) -> set[str]:
-    chars: set[str] = set()
+def test_every_missing_character_of_a_card_is_named_at_once():
+    with pytest.raises(MissingGlyphs) as caught:
+        card("ཀ " + "word " * 80 + "ᚁ", "ཁ", "ᚂ")
+    assert caught.value.chars == {"ཀ", "ᚁ", "ཁ", "ᚂ"}
+
+
+def _story_strings(folder: Path) -> list[str]:
+    strings: list[str] = []
 
     def walk(value: object) -> None:
         if isinstance(value, str):
-            chars.update(value)
+            strings.append(value)
         elif isinstance(value, dict):
             for item in value.values():
                 walk(item)
@@ -227,16 +246,26 @@ def _story_text(folder: Path) -> set[str]:
 
     for path in sorted(folder.rglob("*.yml")):
         walk(yaml.safe_load(path.read_text("utf-8")))
-    return {c for c in chars if not c.isspace()}
+    return strings
 
 
 @pytest.mark.parametrize("story", [ROOT / "content", STORIES / "harbour" / "content"])
-def test_every_character_of_the_stories_has_a_font(story):
-    chars = _story_text(story)
-    assert len(chars) > 60
-    for bold in (False, True):
-        lacking = sorted(c for c in chars if cards_mod.face_for(c, bold) is None)
-        assert lacking == []
+def test_every_text_of_the_stories_has_a_font_for_every_character(story):
+    strings = _story_strings(story)
+    assert len(set("".join(strings))) > 60
+    lacking = {c for text in strings for c in cards_mod.missing_glyphs(text, text, text)}
+    assert lacking == set()
+
+
+def test_the_stories_native_names_draw():
+    for name in ("Кирилл Дмитриев", "Μαρία Παπαδοπούλου"):
+        assert name in {
+            s
+            for st in (ROOT / "content", STORIES / "harbour" / "content")
+            for s in _story_strings(st)
+        }
+        plan = layout(name, "", "")
+        assert "".join(run.text for run, _ in plan.runs) == name
 
 
 # --- fitting ---------------------------------------------------------------------------------
