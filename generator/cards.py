@@ -63,6 +63,8 @@ MUTED = (85, 85, 85)
 DEFAULT_COLOUR = "#3f51b5"
 """Material's indigo, the theme's primary colour."""
 ELLIPSIS = "…"
+MAX_CHARS = 400
+"""More characters than a line of text can hold (about 140 at the smallest size)."""
 COMPRESS_LEVEL = 6
 """zlib's default: level 9 halves the speed of a card for 10 % fewer bytes."""
 PALETTE = 256
@@ -207,32 +209,19 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _is_cjk(char: str) -> bool:
-    """Characters that may be broken between without a space (Han, kana, Hangul, CJK marks)."""
-    code = ord(char)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
-    )
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+"""Characters a line may break between without a space: Han, kana, Hangul, CJK marks."""
+_UNIT = re.compile(f"[{_CJK}] *|[^ {_CJK}]+ *| +")
 
 
 def _units(text: str) -> list[str]:
     """Pieces a line may break after: a word with its trailing space, or one CJK character."""
-    units: list[str] = []
-    for char in text:
-        if units and (char == " " or _joins(units[-1], char)):
-            units[-1] += char
-        else:
-            units.append(char)
-    return units
+    return _UNIT.findall(text)
 
 
-def _joins(unit: str, char: str) -> bool:
-    """Whether ``char`` continues the word ``unit`` (no space between, neither is CJK)."""
-    return not unit.endswith(" ") and not _is_cjk(char) and not _is_cjk(unit[-1])
+def _field(text: str, block: Block) -> str:
+    """The part of a field a card can show, and one character more to tell it was cut."""
+    return _clean(text)[: MAX_CHARS * block.max_lines + 1]
 
 
 def is_rtl(text: str) -> bool:
@@ -285,10 +274,10 @@ class MissingGlyphs(BuildError):
 def missing_glyphs(title: str, subtitle: str, story: str) -> set[str]:
     """Characters of a card that no font of the chain has, as they would be drawn."""
     missing: set[str] = set()
-    for field, bold in ((title, True), (subtitle, False), (story, False)):
-        text = _clean(field)
+    for field, block in ((title, TITLE), (subtitle, SUBTITLE), (story, STORY)):
+        text = _field(field, block)
         shown = visual(text, is_rtl(text)) + text
-        missing |= {char for char in shown if face_for(char, bold) is None}
+        missing |= {char for char in shown if face_for(char, block.bold) is None}
     return missing
 
 
@@ -317,24 +306,34 @@ def measure(line: str, bold: bool, size: int, rtl: bool) -> float:
     )
 
 
-def _wrap(text: str, block: Block, size: int, rtl: bool) -> list[str]:
-    """Greedy lines no wider than the text box; a unit wider than a line is cut anywhere."""
+def _fits(line: str, block: Block, size: int, rtl: bool) -> bool:
+    return measure(line.rstrip(), block.bold, size, rtl) <= TEXT_WIDTH
+
+
+def _wrap(text: str, block: Block, size: int, rtl: bool, limit: int) -> list[str]:
+    """Greedy lines no wider than the text box; a unit wider than a line is cut anywhere.
+
+    Stops at ``limit + 1`` lines: one line too many says the text does not fit, and laying out
+    the rest of a long text would only cost time.
+    """
     lines: list[str] = []
     current = ""
     for unit in _units(text):
-        if measure((current + unit).rstrip(), block.bold, size, rtl) <= TEXT_WIDTH:
+        if _fits(current + unit, block, size, rtl):
             current += unit
             continue
         if current:
             lines.append(current.rstrip())
             current = ""
         rest = unit
-        while measure(rest.rstrip(), block.bold, size, rtl) > TEXT_WIDTH:
+        while len(lines) <= limit and not _fits(rest, block, size, rtl):
             cut = 1
-            while measure(rest[: cut + 1], block.bold, size, rtl) <= TEXT_WIDTH:
+            while cut < len(rest) and _fits(rest[: cut + 1], block, size, rtl):
                 cut += 1
             lines.append(rest[:cut])
             rest = rest[cut:]
+        if len(lines) > limit:
+            return lines
         current = rest
     if current.strip():
         lines.append(current.rstrip())
@@ -343,24 +342,33 @@ def _wrap(text: str, block: Block, size: int, rtl: bool) -> list[str]:
 
 def _ellipsize(lines: list[str], keep: int, block: Block, size: int, rtl: bool) -> list[str]:
     """The first ``keep`` lines, the last one cut to end with an ellipsis that fits."""
-    whole = " ".join(lines[keep - 1 :])
-    last = whole
-    while last and measure(last.rstrip() + ELLIPSIS, block.bold, size, rtl) > TEXT_WIDTH:
+    full = lines[keep - 1]
+    last = full
+    while last and not _fits(last.rstrip() + ELLIPSIS, block, size, rtl):
         last = last[:-1]
     space = last.rfind(" ")
-    if space > len(last) // 2 and whole[len(last) : len(last) + 1] != " ":
+    if len(last) < len(full) and full[len(last)] != " " and space > len(last) // 2:
         last = last[:space]  # end on a whole word when that does not waste half the line
     return [*lines[: keep - 1], last.rstrip() + ELLIPSIS]
 
 
 def fit(text: str, block: Block, max_lines: int) -> tuple[int, list[str]]:
-    """The largest size at which the text fits in ``max_lines`` lines, and those lines."""
+    """The largest size at which the text fits in ``max_lines`` lines, and those lines.
+
+    Only the first :data:`MAX_CHARS` characters per line are laid out, more than a line can
+    show, so a huge text costs no more than a long one; cutting them forces the ellipsis.
+    """
     rtl = is_rtl(text)
+    cap = MAX_CHARS * max_lines
+    cut, text = len(text) > cap, text[:cap]
+    lines: list[str] = []
     for size in block.sizes:
-        lines = _wrap(text, block, size, rtl)
-        if len(lines) <= max_lines:
+        lines = _wrap(text, block, size, rtl, max_lines)
+        if len(lines) <= max_lines and not cut:
             return size, lines
     size = block.sizes[-1]
+    if len(lines) < max_lines:  # only zero-width characters make a cut text this short
+        return size, [*lines[:-1], *_ellipsize([lines[-1] + " "], 1, block, size, rtl)]
     return size, _ellipsize(lines, max_lines, block, size, rtl)
 
 
@@ -370,7 +378,7 @@ def line_height(size: int) -> int:
 
 def _place(text: str, block: Block, top: float, bottom: float) -> tuple[list[Run], float]:
     """Runs for one field, laid from ``top``; returns them and the bottom of the last line."""
-    text = _clean(text)
+    text = _field(text, block)
     if not text:
         return [], top
     room = int((bottom - top) // line_height(block.sizes[-1]))

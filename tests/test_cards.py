@@ -304,12 +304,17 @@ def test_a_short_title_keeps_the_largest_size():
         "港" * 200,  # CJK breaks between any two characters
         "Дмитриев " * 60,
         ARABIC * 10,
+        "word " * 20_000,  # far more than a card shows: laid out only as far as it can show
+        "x\u0301" * 2_000,  # combining accents take no width: the cut text still fits
     ],
 )
 def test_no_text_overflows(title):
     plan = layout(title, title, title)
     _within(plan)
     assert plan.runs
+    last_line = max(run.baseline for run, _ in plan.runs)
+    shown = "".join(run.text for run, _ in plan.runs if run.baseline == last_line)
+    assert "…" in shown, "the subtitle does not fit: its last line has an ellipsis"
 
 
 def test_a_story_name_stays_on_one_line():
