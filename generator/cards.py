@@ -65,6 +65,9 @@ DEFAULT_COLOUR = "#3f51b5"
 ELLIPSIS = "…"
 MAX_CHARS = 400
 """More characters than a line of text can hold (about 140 at the smallest size)."""
+CACHE_FOLDER = "cards"
+"""The cards' folder in the build's cache (``.explainer/cache/cards/<key>.png``). Nothing prunes
+it yet: a card whose text changed leaves its old file behind."""
 COMPRESS_LEVEL = 6
 """zlib's default: level 9 halves the speed of a card for 10 % fewer bytes."""
 PALETTE = 256
