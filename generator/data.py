@@ -17,8 +17,9 @@
 - **data/index.md**: the readers' Data page, listing the files, their fields and the licence
   (``extra: data_license`` in ``mkdocs.yml``, written as a Data Package licence).
 
-A source's saved text (``content/sources/<id>.txt``) is someone else's article: it is never
-part of the data (:func:`public_text`).
+A source's saved text (``content/sources/<id>.txt``) is someone else's article: it is part of
+the data only when the source says its licence allows it (``text_public: true``), as ``text`` in
+the JSON (:func:`public_text`); the CSV never carries it.
 """
 
 from __future__ import annotations
@@ -143,12 +144,8 @@ class Addresses:
 
 
 def public_text(record: Record) -> str | None:
-    """A source's saved text, only where its licence allows publishing it.
-
-    HOOK (text_public): the field ``text_public`` is being added on another branch
-    (``verbatim``); until it exists every source reads as not public, so no text is published.
-    """
-    if isinstance(record, Source) and getattr(record, "text_public", False) and record.text:
+    """A source's saved text, only where its licence allows publishing it (``text_public``)."""
+    if isinstance(record, Source) and record.text_public and record.text:
         return record.text
     return None
 
@@ -307,6 +304,8 @@ def package(site: SiteConfig) -> dict[str, Any]:
         )
     for name in [*COLLECTIONS, "story"]:
         what = "Every record" if name == "story" else f"The {name}"
+        if name in ("sources", "story"):
+            what += " (a source's own text, as text, only when text_public is true)"
         resources.append(
             {
                 "name": f"{name}-json",
@@ -380,8 +379,10 @@ the site each time it is published.
 
 {_licence_line(site)}
 
-<p>The sources' own texts (the articles quoted) are not included: they belong to their
-publishers. Each source is listed with its publisher and address.</p>
+<p>The sources' own texts (the articles quoted) belong to their publishers: they are
+not included, unless a source's licence allows it (<code>text_public</code> is true); its text
+is then the <code>text</code> of that source in the JSON files. Each source is listed with its
+publisher and address.</p>
 
 ## Files
 

@@ -54,12 +54,17 @@ def from_json(cls: type[Record], obj: dict[str, Any]) -> Record:
         elif value is None:
             value = ""
         values[name] = value
+    if "text" in obj:  # a source whose text may be published
+        values["text"] = obj["text"]
     return cls(**values)
 
 
 def published(record: Record) -> Record:
-    """What the data may hold: a source without its saved text (someone else's article)."""
-    return dataclasses.replace(record, text="") if isinstance(record, Source) else record
+    """What the data may hold: a source's saved text (someone else's article) only when its
+    licence allows it."""
+    if isinstance(record, Source) and not record.text_public:
+        return dataclasses.replace(record, text="")
+    return record
 
 
 def test_story_json_round_trips_to_the_checkers_records(built):
@@ -191,15 +196,28 @@ def test_source_texts_are_never_published():
         assert sentence[:60].encode() not in payload
 
 
-def test_the_text_public_hook_publishes_only_when_allowed():
-    @dataclasses.dataclass(frozen=True, kw_only=True)
-    class Licensed(Source):
-        text_public: bool = True
-
-    source = Licensed(id="s", title="T", publisher="P", text="Words.")
-    assert data.public_text(source) == "Words."
-    assert data.public_text(dataclasses.replace(source, text_public=False)) is None
-    assert data.public_text(Source(id="s", title="T", publisher="P", text="Words.")) is None
+def test_a_source_text_is_published_only_when_its_licence_allows(content):
+    words = "The council met on Tuesday. The vote was close."
+    project = content(
+        {
+            **MINIMAL,
+            "sources/open.yml": "title: Open\npublisher: P\ntext_public: true\n",
+            "sources/open.txt": words + "\n",
+            "sources/closed.yml": "title: Closed\npublisher: P\n",
+            "sources/closed.txt": "Someone else's article, not ours to publish.\n",
+        }
+    )
+    story = check(project).story
+    files = data.produce(outputs.Inputs(story, site=SITE))
+    sources = {s["id"]: s for s in json.loads(files["data/sources.json"])}
+    assert sources["open"]["text"].strip() == words
+    assert sources["open"]["text_public"] is True
+    assert "text" not in sources["closed"]
+    assert all(b"not ours to publish" not in payload for payload in files.values())
+    assert words.encode() not in files["data/sources.csv"]  # the CSV never carries texts
+    loaded = json.loads(files["data/story.json"])["records"]["sources"]
+    rebuilt = {obj["id"]: from_json(Source, obj) for obj in loaded}
+    assert rebuilt["open"] == story.sources["open"]
 
 
 def test_the_data_page_lists_files_fields_and_the_licence(built):
