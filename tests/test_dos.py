@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.loader import MAX_FILES, MAX_RECORD_BYTES
-from tests.conftest import ROOT, problems_of, write_files
+from tests.conftest import ROOT, SITE_YML, problems_of, write_files
 
 pytestmark = pytest.mark.site  # slow: thousands of files
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -141,6 +141,7 @@ def test_attack_is_refused_or_handled_within_bounds(
 ) -> None:
     make, command, expected = ATTACKS[name]
     write_files(tmp_path / "content", make())
+    write_files(tmp_path, {"mkdocs.yml": SITE_YML})
     (tmp_path / "docs").mkdir()
     proc = subprocess.run(
         [sys.executable, "-c", _CHILD.format(limit=LIMIT), "--root", str(tmp_path), command],
