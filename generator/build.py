@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, home, link, loader, reference, render, validate, writer
+from generator import (
+    changes,
+    engine,
+    history,
+    home,
+    link,
+    loader,
+    reference,
+    render,
+    validate,
+    writer,
+)
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -43,6 +54,11 @@ class Project:
         atomic); git-ignored."""
         return self.root / ".explainer"
 
+    @property
+    def cache(self) -> Path:
+        """What later builds may reuse (the history of each commit); safe to delete."""
+        return self.work / "cache"
+
 
 @dataclass
 class Checked:
@@ -72,7 +88,7 @@ def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
     pages = (
-        render.render(checked.story, history.read(project.root), checked.standfirst)
+        render.render(checked.story, history.read(project.root, project.cache), checked.standfirst)
         | reference.pages()
     )
     result = writer.write(project.docs, project.work, pages)
@@ -84,3 +100,10 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
     checked, result = generate(project)
     engine.build_site(project.root, project.config, project.site, project.work, engine_name)
     return checked, result
+
+
+def changes_since(project: Project, checked: Checked, since: str = "") -> list[str]:
+    """What the What changed page says about the commits after ``since``, as plain lines (for
+    a pull request's log: the base of the pull request)."""
+    found = history.read(project.root, project.cache, since)
+    return changes.report(checked.story, found, render.country_name)
