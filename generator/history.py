@@ -235,14 +235,9 @@ def _touch(raw: str, path: str) -> Touch | None:
     if suffix == "txt" and collection != "sources":
         return None
     old_mode, new_mode, old, new, _ = raw_match.groups()
-    return Touch(
-        path,
-        collection,
-        record_id,
-        suffix == "txt",
-        old if old_mode in _REGULAR_FILES else "",
-        new if new_mode in _REGULAR_FILES else "",
-    )
+    old = old if old_mode in _REGULAR_FILES else ""
+    new = new if new_mode in _REGULAR_FILES else ""
+    return Touch(path, collection, record_id, suffix == "txt", old, new) if old or new else None
 
 
 class Blobs:

@@ -12,6 +12,7 @@ Deleting the folder is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -70,4 +71,5 @@ class Store:
             temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
             os.replace(temporary, path)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
