@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator import changes, escape, history, history_cache
 from generator.build import Project, check, generate
 from generator.errors import BuildError
 from generator.render import country_name, render
-from tests.conftest import MINIMAL, ROOT, copy_project, run_explainer, tree, write_files
+from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, tree, write_files
 
 BOB = "name: Bob Example\nrole: Envoy\ncountry: US\n"
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=x } *y* `z`"
@@ -460,6 +461,87 @@ def test_an_unwritable_cache_only_costs_time(repo: Project) -> None:
     assert render(story, history.read(repo.root, repo.cache)) == render(
         story, history.read(repo.root)
     )
+
+
+# -- the second story ------------------------------------------------------------------------
+
+
+def _harbour_with_a_corrected_vote(tmp_path: Path) -> Project:
+    """The harbour story in its own repository, then an editor's correction with a note: the
+    council voted in the harbour office, and Lena Fischer took part instead of Tom Berg."""
+    project = copy_project(STORIES / "harbour", tmp_path / "harbour")
+    git(project.root, "init", "-q", "-b", "main")
+    commit(project.root, "Import the harbour story", "2025-03-07T09:00:00Z")
+    vote = project.content / "meetings/council-vote.yml"
+    text = vote.read_text("utf-8").replace("location: Town hall", "location: Harbour office")
+    text = text.replace("[maria-papadopoulou, tom-berg]", "[maria-papadopoulou, lena-fischer]")
+    vote.write_text("# Corrected from the minutes\n" + text, "utf-8")
+    message = (
+        "Fix council-vote.yml per minutes p. 2\n\n"
+        "Internal: checked with the desk.\n\n"
+        "Change-note: The council met in the harbour office, and Lena Fischer, not Tom Berg,\n"
+        "  took part, as the minutes say.\n"
+    )
+    commit(project.root, message, "2025-03-08T10:00:00Z")
+    return project
+
+
+def test_harbour_a_corrected_value_with_a_note(tmp_path: Path) -> None:
+    project = _harbour_with_a_corrected_vote(tmp_path)
+    generate(project)
+    note = escape.inline(
+        "The council met in the harbour office, and Lena Fischer, not Tom Berg, took part, as "
+        "the minutes say."
+    )
+    changes_page = page(project, "changes/index.md")
+    assert (
+        f"## 8 March 2025\n\n- {note}\n"
+        "    - Changed meeting: [Council votes on the bridge](../meetings/council-vote.md)\n"
+        "        - location&#58; Town hall → Harbour office\n"
+        "        - participants&#58; − Tom Berg&#44; &#43; Lena Fischer\n"
+    ) in changes_page
+    assert "Added meeting: [Council votes on the bridge]" in changes_page
+    for hidden in ("Fix council", "Internal", "Import the harbour", "Corrected from"):
+        assert hidden not in changes_page
+    vote = page(project, "meetings/council-vote.md")
+    assert (
+        "## Change history\n\n"
+        'Last changed on <time datetime="2025-03-08">8 March 2025</time> '
+        "([what changed](../changes/index.md)).\n\n"
+        '- <time datetime="2025-03-08">8 March 2025</time> · location&#58; Town hall → '
+        "Harbour office&#59; participants&#58; − Tom Berg&#44; &#43; Lena Fischer · "
+        f"Editor’s note&#58; {note}\n"
+        '- <time datetime="2025-03-07">7 March 2025</time> · added\n'
+    ) in vote
+    assert "8 March 2025" not in page(project, "people/tom-berg.md"), "his file did not change"
+
+
+@pytest.mark.site
+def test_harbour_change_log_in_the_built_site(tmp_path: Path) -> None:
+    project = _harbour_with_a_corrected_vote(tmp_path)
+    proc = run_explainer(project, "build")
+    assert proc.returncode == 0, proc.stderr
+    html = (project.site / "changes/index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    items = [li for li in soup.select("article li") if "harbour office" in li.get_text()]
+    assert items, "the note is on the page"
+    note = items[0]
+    record = note.select_one("ul > li")
+    assert record is not None
+    link = record.find("a")
+    assert link is not None
+    assert link["href"] == "../meetings/council-vote/"
+    fields = [li.get_text() for li in record.select("ul > li")]
+    assert fields == [
+        "location: Town hall → Harbour office",
+        "participants: − Tom Berg, + Lena Fischer",
+    ]
+    vote = BeautifulSoup(
+        (project.site / "meetings/council-vote/index.html").read_text("utf-8"), "html.parser"
+    )
+    history_items = [li.get_text() for li in vote.select("article h2#change-history ~ ul > li")]
+    assert history_items[1] == "7 March 2025 · added"
+    assert history_items[0].startswith("8 March 2025 · location: Town hall → Harbour office")
 
 
 # -- the command line ------------------------------------------------------------------------
