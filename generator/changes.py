@@ -18,12 +18,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import escape
+from generator import escape, routes
 from generator.dates import PartialDate
 from generator.diffs import TEXT, FieldChange, Value
 from generator.history import Change, History
 from generator.link import Story
-from generator.pages import index_page, md_href, record_page
+from generator.pages import index_page, md_href
 from generator.schema import COLLECTIONS, FieldSpec, Kind, Record, fields_of
 
 RECENT_LIMIT = 200
@@ -37,10 +37,8 @@ CONTEXT_WORDS = 3
 MAX_WORDS = 25
 """Changed words shown at most, per side."""
 
-CHANGES_PAGE = index_page("changes")
-_OWN_PAGE = frozenset({"people", "meetings", "topics"})
-"""Collections whose records have a page; the others are anchors on an index page."""
-_ANCHORED = {"events": "timeline", "quotes": "quotes", "sources": "sources"}
+FOLDER = "changes"
+CHANGES_PAGE = index_page(FOLDER)
 _MINUS = "\u2212"
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -82,13 +80,6 @@ def own_history(ctx: Context, record: Record) -> Markup:
     return Markup("\n".join(lines))
 
 
-def target(record: Record) -> tuple[str, str]:
-    """The page (and anchor) where a record is shown."""
-    if record.collection in _OWN_PAGE:
-        return record_page(record.collection, record.id), ""
-    return index_page(_ANCHORED[record.collection]), record.id
-
-
 def _row(story: Story, page_src: str, change: Change) -> Markup:
     record = story.collection(change.collection).get(change.record_id)
     noun = COLLECTIONS[change.collection].singular
@@ -96,8 +87,7 @@ def _row(story: Story, page_src: str, change: Change) -> Markup:
         name = change.label or f"{change.collection}/{change.record_id}"
         what = f"{escape.inline(name)} (no longer published)"
     else:
-        to_src, anchor = target(record)
-        what = f"[{escape.inline(story.label_of(record))}]({md_href(page_src, to_src, anchor)})"
+        what = f"[{escape.inline(story.label_of(record))}]({routes.md_link(page_src, record)})"
     return Markup(f"{escape.inline(change.status.capitalize())} {noun}: {what}")
 
 

@@ -27,6 +27,11 @@ TEXT = "text"
 """A source's stored text (its ``.txt``): compared by digest, never shown."""
 
 
+class NotCached(ValueError):
+    """Cached data that is not what this code writes: the entry is ignored and computed again
+    (never shown to editors, so not a content problem)."""
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """How one field differs between two versions: a scalar's ``before`` and ``after``, or
@@ -51,9 +56,9 @@ class FieldChange:
 
     @classmethod
     def from_json(cls, data: object) -> FieldChange:
-        """Read back what :meth:`to_json` wrote; raise ValueError on anything else."""
+        """Read back what :meth:`to_json` wrote; raise NotCached on anything else."""
         if not isinstance(data, dict) or set(data) != set(_KEYS):
-            raise ValueError("not a field change")
+            raise NotCached("not a field change")
         name, added, removed, reordered = (
             data["field"],
             data["added"],
@@ -66,7 +71,7 @@ class FieldChange:
             and isinstance(removed, list)
             and isinstance(reordered, bool)
         ):
-            raise ValueError("not a field change")
+            raise NotCached("not a field change")
         return cls(name, data["before"], data["after"], tuple(added), tuple(removed), reordered)
 
 

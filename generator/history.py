@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import diffs, history_cache, loader, validate
-from generator.diffs import FieldChange
+from generator.diffs import FieldChange, NotCached
 from generator.errors import BuildError
 from generator.loader import LoadedFile, LoadError
 from generator.schema import COLLECTIONS, ID_PATTERN, RESERVED_IDS, Record
@@ -105,9 +105,9 @@ class Change:
 
     @classmethod
     def from_json(cls, commit: Commit, data: object) -> Change:
-        """Read back what :meth:`to_json` wrote; raise ValueError on anything else."""
+        """Read back what :meth:`to_json` wrote; raise NotCached on anything else."""
         if not isinstance(data, dict) or set(data) != _CHANGE_KEYS:
-            raise ValueError("not a change")
+            raise NotCached("not a change")
         status, collection, record_id, label = (
             data[k] for k in ("status", "collection", "id", "label")
         )
@@ -119,7 +119,7 @@ class Change:
             or not isinstance(label, str)
             or not isinstance(data["fields"], list)
         ):
-            raise ValueError("not a change")
+            raise NotCached("not a change")
         fields = tuple(FieldChange.from_json(f) for f in data["fields"])
         return cls(
             commit.sha, commit.time, status, collection, record_id, commit.note, fields, label
