@@ -9,7 +9,7 @@ commit message; a developer's commit subject is never shown.
 
 Git is read with one ``git log --raw`` over ``content/`` per build (plus one question: is this
 a shallow clone?). Git history only grows and a commit never changes, so what was computed for a
-commit is cached under ``.explainer/cache/history/`` (see :mod:`generator.history_cache`); only
+commit is cached in ``.explainer/cache/history/`` (see :mod:`generator.history_cache`); only
 new commits cost a ``git cat-file --batch`` and a parse. The same commit always gives the same
 history, with or without the cache, so builds stay reproducible.
 
@@ -432,12 +432,16 @@ def read(root: Path, cache: Path | None = None, since: str = "") -> History:
     shallow = shallow_answer.strip() == "true"
     commits = [c for c in parse_log(output) if c.parents or not shallow]
     store = history_cache.Store(cache) if cache and not shallow else None
+    if store:
+        store.load()
     found = {c.sha: _cached(store, c) for c in commits} if store else {}
     missing = [c for c in commits if found.get(c.sha) is None]
     for sha, changes in compute(root, missing, shallow).items():
         found[sha] = changes
         if store:
-            store.save(sha, [change.to_json() for change in changes])
+            store.put(sha, [change.to_json() for change in changes])
+    if store and missing:
+        store.save()
     return History([change for c in commits for change in found[c.sha] or []], available=True)
 
 
@@ -455,7 +459,7 @@ def _range(root: Path, since: str) -> list[str]:
 
 def _cached(store: history_cache.Store, commit: Commit) -> list[Change] | None:
     """The commit's changes from the cache, or None when the entry is missing or corrupt."""
-    data = store.load(commit.sha)
+    data = store.get(commit.sha)
     if not isinstance(data, list):
         return None
     try:

@@ -1,13 +1,13 @@
-"""The history cache: what each commit changed, computed once and kept as JSON under
-``.explainer/cache/history/<key>/<commit>.json``.
+"""The history cache: what each commit changed, computed once and kept as JSON in
+``.explainer/cache/history/<key>.json``.
 
 A commit never changes, so its changes only depend on the code that reads and compares
 records. The key is a digest of :data:`VERSION` (bumped by hand when the meaning of a change
 changes), the source of the modules that read records and compare them (the schema included)
 and the version of pycountry (which decides which country codes are valid); any change to them
-starts a fresh folder. An entry that is unreadable, or that does not say which commit and key it
-belongs to, is ignored and computed again: the cache may make a build faster, never different.
-Deleting the folder is always safe.
+starts a fresh file. An entry that is unreadable, or that does not say which commit it belongs
+to, is ignored and computed again: the cache may make a build faster, never different. Deleting
+the folder is always safe.
 """
 
 from __future__ import annotations
@@ -45,31 +45,42 @@ def key() -> str:
 
 
 class Store:
-    """One folder of entries for the current :func:`key`."""
+    """One file of entries, ``{commit: {"commit": commit, "changes": …}}``, for the current
+    :func:`key`: read once and written once per build, so a warm build costs one file read."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / "history" / key()
+        self.path = root / "history" / f"{key()}.json"
+        self.entries: dict[str, object] = {}
 
-    def load(self, commit: str) -> object:
-        """What was saved for ``commit``, or None when there is no usable entry."""
+    def load(self) -> None:
+        """Read the file; a missing or unreadable one is an empty cache."""
         try:
-            data = json.loads((self.folder / f"{commit}.json").read_text("utf-8"))
+            data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("commit") != commit or data.get("key") != key():
-            return None
-        return data.get("changes")
+            return
+        if isinstance(data, dict) and data.get("key") == key():
+            entries = data.get("commits")
+            self.entries = dict(entries) if isinstance(entries, dict) else {}
 
-    def save(self, commit: str, changes: object) -> None:
-        """Keep ``changes`` (JSON data) for next time; a cache that cannot be written is only
-        slower, so a failure to write is not an error."""
-        data = {"commit": commit, "key": key(), "changes": changes}
-        path = self.folder / f"{commit}.json"
-        temporary = path.with_name(f".{commit}.{os.getpid()}.tmp")
+    def get(self, commit: str) -> object:
+        """What was saved for ``commit``, or None when there is no entry that says it is."""
+        entry = self.entries.get(commit)
+        if not isinstance(entry, dict) or entry.get("commit") != commit:
+            return None
+        return entry.get("changes")
+
+    def put(self, commit: str, changes: object) -> None:
+        self.entries[commit] = {"commit": commit, "changes": changes}
+
+    def save(self) -> None:
+        """Write every entry back; a cache that cannot be written is only slower, so a failure
+        to write is not an error."""
+        data = {"key": key(), "commits": self.entries}
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
-            os.replace(temporary, path)
+            os.replace(temporary, self.path)
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)

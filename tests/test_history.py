@@ -3,6 +3,7 @@ page, read with one ``git log`` per build, reproducible, and quiet outside a che
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -398,12 +399,16 @@ def _with_edits(repo: Project) -> Project:
     return repo
 
 
+def _cache_file(project: Project) -> Path:
+    return project.cache / "history" / f"{history_cache.key()}.json"
+
+
 def test_the_cache_gives_the_same_pages_as_no_cache(repo: Project) -> None:
     project = _with_edits(repo)
     story = check(project).story
     uncached = render(story, history.read(project.root))
     cold = render(story, history.read(project.root, project.cache))
-    entries = sorted((project.cache / "history").rglob("*.json"))
+    entries = json.loads(_cache_file(project).read_text("utf-8"))["commits"]
     assert len(entries) == 7
     warm = render(story, history.read(project.root, project.cache))
     assert uncached == cold == warm
@@ -417,46 +422,68 @@ def test_the_cache_gives_the_same_pages_as_no_cache(repo: Project) -> None:
 @pytest.mark.parametrize(
     "corrupt",
     [
-        "{not json",
-        "[]",
-        '{"commit": "SHA", "key": "other", "changes": []}',
-        '{"commit": "SHA", "key": "KEY", "changes": {}}',
-        '{"commit": "SHA", "key": "KEY", "changes": [{"status": "changed"}]}',
-        '{"commit": "SHA", "key": "KEY", "changes": [{"status": "changed", "collection": '
-        '"people", "id": "../x", "label": "", "fields": []}]}',
-        '{"commit": "SHA", "key": "KEY", "changes": [{"status": "changed", "collection": '
-        '"people", "id": "bob", "label": "", "fields": [{"field": 1}]}]}',
+        None,
+        [],
+        {"commit": "other", "changes": []},
+        {"commit": "SHA", "changes": {}},
+        {"commit": "SHA", "changes": [{"status": "changed"}]},
+        {
+            "commit": "SHA",
+            "changes": [
+                {
+                    "status": "changed",
+                    "collection": "people",
+                    "id": "../x",
+                    "label": "",
+                    "fields": [],
+                }
+            ],
+        },
+        {
+            "commit": "SHA",
+            "changes": [
+                {
+                    "status": "changed",
+                    "collection": "people",
+                    "id": "bob",
+                    "label": "",
+                    "fields": [{"field": 1}],
+                }
+            ],
+        },
     ],
-    ids=["json", "list", "key", "changes", "keys", "id", "field"],
+    ids=["null", "list", "commit", "changes", "keys", "id", "field"],
 )
-def test_a_corrupt_cache_entry_is_ignored_and_replaced(repo: Project, corrupt: str) -> None:
+def test_a_corrupt_cache_entry_is_ignored_and_replaced(repo: Project, corrupt: object) -> None:
     project = _with_edits(repo)
     story = check(project).story
     expected = render(story, history.read(project.root))
     history.read(project.root, project.cache)
     sha = git(project.root, "log", "-1", "--format=%H", "--", "content/meetings").strip()
-    entry = project.cache / "history" / history_cache.key() / f"{sha}.json"
-    good = entry.read_text("utf-8")
-    entry.write_text(corrupt.replace("SHA", sha).replace("KEY", history_cache.key()), "utf-8")
+    good = _cache_file(project).read_text("utf-8")
+    data = json.loads(good)
+    assert data["commits"][sha]["changes"], "the entry under test holds a change"
+    data["commits"][sha] = json.loads(json.dumps(corrupt).replace("SHA", sha))
+    _cache_file(project).write_text(json.dumps(data), "utf-8")
     assert render(story, history.read(project.root, project.cache)) == expected
-    assert entry.read_text("utf-8") == good, "computed again from git and kept"
+    assert _cache_file(project).read_text("utf-8") == good, "computed again from git and kept"
 
 
-def test_an_entry_for_another_commit_is_ignored(repo: Project) -> None:
+@pytest.mark.parametrize("corrupt", ["{not json", "[]", '{"key": "other", "commits": {}}'])
+def test_a_corrupt_cache_file_is_ignored_and_replaced(repo: Project, corrupt: str) -> None:
     project = _with_edits(repo)
-    history.read(project.root, project.cache)
-    folder = project.cache / "history" / history_cache.key()
-    one, two = sorted(folder.glob("*.json"))[:2]
-    two.write_text(one.read_text("utf-8"), "utf-8")
     story = check(project).story
-    assert render(story, history.read(project.root, project.cache)) == render(
-        story, history.read(project.root)
-    )
+    expected = render(story, history.read(project.root))
+    history.read(project.root, project.cache)
+    good = _cache_file(project).read_text("utf-8")
+    _cache_file(project).write_text(corrupt, "utf-8")
+    assert render(story, history.read(project.root, project.cache)) == expected
+    assert _cache_file(project).read_text("utf-8") == good
 
 
 def test_an_unwritable_cache_only_costs_time(repo: Project) -> None:
-    repo.work.mkdir()
-    repo.cache.write_text("a file where the folder should be", "utf-8")
+    repo.cache.mkdir(parents=True)
+    (repo.cache / "history").write_text("a file where the folder should be", "utf-8")
     story = check(repo).story
     assert render(story, history.read(repo.root, repo.cache)) == render(
         story, history.read(repo.root)
