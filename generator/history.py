@@ -242,7 +242,8 @@ def _touch(raw: str, path: str) -> Touch | None:
 
 class Blobs:
     """File versions by blob id, fetched in batches with ``git cat-file``, within the size
-    limits the loader applies to files on disk."""
+    limits the loader applies to files on disk (a bigger one reads as None). A blob git cannot
+    give is an error, not an unreadable version: what is computed from it is cached for good."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -253,9 +254,11 @@ class Blobs:
         if not wanted:
             return
         sizes = self._sizes(wanted)
-        small = [sha for sha in wanted if sizes.get(sha, -1) in range(loader.MAX_TEXT_BYTES + 1)]
+        small = [sha for sha in wanted if sizes[sha] <= loader.MAX_TEXT_BYTES]
         self.data.update(dict.fromkeys(wanted))
         out = git_bytes(self.root, ["git", "cat-file", "--batch"], "\n".join(small).encode())
+        if out is None:
+            raise BuildError("git cat-file failed while reading the history of content/")
         pos = 0
         while out and pos < len(out):
             header_end = out.index(b"\n", pos)
@@ -271,6 +274,9 @@ class Blobs:
             parts = line.split(" ")
             if len(parts) == 3 and parts[1] == "blob":
                 sizes[parts[0]] = int(parts[2])
+        missing = sorted(set(shas) - set(sizes))
+        if missing:
+            raise BuildError(f"git cannot read file version {missing[0]} of content/")
         return sizes
 
     def get(self, sha: str) -> bytes | None:
@@ -399,7 +405,7 @@ class Reader:
         when it did not exist (deleted, or never readable) before."""
         out = git(self.root, _log(parent, "--", touch.path))
         if out is None:
-            return _UNKNOWN
+            raise BuildError(f"git log failed while reading the history of {touch.path}")
         earlier = [t for c in parse_log(out) for t in c.touches if t.path == touch.path]
         self.versions.blobs.fetch(t.new for t in earlier)
         for version in earlier:

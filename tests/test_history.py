@@ -310,6 +310,16 @@ def test_an_unreadable_version_is_skipped_and_bridged(repo: Project) -> None:
     ]
 
 
+def test_a_file_version_git_cannot_give_fails_the_build_instead_of_being_cached(
+    repo: Project,
+) -> None:
+    blob = git(repo.root, "rev-parse", "HEAD~1:content/people/ada-lovelace.yml").strip()
+    (repo.root / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(BuildError, match=f"git cannot read file version {blob}"):
+        history.read(repo.root, repo.cache)
+    assert not repo.cache.exists()
+
+
 # -- the pages -------------------------------------------------------------------------------
 
 
