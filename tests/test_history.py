@@ -335,6 +335,9 @@ def test_record_pages_end_with_their_own_history(repo: Project) -> None:
     )
     assert "Last changed" not in page(repo, "people/carl-draft.md")
     assert "Change history" not in page(repo, "people/carl-draft.md")
+    assert page(repo, "sources/notes.md").endswith(
+        '- <time datetime="2026-01-01">1 January 2026</time> · added\n'
+    ), "every record with a page has its history, sources too"
 
 
 def test_what_changed_lists_notes_then_records_then_fields(repo: Project) -> None:
@@ -351,7 +354,7 @@ def test_what_changed_lists_notes_then_records_then_fields(repo: Project) -> Non
     assert (
         "## 1 January 2026\n\n"
         "- Added person: [Ada Lovelace](../people/ada-lovelace.md)\n"
-        "- Added source: [Notes](../sources/index.md#notes)\n"
+        "- Added source: [Notes](../sources/notes.md)\n"
     ) in text
     assert "carl" not in text
 
