@@ -3,6 +3,7 @@ page, read with one ``git log`` per build, reproducible, and quiet outside a che
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -582,6 +583,30 @@ def test_harbour_change_log_in_the_built_site(tmp_path: Path) -> None:
     history_items = [li.get_text() for li in vote.select("article h2#change-history ~ ul > li")]
     assert history_items[1] == "7 March 2025 · added"
     assert history_items[0].startswith("8 March 2025 · location: Town hall → Harbour office")
+
+
+def _imports(name: str) -> set[str]:
+    """The generator modules a module imports (``from generator import x``, ``generator.x``)."""
+    tree = ast.parse((ROOT / "generator" / name).read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "generator":
+            found |= {f"{alias.name}.py" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
+            found.add(f"{str(node.module).split('.')[1]}.py")
+    return found
+
+
+def test_the_cache_key_covers_all_the_code_that_decides_a_change() -> None:
+    seen, todo = set(), ["history.py"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += sorted(_imports(name))
+    assert seen <= set(history_cache.CODE), (
+        f"add to history_cache.CODE: {seen - set(history_cache.CODE)}"
+    )
 
 
 # -- the command line ------------------------------------------------------------------------
