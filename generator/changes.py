@@ -185,7 +185,7 @@ class _Shown:
         if isinstance(value, list):
             return ", ".join(self.value(item, spec) for item in value)
         if isinstance(value, dict):
-            return self._tagged(value)
+            return self._tagged(value, spec)
         return self._text(" ".join(value.split()), spec)
 
     def _text(self, text: str, spec: FieldSpec | None) -> str:
@@ -197,17 +197,20 @@ class _Shown:
             return self.country(text)
         return text
 
-    def _tagged(self, value: dict[str, Any]) -> str:
-        """A date, or one item of a list of mappings (a link, a correction)."""
+    def _tagged(self, value: dict[str, Any], spec: FieldSpec | None) -> str:
+        """A date, or one item of a list of mappings (a link, a correction), its values shown
+        by their own specs when the schema declares the item's class (``spec.item``)."""
         if isinstance(value.get("date"), str):
             try:
                 return PartialDate.parse(value["date"]).display()
             except ValueError:
                 return str(value["date"])
         item = value.get("item")
-        if isinstance(item, dict):
-            return ": ".join(self.value(v, None) for v in item.values() if not _empty(v))
-        return "(changed)"
+        if not isinstance(item, dict):
+            return "(changed)"
+        item_class = getattr(spec, "item", None)
+        specs = dict(fields_of(item_class)) if item_class else {}
+        return ": ".join(self.value(v, specs.get(k)) for k, v in item.items() if not _empty(v))
 
 
 def _empty(value: Value) -> bool:
