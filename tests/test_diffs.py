@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from generator.changes import field_lines
 from generator.dates import PartialDate
 from generator.diffs import FieldChange, Value, compare, encode, text_value, values_of
+from generator.history import Change
+from generator.link import Story
 from generator.schema import Link, Person
 
 
@@ -109,3 +112,14 @@ def test_field_changes_survive_the_cache_format() -> None:
     for bad in bad_data:
         with pytest.raises(ValueError, match="not a field change"):
             FieldChange.from_json(bad)
+
+
+def test_a_removed_correction_is_shown_in_words() -> None:
+    """When ``corrections`` lands in the schema, deleting one shows on What changed."""
+    story = Story()
+    first = _Correction(PartialDate(2026, 2, 2), "The vote was 7 to 4, not 8 to 3.")
+    (field,) = compare({"corrections": encode((first,))}, {"corrections": []})
+    change = Change("c" * 40, 0, "changed", "people", "ada", fields=(field,))
+    assert field_lines(story, change, str) == [
+        "corrections: − 2 February 2026: The vote was 7 to 4, not 8 to 3."
+    ]
