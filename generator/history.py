@@ -46,6 +46,7 @@ _RECORD_FILE = re.compile(r"^content/([a-z]+)/([a-z0-9]+(?:-[a-z0-9]+)*)\.(yml|t
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _RAW = re.compile(r"^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) ([A-Z])\d*$")
 _REGULAR_FILES = ("100644", "100755")
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
 NOTE_KEY = "Change-note"
 TIMEOUT_SECONDS = 60
 
@@ -219,8 +220,10 @@ def parse_log(output: str) -> list[Commit]:
 
 
 def _note(trailers: str) -> str:
-    """Several ``Change-note:`` trailers read as one note, on one line."""
-    return " ".join(" ".join(part.split()) for part in trailers.split("\x1f") if part.strip())
+    """Several ``Change-note:`` trailers read as one note, on one line, without the control,
+    bidirectional and invisible characters that a record's one-line text may not hold either."""
+    note = " ".join(" ".join(part.split()) for part in trailers.split("\x1f") if part.strip())
+    return _HIDDEN.sub("", note)
 
 
 def _touch(raw: str, path: str) -> Touch | None:

@@ -118,7 +118,7 @@ def test_parse_log_reads_by_position() -> None:
         [
             *(C, "300", B, f"\n:100644 100644 {A} {B} M\n"),
             *(f"\n:100644 000000 {A} {Z} D", "content/people/bob.yml"),
-            *(B, "200", A, "note one\x1f  note\ttwo "),
+            *(B, "200", A, "note one\x1f  note\ttwo \u202e\x1b[31m"),
             *(f"\n:100644 100644 {A} {B} M", "content/sources/notes.txt"),
             *(f":100644 100644 {A} {B} M", "docs/about.md"),
             *(f":100644 120000 {A} {B} T", "content/people/link.yml"),
@@ -132,7 +132,7 @@ def test_parse_log_reads_by_position() -> None:
     commits = history.parse_log(output)
     assert [(c.sha, c.time, c.parents, c.note) for c in commits] == [
         (C, 300, (B,), f":100644 100644 {A} {B} M"),
-        (B, 200, (A,), "note one note two"),
+        (B, 200, (A,), "note one note two [31m"),
         (A, 100, (), ""),
     ]
     assert [[(t.path, t.old, t.new, t.is_text) for t in c.touches] for c in commits] == [
