@@ -59,6 +59,8 @@ def _log(*revisions_and_paths: str) -> list[str]:
         "-c",
         "log.showSignature=false",
         "-c",
+        "log.showRoot=true",
+        "-c",
         "core.quotePath=false",
         "log",
         "--no-color",

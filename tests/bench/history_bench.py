@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator import history
@@ -121,8 +122,7 @@ def make_repository(root: Path, commits: int, records: int) -> Project:
     return Project(root)
 
 
-def _timed(action: object) -> float:
-    assert callable(action)
+def _timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
