@@ -102,7 +102,11 @@ def environment() -> Environment:
         room_chart=_room_chart,
         network_chart=_network_chart,
     )
-    env.globals.update(last_changed=changes.last_changed, recent_changes=changes.recent_changes)
+    env.globals.update(
+        last_changed=changes.last_changed,
+        own_history=changes.own_history,
+        recent_changes=changes.recent_changes,
+    )
     return env
 
 
