@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from generator import escape, routes, views
-from generator.changes import CHANGES_PAGE
+from generator import changes, escape, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import Change, History
 from generator.link import Entry, Story
 from generator.pages import index_page
+from generator.render import country_name
 from generator.schema import COLLECTIONS, Meeting, Record
 from generator.siteconfig import SiteConfig
 
@@ -198,17 +198,36 @@ def developments(story: Story, history: History, site: SiteConfig) -> bytes:
 
 
 def _change_line(story: Story, site: SiteConfig, change: Change) -> tuple[str, str]:
-    """A change as a line of HTML and the absolute URL of its record ('' once removed)."""
+    """A change as an HTML list item (the record, then its field changes as the What changed
+    page words them) and the absolute URL of its record ('' once removed)."""
     record = story.collection(change.collection).get(change.record_id)
     noun = COLLECTIONS[change.collection].singular
-    what = f"{change.status.capitalize()} {noun}: "
+    what = escape.html_text(f"{change.status.capitalize()} {noun}: ")
+    fields = "".join(
+        f"<li>{escape.html_text(line)}</li>"
+        for line in changes.field_lines(story, change, country_name)
+    )
+    details = f"<ul>{fields}</ul>" if fields else ""
     if record is None:
-        name = f"{change.collection}/{change.record_id} (no longer published)"
-        return f"<li>{escape.html_text(what + name)}</li>", ""
+        name = f"{change.label or change.collection + '/' + change.record_id}"
+        gone = escape.html_text(f"{name} (no longer published)")
+        return f"<li>{what}{gone}{details}</li>", ""
     where = routes.place(record)
     url = site.absolute(where.src, where.anchor)
     label = f'<a href="{escape.html_text(url)}">{escape.html_text(story.label_of(record))}</a>'
-    return f"<li>{escape.html_text(what)}{label}</li>", url
+    return f"<li>{what}{label}{details}</li>", url
+
+
+def _title(story: Story, commit: list[Change]) -> str:
+    """The editor's ``Change-note:``, else what changed: one record by name, or a count."""
+    if commit[0].note:
+        return commit[0].note
+    if len(commit) > 1:
+        return f"{len(commit)} records changed"
+    change = commit[0]
+    record = story.collection(change.collection).get(change.record_id)
+    name = story.label_of(record) if record else change.label or change.record_id
+    return f"{change.status.capitalize()} {COLLECTIONS[change.collection].singular}: {name}"
 
 
 def _commits(history: History) -> Iterable[list[Change]]:
@@ -221,16 +240,17 @@ def _commits(history: History) -> Iterable[list[Change]]:
     return by_commit.values()
 
 
-def commit_item(story: Story, site: SiteConfig, changes: list[Change]) -> Item:
-    """The entry of one commit: its note as the title, the records it changed as the text."""
-    first = changes[0]
-    lines = [_change_line(story, site, change) for change in changes]
+def commit_item(story: Story, site: SiteConfig, commit: list[Change]) -> Item:
+    """The entry of one commit: its note (or what changed) as the title, the records it
+    changed, field by field, as the text."""
+    first = commit[0]
+    lines = [_change_line(story, site, change) for change in commit]
     when = dt.datetime.fromtimestamp(first.time, tz=dt.UTC)
     related = tuple(dict.fromkeys(url for _, url in lines if url))
     return Item(
         id=tag_uri(site, f"changes/{first.commit}"),
-        title=first.subject or "(no note)",
-        link=site.absolute(CHANGES_PAGE),
+        title=_title(story, commit),
+        link=site.absolute(changes.CHANGES_PAGE),
         published=when,
         updated=when,
         summary_html="<ul>" + "".join(line for line, _ in lines) + "</ul>",
@@ -252,11 +272,11 @@ def corrections(story: Story, site: SiteConfig) -> list[Item]:
 
 def changes_feed(story: Story, history: History, site: SiteConfig) -> bytes:
     """``changes.xml``: one entry per commit that changed records, plus corrections."""
-    items = [commit_item(story, site, changes) for changes in _commits(history)]
+    items = [commit_item(story, site, commit) for commit in _commits(history)]
     items += corrections(story, site)
     items.sort(key=lambda item: (item.updated, item.id), reverse=True)
     title = f"{site.name}: what changed"
-    page = site.absolute(CHANGES_PAGE)
+    page = site.absolute(changes.CHANGES_PAGE)
     feed_id = tag_uri(site, CHANGES_FEED)
     return atom(
         site, feed_id=feed_id, title=title, self_src=CHANGES_FEED, alternate=page, items=items

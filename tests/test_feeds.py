@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from generator import feeds, outputs, siteconfig
 from generator.build import Project, check
 from generator.dates import PartialDate
+from generator.diffs import FieldChange
 from generator.errors import BuildError
 from generator.history import Change, History
 from generator.link import Story
@@ -145,12 +146,16 @@ def test_ids_need_site_url_and_a_fixed_year():
 
 
 def _history() -> History:
+    moved = FieldChange("location", "Moscow, Russia", "Minsk, Belarus")
     return History(
         [
-            Change("c3", 1_770_300_000, "removed", "people", "gone-person", "Remove <b>X</b>"),
-            Change("c3", 1_770_300_000, "changed", "meetings", "moscow-putin", "Remove <b>X</b>"),
-            Change("c2", 1_770_200_000, "changed", "quotes", "witkoff-encouraged", ""),
-            Change("c1", 1_770_100_000, "added", "meetings", "moscow-putin", "The story"),
+            Change("c3", 1_770_300_000, "removed", "people", "gone", "Fix <b>X</b>", label="Eve"),
+            Change(
+                "c3", 1_770_300_000, "changed", "meetings", "moscow-putin", "Fix <b>X</b>", (moved,)
+            ),
+            Change("c2", 1_770_200_000, "changed", "quotes", "witkoff-encouraged"),
+            Change("c1", 1_770_100_000, "added", "meetings", "moscow-putin"),
+            Change("c1", 1_770_100_000, "added", "meetings", "uae-trilateral"),
         ],
         available=True,
     )
@@ -160,12 +165,15 @@ def test_changes_feed_has_one_entry_per_commit_newest_first():
     story = check(Project(ROOT)).story
     parsed = parse(feeds.changes_feed(story, _history(), SITE))
     assert [e.id.rsplit("/", 1)[1] for e in parsed.entries] == ["c3", "c2", "c1"]
-    assert [e.title for e in parsed.entries] == ["Remove <b>X</b>", "(no note)", "The story"]
+    witkoff = story.label_of(story.quotes["witkoff-encouraged"])
+    titles = ["Fix <b>X</b>", f"Changed quote: {witkoff}", "2 records changed"]
+    assert [e.title for e in parsed.entries] == titles  # the Change-note, else what changed
     first = parsed.entries[0]
     assert first.link == SITE.url + "changes/"
     related = [x.href for x in first.links if x.rel == "related"]
     assert related == [SITE.url + "meetings/moscow-putin/"]
-    assert "people/gone-person (no longer published)" in first.summary
+    assert "Eve (no longer published)" in first.summary
+    assert "location: Moscow, Russia → Minsk, Belarus" in first.summary
     assert at(first.updated) == 1_770_300_000
     assert all(x.href.startswith(SITE.url) for e in parsed.entries for x in e.links)
     assert len({e.id for e in parsed.entries}) == 3
