@@ -1,5 +1,6 @@
 """Atom 1.0 feeds for readers who follow the story: ``feed.xml`` (developments: one entry per
-timeline entry) and ``changes.xml`` (what changed in the records, one entry per commit).
+timeline entry) and ``changes.xml`` (what changed in the records, one entry per commit, titled
+by its ``Change-note:``, with each record's field changes as the What changed page words them).
 
 Written with the standard library's ElementTree, which escapes text and attributes for XML
 (README, "Dependencies", says why not feedgen). Everything is reproducible: no build clock.
@@ -12,7 +13,7 @@ Written with the standard library's ElementTree, which escapes text and attribut
 - **published** is the record's date at the start of its span, at 00:00 UTC: a month-only date
   (``2026-01``) is published as 1 January 2026, a year-only date as 1 January, where the site's
   timeline also sorts them. The entry's text states the date as written ("January 2026").
-- **updated** is the time of the last commit that changed the record's file (git history).
+- **updated** is the time of the last commit that changed the record's values (git history).
   When history does not know the record (no git checkout, a shallow clone, an uncommitted
   file), it is ``published``: the one time the record itself states.
 """
