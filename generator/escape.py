@@ -11,6 +11,7 @@ Every function returns :class:`markupsafe.Markup`, which the templates require (
 from __future__ import annotations
 
 import html
+import json
 import string
 
 from markdown_it import MarkdownIt
@@ -45,6 +46,31 @@ def attr(text: str) -> Markup:
     return Markup(_html_text(text))
 
 
+_SCRIPT_JSON = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def json_script(data: object) -> Markup:
+    """JSON for the inside of a ``<script>`` data block (``application/ld+json``).
+
+    An HTML parser ends a script at ``</script`` and treats ``<!--`` specially, whatever the
+    JSON means, so every ``<``, ``>`` and ``&`` is written as its ``\\u`` escape (they can only
+    occur inside JSON strings, where the escape means the same character), and so are U+2028
+    and U+2029, which older JavaScript parsers take for line ends. Everything else stays
+    readable (``ensure_ascii=False``: Cyrillic stays Cyrillic). Keys are sorted and separators
+    fixed, so the same data always gives the same bytes.
+    """
+    text = json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return Markup(text.translate(_SCRIPT_JSON))
+
+
 _MD = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
 
 
@@ -75,6 +101,18 @@ def prose(text: str) -> Markup:
         elif token.type == "inline":
             out.extend(_render_inline(token.children or []))
     return Markup("".join(out))
+
+
+def prose_text(text: str) -> str:
+    """Light Markdown as plain text, paragraphs joined by a space: for share cards and
+    structured data, whose readers show text, not markup. Link targets are dropped."""
+    words = [
+        child.content if child.type in ("text", "code_inline") else " "
+        for block in _MD.parse(text)
+        for child in [*(block.children or []), block]
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak", "paragraph_close")
+    ]
+    return " ".join("".join(words).split())
 
 
 _TAGS = {

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, home, reference, render, routes
+from generator import changes, home, reference, render, routes, share
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -53,7 +53,7 @@ class Output:
 
 
 def _pages(inputs: Inputs) -> dict[str, bytes]:
-    pages = render.render(inputs.story, inputs.history, inputs.standfirst)
+    pages = render.render(inputs.story, inputs.history, inputs.standfirst, share.head(inputs))
     return {src: text.encode("utf-8") for src, text in pages.items()}
 
 

@@ -8,8 +8,8 @@ plain string, so a template that forgets to escape fails loudly instead of publi
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -385,12 +385,19 @@ def render_page(page: Page, story: Story, history: History | None = None) -> str
 
 
 def render(
-    story: Story, history: History | None = None, standfirst: home.Standfirst | None = None
+    story: Story,
+    history: History | None = None,
+    standfirst: home.Standfirst | None = None,
+    head: Callable[[Page], dict[str, Any]] | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
-    ``standfirst`` (``content/standfirst.md``) opens the home page."""
-    return {page.src: render_page(page, story, history) for page in plan(story, standfirst)}
+    ``standfirst`` (``content/standfirst.md``) opens the home page; ``head`` gives each page
+    more front matter for its ``<head>`` (share meta and JSON-LD, :mod:`generator.share`)."""
+    pages = plan(story, standfirst)
+    if head is not None:
+        pages = [replace(page, meta={**page.meta, **head(page)}) for page in pages]
+    return {page.src: render_page(page, story, history) for page in pages}
 
 
 def people_sorted(people: Iterable[Person]) -> list[Person]:

@@ -114,14 +114,20 @@ def _manifest_bytes(wanted: dict[str, bytes]) -> bytes:
     return (json.dumps({"version": 1, "files": files}, indent=1) + "\n").encode()
 
 
+def _marked(page: bytes) -> bool:
+    """Front matter, then :data:`MARKER` on the line after it: how every generated page
+    starts. The front matter may be long (a page's JSON-LD is in it), so no fixed prefix."""
+    end = page.find(b"\n---\n", 3) if page.startswith(b"---\n") else -1
+    return end >= 0 and page[end + 5 :].startswith(MARKER.encode())
+
+
 def _ours(rel: str, path: Path, manifest: dict[str, str] | None) -> bool:
     """Whether the generator wrote ``path``: listed in the manifest, and a Markdown page
     marked as generated; before any manifest, only a marked Markdown page."""
     if path.is_symlink():
         return False
     if rel.endswith(".md"):
-        head = path.read_bytes()[:4096]
-        if not (head.startswith(b"---") and MARKER.encode() in head):
+        if not _marked(path.read_bytes()):
             return False
         return manifest is None or rel in manifest
     return manifest is not None and rel in manifest

@@ -3,9 +3,14 @@ extensions a Material site commonly enables (the deeper, fuzzed proof is in the 
 
 from __future__ import annotations
 
+import json
+import os
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import escape
 
@@ -98,3 +103,62 @@ def test_prose_survives_markdown_with_extensions():
     soup = _html(f"<div>{escape.prose(text)}</div>")
     assert [t.name for t in soup.find_all(True)] == ["div", "p", "p", "em"]
     assert soup.get_text() == 'Intro {: onclick="x" } {++ins++}Second para'
+
+
+SCRIPT_HOSTILE = [
+    *HOSTILE,
+    "</script><script>alert(1)</script>",
+    "</SCRIPT >",
+    "<!-- <script>",
+    "a\u2028b\u2029c",
+    "\\u003c/script>",
+    "\\</script>",
+    "]]> & &amp; <![CDATA[",
+    "Кирилл Дмитриев 習近平 محمد \U0001f600",
+]
+
+
+def _script_block(json_text: str) -> BeautifulSoup:
+    return BeautifulSoup(
+        f'<html><head><script type="application/ld+json">{json_text}</script>'
+        "<meta name=after></head></html>",
+        "html.parser",
+    )
+
+
+@pytest.mark.parametrize("text", SCRIPT_HOSTILE)
+def test_json_script_keeps_text_inside_one_script_block(text):
+    encoded = str(escape.json_script({"name": text, "list": [text]}))
+    assert json.loads(encoded) == {"name": text, "list": [text]}
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in encoded
+    page = _script_block(encoded)
+    scripts = page.find_all("script")
+    assert len(scripts) == 1
+    assert json.loads(scripts[0].string or "") == {"name": text, "list": [text]}
+    assert page.find("meta", attrs={"name": "after"}) is not None
+
+
+def test_json_script_is_deterministic_and_readable():
+    first = escape.json_script({"b": "Дмитриев", "a": [1, "x"]})
+    assert first == escape.json_script({"a": [1, "x"], "b": "Дмитриев"})
+    assert first == '{"a":[1,"x"],"b":"Дмитриев"}'
+    assert escape.json_script("</script>") == '"\\u003c/script\\u003e"'
+
+
+def test_json_script_refuses_what_json_cannot_say():
+    with pytest.raises(ValueError, match="JSON compliant"):
+        escape.json_script(float("nan"))
+
+
+@given(st.text())
+@settings(derandomize=bool(os.environ.get("CI")), max_examples=300)
+def test_json_script_round_trips_any_text(text):
+    encoded = str(escape.json_script(text))
+    assert json.loads(encoded) == text
+    assert not set("<>&\u2028\u2029") & set(encoded)
+
+
+def test_prose_text_is_the_words_without_markup():
+    text = "Mayor since *2019*, a [public engineer](https://x.org)\nby training.\n\nNext <b>."
+    assert escape.prose_text(text) == "Mayor since 2019, a public engineer by training. Next <b>."
