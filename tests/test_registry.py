@@ -59,7 +59,7 @@ def test_mkdocs_only_tags_do_not_stop_the_reader(tmp_path):
     assert site.url == "https://x.org/a/"
 
 
-def _output(name, owns, files):
+def _output(name: str, owns: tuple[str, ...], files: dict[str, bytes]) -> outputs.Output:
     return outputs.Output(name, owns, lambda _inputs: files)
 
 
