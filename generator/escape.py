@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import string
 
 from markdown_it import MarkdownIt
@@ -69,6 +70,25 @@ def json_script(data: object) -> Markup:
         data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
     return Markup(text.translate(_SCRIPT_JSON))
+
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def _code_point(match: re.Match[str]) -> str:
+    point = ord(match[0])
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar on one line of printable ASCII, for front matter.
+
+    JSON's string syntax is YAML's (``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``), so ``json.dumps``
+    does the work in C; every other character outside printable ASCII becomes its own escape,
+    ``\\U`` beyond U+FFFF (YAML does not pair surrogates). Any YAML parser reads back the same
+    text, and a long value costs no pure-Python YAML emitter time.
+    """
+    return _NOT_PRINTABLE_ASCII.sub(_code_point, json.dumps(text, ensure_ascii=False))
 
 
 _MD = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])

@@ -328,15 +328,20 @@ def _source(ctx: Context, source: Source) -> Markup:
     )
 
 
-def front_matter(title: str, **extra: Any) -> Markup:
+def front_matter(title: str, *, jsonld: str = "", **extra: Any) -> Markup:
     """YAML front matter written by ``safe_dump`` and read back to prove the round trip.
 
-    The title is HTML-escaped because MkDocs themes print page titles unescaped.
+    The title is HTML-escaped because MkDocs themes print page titles unescaped. ``jsonld``
+    (the page's structured data, megabytes on the index of a big story) is one last line by
+    :func:`escape.yaml_quoted`, whose round trip its tests prove: PyYAML's pure-Python emitter
+    and parser would take seconds over it.
     """
     data = {"title": html.escape(title, quote=False), **extra}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=10_000)
     if yaml.safe_load(text) != data:
         raise BuildError(f"front matter for {title!r} does not round-trip")
+    if jsonld:
+        text += f"jsonld: {escape.yaml_quoted(jsonld)}\n"
     return Markup(f"---\n{text}---\n")
 
 

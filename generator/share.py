@@ -10,8 +10,9 @@ Front matter keys:
 
 - ``description``: readers' summary of the page, HTML-escaped, because the theme prints it
   unescaped into ``<meta name="description">`` (as it prints ``title``);
-- ``explainer``: ``title``, ``type``, ``url``, ``image`` (plain text; the theme escapes them) and
-  ``jsonld`` (already safe inside ``<script>``: :func:`generator.escape.json_script`).
+- ``explainer``: ``title``, ``type``, ``url``, ``image`` (plain text; the theme escapes them);
+- ``jsonld``: the page's structured data, already safe inside ``<script>``
+  (:func:`generator.escape.json_script`).
 
 Each page's share card is a 1200×630 PNG at ``cards/<page source path without .md>.png``
 (``cards/people/steve-witkoff.png``, ``cards/index.png``); :func:`card_specs` lists them with
@@ -145,8 +146,8 @@ def head(inputs: Inputs) -> Head:
                 "type": og_type(page),
                 "url": site.absolute(page.src),
                 "image": site.absolute(card_path(page.src)),
-                "jsonld": jsonld.script(graph_site, page.src, page.title, _record(page)),
             },
+            "jsonld": jsonld.script(graph_site, page.src, page.title, _record(page)),
         }
 
     return meta

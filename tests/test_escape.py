@@ -8,6 +8,7 @@ import os
 
 import markdown
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -162,3 +163,19 @@ def test_json_script_round_trips_any_text(text):
 def test_prose_text_is_the_words_without_markup():
     text = "Mayor since *2019*, a [public engineer](https://x.org)\nby training.\n\nNext <b>."
     assert escape.prose_text(text) == "Mayor since 2019, a public engineer by training. Next <b>."
+
+
+@pytest.mark.parametrize("text", [*SCRIPT_HOSTILE, "", "\\ud83d\\ude00", "a\x7fb\x00c\n\t'\"#: -"])
+def test_yaml_quoted_is_one_ascii_line_that_reads_back_the_same(text):
+    quoted = escape.yaml_quoted(text)
+    assert quoted.isascii()
+    assert quoted.isprintable()
+    assert yaml.safe_load(f"key: {quoted}\n") == {"key": text}
+    libyaml = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # what MkDocs reads front matter with
+    assert yaml.load(f"key: {quoted}\n", Loader=libyaml) == {"key": text}
+
+
+@given(st.text())
+@settings(derandomize=bool(os.environ.get("CI")), max_examples=300)
+def test_yaml_quoted_round_trips_any_text(text):
+    assert yaml.safe_load(f"k: {escape.yaml_quoted(text)}") == {"k": text}

@@ -127,7 +127,7 @@ def test_a_cyrillic_native_name_survives_in_the_json_ld(built_site):
 HOSTILE = {
     "name": "</script><script>alert(1)</script> Evil",
     "role": "<!-- <script> --> & co",
-    "affiliation": "]]> </SCRIPT > \\u003c/script>",
+    "affiliation": "]]> </SCRIPT > \\u003c/script> \U0001f600 Кирилл",
     "bio": '<script>alert(1)</script> "quoted" --8<-- "mkdocs.yml"',
 }
 
@@ -135,13 +135,12 @@ HOSTILE = {
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_hostile_text_stays_inside_the_json_ld_and_meta(tmp_path, engine):
     project = copy_project(STORIES / "harbour", tmp_path / "h")
-    fields = "".join(f"{k}: {json.dumps(v)}\n" for k, v in HOSTILE.items())
+    fields = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in HOSTILE.items())
     write_files(
         project.root,
         {
             "content/people/evil.yml": fields + "country: GB\naliases: ['<!--']\n",
-            "docs/notes.md": "---\nexplainer:\n  title: x\n"
-            "  jsonld: '</script><script>alert(2)</script>'\n---\n# Notes\n",
+            "docs/notes.md": "---\njsonld: '</script><script>alert(2)</script>'\n---\n# Notes\n",
         },
     )
     proc = run_explainer(project, "build", "--engine", engine)

@@ -39,7 +39,7 @@ def _front(inputs: Inputs) -> dict[str, dict[str, Any]]:
 
 
 def _graphs(inputs: Inputs) -> dict[str, dict[str, Any]]:
-    return {src: json.loads(m["explainer"]["jsonld"]) for src, m in _front(inputs).items()}
+    return {src: json.loads(m["jsonld"]) for src, m in _front(inputs).items()}
 
 
 def _node(graph: dict[str, Any], ident: str) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def test_description_is_escaped_for_the_theme_and_cut_at_a_word():
 def test_without_a_site_url_pages_carry_no_head_meta():
     inputs = Inputs(_inputs().story, site=SiteConfig())
     front = _front(inputs)
-    assert all("explainer" not in m and "description" not in m for m in front.values())
+    assert all(set(m) <= {"title", "hide"} for m in front.values())
 
 
 SCHEMA_CONTEXT = {"@context": {"@vocab": "http://schema.org/"}}
