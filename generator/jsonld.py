@@ -1,13 +1,13 @@
 """Structured data: each page's JSON-LD (schema.org), as plain dicts built from the story.
 
 **One node per record across the whole site.** A record's ``@id`` is the absolute URL of its
-canonical place (:func:`generator.routes.place`) plus a fragment: the record's anchor when it is
-an anchor on an index page (``…/timeline/#cabinet-meeting``, ``…/quotes/#trump-extreme-cold``,
-``…/sources/#article``), or its kind when it has its own page (``…/people/steve-witkoff/#person``,
-``…/meetings/florida-dmitriev/#meeting``, ``…/topics/peace-talks/#topic``). The site is
-``…/#website`` and each page is its own URL without a fragment. A record is described in full
-only on its own place; other pages refer to it by ``@id`` and add a stub (type and name) so
-that each page reads on its own.
+canonical place (:func:`generator.routes.place`) plus a fragment: its kind on its own page
+(``…/people/steve-witkoff/#person``, ``…/events/cabinet-meeting/#event``,
+``…/quotes/trump-extreme-cold/#quote``), or its id when its route makes it an anchor on an index
+page (``…/<folder>/#<id>``). The site is ``…/#website`` and each page is its own URL without a
+fragment. A record is described in full only at its place; index pages list it by ``@id``,
+and every page that refers to it adds a stub (type and name) so that each page reads on its
+own.
 
 **Event status.** schema.org has no "held": ``EventScheduled`` means "is taking place or has
 taken place on the startDate as scheduled", so held and scheduled meetings are both
@@ -19,15 +19,17 @@ whether a date is approximate is not expressible in schema.org and is left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import routes
 from generator.escape import json_script, prose_text
 from generator.home import Standfirst
-from generator.link import Story, sort_key
+from generator.indexes import Listing
+from generator.link import Story
 from generator.pages import HOME, index_page
+from generator.render import Page
 from generator.schema import Event, Meeting, Person, Quote, Record, Source, Topic
 from generator.siteconfig import SiteConfig
 
@@ -45,6 +47,8 @@ class Site:
     config: SiteConfig
     titles: dict[str, str]
     """Page titles by source path, for breadcrumbs."""
+    parents: dict[str, str] = field(default_factory=dict)
+    """The page above each page in its breadcrumb trail (:func:`parents`)."""
     standfirst: Standfirst = field(default_factory=Standfirst)
     country_name: Callable[[str], str] = str
     """Readers' country names ('Russia'), from the renderer."""
@@ -227,66 +231,75 @@ _DESCRIBE: dict[type[Record], Callable[[_Graph, Record], Node]] = {
 }
 
 
+def parents(pages: Sequence[Page]) -> dict[str, str]:
+    """The page above each page in the breadcrumb trail (the home page is above them all):
+    an index's group page sits under its first page, a record's own page under the index page
+    that lists it, the index of its own folder when several do (meetings are also on the
+    timeline)."""
+    above: dict[str, str] = {}
+    for page in pages:
+        listing = page.context.get("listing")
+        if not isinstance(listing, Listing):
+            continue
+        folder = page.src.split("/", maxsplit=1)[0]
+        if listing.part is not None:
+            above[page.src] = index_page(folder)
+        for item in listing.items:
+            where = routes.place(item).src
+            if where not in above or where.startswith(f"{folder}/"):
+                above[where] = page.src
+    return above
+
+
 def _breadcrumb(site: Site, src: str, title: str) -> Node:
-    """Home (named after the site), the section's index page (for a record's own page), then
-    the page itself."""
-    trail = [HOME]
-    folder = src.split("/", maxsplit=1)[0]
-    section = index_page(folder)
-    if src != section and section in site.titles:
-        trail.append(section)
-    names = {**site.titles, HOME: site.config.name}
-    items = [(names[s], s) for s in trail] + [(title, src)]
+    """The home page (named after the site), the pages above this one, then this one."""
+    trail = [src]
+    while trail[0] in site.parents:
+        trail.insert(0, site.parents[trail[0]])
+    names = {**site.titles, HOME: site.config.name, src: title}
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
             {
                 "@type": "ListItem",
                 "position": n,
-                "name": name,
+                "name": names[page],
                 "item": site.config.absolute(page),
             }
-            for n, (name, page) in enumerate(items, start=1)
+            for n, page in enumerate([HOME, *trail], start=1)
         ],
     }
 
 
-def listed(story: Story, src: str) -> list[Record]:
-    """What the index page ``src`` of a collection lists, in order; nothing for other pages.
-    The timeline lists meetings as well as events."""
-    folder, _, name = src.partition("/")
-    if name != "index.md" or folder not in routes.folders():
-        return []
-    if folder == routes.ROUTES["events"].folder:
-        return list(story.timeline)
-    records: list[Record] = []
-    for collection, route in routes.ROUTES.items():
-        if route.folder == folder:
-            records += story.collection(collection).values()
-    return sorted(records, key=_order)
+def _item_list(entries: list[Node]) -> Node:
+    return {
+        "@type": "ItemList",
+        "numberOfItems": len(entries),
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "item": item}
+            for n, item in enumerate(entries, start=1)
+        ],
+    }
 
 
-def _order(record: Record) -> tuple[Any, ...]:
-    if isinstance(record, Meeting | Event | Quote):
-        return sort_key(record)
-    return (record.label.casefold(), record.id)
+_PAGE_TYPES = {Person: "ProfilePage", Topic: "CollectionPage"}
 
 
-_PAGE_TYPES = {Person: "ProfilePage", Meeting: "ItemPage", Topic: "CollectionPage"}
-
-
-def graph(site: Site, src: str, title: str, record: Record | None = None) -> Node:
-    """The JSON-LD of the generated page ``src`` (``record`` when it is a record's own page)."""
+def graph(site: Site, page: Page) -> Node:
+    """The JSON-LD of a generated page: the site on the home page; on a record's own page the
+    record in full; on an index page the list of what it shows (records, or its group pages)."""
     config = site.config
     g = _Graph(site)
-    page: Node = {
-        "@id": config.absolute(src),
+    node: Node = {
+        "@id": config.absolute(page.src),
         "@type": "WebPage",
-        "url": config.absolute(src),
-        "name": title,
+        "url": config.absolute(page.src),
+        "name": page.title,
         "isPartOf": {"@id": website_id(config)},
     }
-    if src == HOME:
+    record = page.context.get("record")
+    listing = page.context.get("listing")
+    if page.src == HOME:
         g.add(
             _compact(
                 {
@@ -298,30 +311,22 @@ def graph(site: Site, src: str, title: str, record: Record | None = None) -> Nod
                 }
             )
         )
-        page["description"] = prose_text(site.standfirst.text)
+        node["description"] = prose_text(site.standfirst.text)
     else:
-        page["breadcrumb"] = _breadcrumb(site, src, title)
-    if record is not None:
+        node["breadcrumb"] = _breadcrumb(site, page.src, page.title)
+    if isinstance(record, Record):
         g.describe(record)
-        page["@type"] = _PAGE_TYPES.get(type(record), "WebPage")
-        page["mainEntity"] = g.ref(record)
-    elif items := listed(site.story, src):
-        for r in items:
-            if routes.place(r).src == src:
-                g.describe(r)
-        page["@type"] = "CollectionPage"
-        page["mainEntity"] = {
-            "@type": "ItemList",
-            "numberOfItems": len(items),
-            "itemListElement": [
-                {"@type": "ListItem", "position": n, "item": g.ref(r)}
-                for n, r in enumerate(items, start=1)
-            ],
-        }
-    g.add(_compact(page))
+        node["@type"] = _PAGE_TYPES.get(type(record), "ItemPage")
+        node["mainEntity"] = g.ref(record)
+    elif isinstance(listing, Listing):
+        node["@type"] = "CollectionPage"
+        entries = [g.ref(item) for item in listing.items]
+        entries += [{"@id": config.absolute(part.src)} for part in listing.parts]
+        node["mainEntity"] = _item_list(entries)
+    g.add(_compact(node))
     return g.finish()
 
 
-def script(site: Site, src: str, title: str, record: Record | None = None) -> str:
+def script(site: Site, page: Page) -> str:
     """The page's JSON-LD, serialized for a ``<script type="application/ld+json">`` block."""
-    return str(json_script(graph(site, src, title, record)))
+    return str(json_script(graph(site, page)))

@@ -26,12 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator import jsonld
+from generator import indexes, jsonld
 from generator.dates import display_range
 from generator.escape import prose_text
+from generator.indexes import Listing
 from generator.pages import HOME
 from generator.render import Page, country_name, plan
-from generator.schema import Meeting, Person, Record, Topic
+from generator.schema import Event, Meeting, Person, Quote, Record, Source, Topic
 
 if TYPE_CHECKING:
     from generator.outputs import Inputs
@@ -43,8 +44,8 @@ DESCRIPTION_LENGTH = 200
 """Characters of a description; search engines and share cards cut around there anyway."""
 SUBTITLE_LENGTH = 120
 
-Head = Callable[[Page], dict[str, Any]]
-"""Front matter to add to a page (see :func:`generator.render.render`)."""
+Head = Callable[[list[Page]], dict[str, dict[str, Any]]]
+"""Given every page, the front matter to add to each (see :func:`generator.render.render`)."""
 
 
 @dataclass(frozen=True)
@@ -78,42 +79,63 @@ def _record(page: Page) -> Record | None:
 
 
 def description(page: Page, inputs: Inputs) -> str:
-    """The page in a sentence or two: a person's role, an entry's date, place and summary."""
+    """The page in a sentence or two, from what it shows: a person's role, an entry's date and
+    summary, a quote's words, a source's publisher, an index's items."""
     record = _record(page)
     story = inputs.story
-    if isinstance(record, Person):
-        return shorten(f"{_role(record)}. {prose_text(record.bio)}", DESCRIPTION_LENGTH)
-    if isinstance(record, Meeting):
-        return shorten(f"{_when_where(record)}. {prose_text(record.summary)}", DESCRIPTION_LENGTH)
-    if isinstance(record, Topic):
-        text = prose_text(record.summary) or f"Meetings, events and quotes on {record.title}."
-        return shorten(text, DESCRIPTION_LENGTH)
-    if page.src == HOME:
+    listing = page.context.get("listing")
+    if record is not None:
+        text = f"{subtitle(page, inputs)}. {_about(record, inputs)}"
+    elif page.src == HOME:
         text = prose_text(inputs.standfirst.text) or inputs.site.description
-    elif listed := jsonld.listed(story, page.src):
-        text = "; ".join(story.label_of(r) for r in listed)
+    elif isinstance(listing, Listing) and (listing.items or listing.parts):
+        labels = [story.label_of(r) for r in listing.items] or [p.label for p in listing.parts]
+        text = "; ".join(labels)
     else:
         text = f"{page.title} · {inputs.site.name}"
     return shorten(text, DESCRIPTION_LENGTH)
 
 
-def _role(person: Person) -> str:
-    return ", ".join(p for p in (person.role, person.affiliation) if p)
+def _about(record: Record, inputs: Inputs) -> str:
+    """A record's own words after its subtitle: a bio, a summary, a quote."""
+    if isinstance(record, Person):
+        return prose_text(record.bio)
+    if isinstance(record, Meeting | Event | Topic):
+        return prose_text(record.summary) or record.label
+    if isinstance(record, Quote):
+        return f"“{' '.join(record.text.split())}”"
+    return record.label
 
 
-def _when_where(meeting: Meeting) -> str:
-    when = display_range(meeting.date, meeting.end_date, meeting.approximate)
-    status = "" if meeting.status == "held" else f" ({meeting.status})"
-    return f"{when[:1].upper()}{when[1:]}, {meeting.location}{status}"
+def _when(record: Meeting | Event | Quote) -> str:
+    """'About 31 January 2026', 'January 2026': the date as readers see it, capitalised."""
+    when = display_range(record.date, getattr(record, "end_date", None), record.approximate)
+    return when[:1].upper() + when[1:]
+
+
+def _subtitle(record: Record, inputs: Inputs) -> str:
+    if isinstance(record, Person):
+        role = ", ".join(p for p in (record.role, record.affiliation) if p)
+        return f"{role} · {country_name(record.country)}"
+    if isinstance(record, Meeting):
+        status = "" if record.status == "held" else f" ({record.status})"
+        return f"{_when(record)}, {record.location}{status}"
+    if isinstance(record, Event):
+        return _when(record)
+    if isinstance(record, Quote):
+        return f"{inputs.story.people[record.speaker].name} · {_when(record)}"
+    if isinstance(record, Source):
+        published = f" · {record.published.display()}" if record.published else ""
+        return f"{record.publisher}{published}"
+    return f"Topic · {inputs.site.name}"
 
 
 def subtitle(page: Page, inputs: Inputs) -> str:
-    """The card's second line: shorter than the description."""
+    """The card's second line, shorter than the description: who a person is, when and where
+    an entry happened, who said a quote and when, who published a source."""
     record = _record(page)
-    if isinstance(record, Person):
-        return shorten(f"{_role(record)} · {country_name(record.country)}", SUBTITLE_LENGTH)
-    if isinstance(record, Meeting):
-        return shorten(_when_where(record), SUBTITLE_LENGTH)
+    if record is not None:
+        return shorten(_subtitle(record, inputs), SUBTITLE_LENGTH)
     return shorten(description(page, inputs), SUBTITLE_LENGTH)
 
 
@@ -124,38 +146,49 @@ def og_type(page: Page) -> str:
     return "article" if record is not None else "website"
 
 
+def _pages(inputs: Inputs) -> list[Page]:
+    """Every generated page, as :mod:`generator.outputs` renders them."""
+    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
+    return plan(inputs.story, inputs.standfirst, limit)
+
+
 def head(inputs: Inputs) -> Head:
-    """The front matter that fills each generated page's ``<head>``. Without a ``site_url``
-    there is no absolute address to give, so pages get none of it."""
+    """What fills each generated page's ``<head>``, given every page (for breadcrumbs).
+    Without a ``site_url`` there is no absolute address to give, so pages get none of it."""
     site = inputs.site
-    if not site.url:
-        return lambda page: {}
-    graph_site = jsonld.Site(
-        inputs.story,
-        site,
-        {p.src: p.title for p in plan(inputs.story, inputs.standfirst)},
-        inputs.standfirst,
-        country_name,
-    )
 
-    def meta(page: Page) -> dict[str, Any]:
-        return {
-            "description": html.escape(description(page, inputs), quote=True),
-            "explainer": {
-                "title": page.title,
-                "type": og_type(page),
-                "url": site.absolute(page.src),
-                "image": site.absolute(card_path(page.src)),
-            },
-            "jsonld": jsonld.script(graph_site, page.src, page.title, _record(page)),
-        }
+    def front_matter(pages: list[Page]) -> dict[str, dict[str, Any]]:
+        if not site.url:
+            return {}
+        graph_site = jsonld.Site(
+            inputs.story,
+            site,
+            titles={p.src: p.title for p in pages},
+            parents=jsonld.parents(pages),
+            standfirst=inputs.standfirst,
+            country_name=country_name,
+        )
+        return {page.src: _meta(page, inputs, graph_site) for page in pages}
 
-    return meta
+    return front_matter
+
+
+def _meta(page: Page, inputs: Inputs, graph_site: jsonld.Site) -> dict[str, Any]:
+    site = inputs.site
+    return {
+        "description": html.escape(description(page, inputs), quote=True),
+        "explainer": {
+            "title": page.title,
+            "type": og_type(page),
+            "url": site.absolute(page.src),
+            "image": site.absolute(card_path(page.src)),
+        },
+        "jsonld": jsonld.script(graph_site, page),
+    }
 
 
 def card_specs(inputs: Inputs) -> list[Card]:
     """Every generated page's share card, in page order."""
     return [
-        Card(card_path(page.src), page.title, subtitle(page, inputs))
-        for page in plan(inputs.story, inputs.standfirst)
+        Card(card_path(page.src), page.title, subtitle(page, inputs)) for page in _pages(inputs)
     ]

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import escape
+from generator.errors import BuildError
 
 EXTENSIONS = [
     "attr_list",
@@ -83,7 +84,7 @@ def test_block_text_in_raw_html_stays_literal(text):
 
 
 def test_inline_refuses_line_breaks():
-    with pytest.raises(ValueError, match="one line"):
+    with pytest.raises(BuildError, match="several lines"):
         escape.inline("a\nb")
 
 

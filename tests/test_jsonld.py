@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,7 @@ from pyld import jsonld as pyld
 
 from generator import jsonld, routes, share
 from generator.build import Project, check
+from generator.indexes import INDEX_LIMIT
 from generator.outputs import Inputs
 from generator.render import plan, render
 from generator.siteconfig import SiteConfig, read
@@ -25,16 +27,19 @@ BASE = "https://example.github.io/explainer/"
 
 @cache
 def _inputs(story: str = "real") -> Inputs:
-    root = ROOT if story == "real" else STORIES / story
+    """The real story, the harbour story, or the harbour story with its indexes split."""
+    root = ROOT if story == "real" else STORIES / "harbour"
     checked = check(Project(root))
-    return Inputs(
-        story=checked.story, standfirst=checked.standfirst, site=read(root / "mkdocs.yml")
-    )
+    site = read(root / "mkdocs.yml")
+    if story == "harbour-split":
+        site = replace(site, extra={"explainer": {"index_limit": 2}})
+    return Inputs(story=checked.story, standfirst=checked.standfirst, site=site)
 
 
 def _front(inputs: Inputs) -> dict[str, dict[str, Any]]:
     """Every generated page's front matter, read back from the rendered Markdown."""
-    pages = render(inputs.story, standfirst=inputs.standfirst, head=share.head(inputs))
+    limit = inputs.site.count("index_limit", INDEX_LIMIT)
+    pages = render(inputs.story, standfirst=inputs.standfirst, limit=limit, head=share.head(inputs))
     return {src: yaml.safe_load(text.split("---\n")[1]) for src, text in pages.items()}
 
 
@@ -60,25 +65,19 @@ def _referenced(value: Any) -> Iterator[str]:
             yield from _referenced(item)
 
 
-def test_ids_are_the_record_place_plus_anchor_or_kind():
+def test_ids_are_the_record_place_plus_its_kind():
     story = _inputs().story
-    site = _inputs().site
-    assert (
-        jsonld.node_id(story.people["steve-witkoff"], site) == f"{BASE}people/steve-witkoff/#person"
-    )
-    assert (
-        jsonld.node_id(story.meetings["florida-dmitriev"], site)
-        == f"{BASE}meetings/florida-dmitriev/#meeting"
-    )
-    assert jsonld.node_id(story.topics["peace-talks"], site) == f"{BASE}topics/peace-talks/#topic"
-    assert (
-        jsonld.node_id(story.events["cabinet-meeting"], site) == f"{BASE}timeline/#cabinet-meeting"
-    )
-    assert jsonld.node_id(story.quotes["trump-extreme-cold"], site) == (
-        f"{BASE}quotes/#trump-extreme-cold"
-    )
-    assert jsonld.node_id(story.sources["article"], site) == f"{BASE}sources/#article"
-    assert jsonld.website_id(site) == f"{BASE}#website"
+    expected = {
+        story.people["steve-witkoff"]: "people/steve-witkoff/#person",
+        story.meetings["florida-dmitriev"]: "meetings/florida-dmitriev/#meeting",
+        story.topics["peace-talks"]: "topics/peace-talks/#topic",
+        story.events["cabinet-meeting"]: "events/cabinet-meeting/#event",
+        story.quotes["trump-extreme-cold"]: "quotes/trump-extreme-cold/#quote",
+        story.sources["article"]: "sources/article/#source",
+    }
+    for record, ident in expected.items():
+        assert jsonld.node_id(record, _inputs().site) == BASE + ident
+    assert jsonld.website_id(_inputs().site) == f"{BASE}#website"
 
 
 def test_person_on_the_profile_with_its_cyrillic_native_name():
@@ -93,7 +92,7 @@ def test_person_on_the_profile_with_its_cyrillic_native_name():
         "jobTitle": "Russian Special Envoy",
         "nationality": {"@type": "Country", "name": "Russia", "identifier": "RU"},
         "description": "Russian special envoy who met U.S. envoy Steve Witkoff in Florida.",
-        "subjectOf": [{"@id": f"{BASE}sources/#article"}],
+        "subjectOf": [{"@id": f"{BASE}sources/article/#source"}],
     }
     page = _node(graph, f"{BASE}people/kirill-dmitriev/")
     assert page["@type"] == "ProfilePage"
@@ -122,9 +121,9 @@ def test_person_affiliation_and_links(content):
     assert person["affiliation"] == {"@type": "Organization", "name": "Analytical Society"}
     assert person["sameAs"] == ["https://example.org/ada"]
     assert "alternateName" not in person
-    source = _node(graphs["sources/index.md"], "https://example.org/t/sources/#notes")
+    source = _node(graphs["sources/notes.md"], "https://example.org/t/sources/notes/#source")
     assert source == {
-        "@id": "https://example.org/t/sources/#notes",
+        "@id": "https://example.org/t/sources/notes/#source",
         "@type": "CreativeWork",
         "name": "Notes",
         "publisher": {"@type": "Organization", "name": "Memoirs"},
@@ -148,7 +147,8 @@ def test_events_keep_their_date_precision_status_place_and_attendees():
     assert _node(scheduled, f"{BASE}meetings/abu-dhabi-round/#meeting")["eventStatus"] == (
         "https://schema.org/EventScheduled"
     )
-    event = _node(timeline, f"{BASE}timeline/#cabinet-meeting")
+    cabinet = _graphs(_inputs())["events/cabinet-meeting.md"]
+    event = _node(cabinet, f"{BASE}events/cabinet-meeting/#event")
     assert event["@type"] == "Event"
     assert event["startDate"] == "2026-01-29"
     assert {"@id": f"{BASE}people/vladimir-putin/#person"} in event["about"]
@@ -167,15 +167,15 @@ def test_a_cancelled_meeting_is_event_cancelled():
 
 
 def test_quotation_names_speaker_date_source_and_where_it_was_said():
-    graph = _graphs(_inputs())["quotes/index.md"]
-    quote = _node(graph, f"{BASE}quotes/#trump-extreme-cold")
+    graph = _graphs(_inputs())["quotes/trump-extreme-cold.md"]
+    quote = _node(graph, f"{BASE}quotes/trump-extreme-cold/#quote")
     assert quote["@type"] == "Quotation"
     assert quote["text"].startswith("And because of the cold, extreme cold")
     assert quote["spokenByCharacter"] == {"@id": f"{BASE}people/donald-trump/#person"}
     assert quote["dateCreated"] == "2026-01-29"
-    assert quote["isBasedOn"] == {"@id": f"{BASE}sources/#article"}
-    assert quote["recordedAt"] == {"@id": f"{BASE}timeline/#cabinet-meeting"}
-    source = _node(_graphs(_inputs())["sources/index.md"], f"{BASE}sources/#article")
+    assert quote["isBasedOn"] == {"@id": f"{BASE}sources/article/#source"}
+    assert quote["recordedAt"] == {"@id": f"{BASE}events/cabinet-meeting/#event"}
+    source = _node(_graphs(_inputs())["sources/article.md"], f"{BASE}sources/article/#source")
     assert source["@type"] == "NewsArticle"
     assert source["publisher"] == {"@type": "Organization", "name": "internewscast.com"}
 
@@ -188,7 +188,7 @@ def test_home_page_is_the_website():
     assert site["name"] == _inputs().site.name
 
 
-@pytest.mark.parametrize("story", ["real", "harbour"])
+@pytest.mark.parametrize("story", ["real", "harbour", "harbour-split"])
 def test_every_record_is_one_node_described_once_on_its_own_place(story):
     inputs = _inputs(story)
     graphs = _graphs(inputs)
@@ -205,6 +205,22 @@ def test_every_record_is_one_node_described_once_on_its_own_place(story):
         for record in inputs.story.collection(name).values():
             ident = jsonld.node_id(record, inputs.site)
             assert described[ident] == routes.place(record).src, ident
+
+
+def test_a_split_index_lists_its_group_pages_and_records_sit_under_their_group():
+    base = "https://example.org/harbour/"
+    graphs = _graphs(_inputs("harbour-split"))
+    first = _node(graphs["timeline/index.md"], f"{base}timeline/")
+    groups = [i["item"]["@id"] for i in first["mainEntity"]["itemListElement"]]
+    assert groups[0] == f"{base}timeline/pages/2025-02/"
+    group = _node(graphs["timeline/pages/2025-02.md"], groups[0])
+    listed = [i["item"]["@id"] for i in group["mainEntity"]["itemListElement"]]
+    assert f"{base}events/storm/#event" in listed
+    storm = _node(graphs["events/storm.md"], f"{base}events/storm/")
+    trail = [i["item"] for i in storm["breadcrumb"]["itemListElement"]]
+    assert trail == [base, f"{base}timeline/", groups[0], f"{base}events/storm/"]
+    council = _node(graphs["meetings/council-vote.md"], f"{base}meetings/council-vote/")
+    assert council["breadcrumb"]["itemListElement"][1]["item"] == f"{base}meetings/"
 
 
 def test_card_specs_name_every_generated_page():
@@ -231,7 +247,9 @@ def test_share_meta_in_front_matter():
     assert witkoff["explainer"]["type"] == "profile"
     assert witkoff["explainer"]["url"] == f"{BASE}people/steve-witkoff/"
     assert witkoff["explainer"]["image"] == f"{BASE}cards/people/steve-witkoff.png"
-    assert witkoff["description"].startswith("U.S. Special Envoy, Trump administration. ")
+    assert witkoff["description"].startswith(
+        "U.S. Special Envoy, Trump administration · United States. U.S. special envoy who"
+    )
     assert front["meetings/florida-dmitriev.md"]["explainer"]["type"] == "article"
     assert front["index.md"]["explainer"]["type"] == "website"
     assert front["index.md"]["explainer"]["image"] == f"{BASE}cards/index.png"
@@ -244,9 +262,10 @@ def test_description_is_escaped_for_the_theme_and_cut_at_a_word():
     assert share.shorten("one two three", 9) == "one two…"
     assert share.shorten("one  two\nthree", 100) == "one two three"
     assert share.shorten("abcdefghij", 5) == "abcd…"
-    page = plan(_inputs().story)[0]
-    meta = share.head(_inputs())(page)
-    assert "&" not in meta["description"].replace("&amp;", "").replace("&quot;", "")
+    pages = plan(_inputs().story)
+    for meta in share.head(_inputs())(pages).values():
+        assert "&" not in meta["description"].replace("&amp;", "").replace("&quot;", "")
+        assert '"' not in meta["description"]
 
 
 def test_without_a_site_url_pages_carry_no_head_meta():
