@@ -73,7 +73,12 @@ def json_script(data: object) -> Markup:
     return Markup(text.translate(_SCRIPT_JSON))
 
 
-_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+_NOT_YAML_PRINTABLE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""What a YAML double-quoted scalar may not hold as it is: controls, DEL, C1 (U+0085 is a YAML
+line break), U+2028 and U+2029 (YAML line breaks too), U+FEFF (a byte-order mark), surrogates
+and non-characters."""
 
 
 def _code_point(match: re.Match[str]) -> str:
@@ -82,14 +87,15 @@ def _code_point(match: re.Match[str]) -> str:
 
 
 def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar on one line of printable ASCII, for front matter.
+    """A YAML double-quoted scalar on one line, for front matter.
 
     JSON's string syntax is YAML's (``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``), so ``json.dumps``
-    does the work in C; every other character outside printable ASCII becomes its own escape,
-    ``\\U`` beyond U+FFFF (YAML does not pair surrogates). Any YAML parser reads back the same
-    text, and a long value costs no pure-Python YAML emitter time.
+    does the work in C; what YAML would not read as it is (:data:`_NOT_YAML_PRINTABLE`) becomes
+    its own escape, ``\\U`` beyond U+FFFF (YAML does not pair surrogates). Letters of every script
+    stay readable. Any YAML parser reads back the same text, and a long value costs no
+    pure-Python YAML emitter time.
     """
-    return _NOT_PRINTABLE_ASCII.sub(_code_point, json.dumps(text, ensure_ascii=False))
+    return _NOT_YAML_PRINTABLE.sub(_code_point, json.dumps(text, ensure_ascii=False))
 
 
 _MD = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])

@@ -45,6 +45,9 @@ class Page:
     context: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
     """More front matter, e.g. ``hide: [toc]`` for Material."""
+    head: dict[str, str | dict[str, str]] = field(default_factory=dict)
+    """Front matter for the page's ``<head>`` (:mod:`generator.share`): texts, or mappings of
+    texts, written by :func:`head_lines`."""
 
 
 def _require_escaped(value: object) -> object:
@@ -380,21 +383,39 @@ def _source(ctx: Context, source: Source, own: bool = False) -> Markup:
     )
 
 
-def front_matter(title: str, *, jsonld: str = "", **extra: Any) -> Markup:
-    """YAML front matter written by ``safe_dump`` and read back to prove the round trip.
+def front_matter(
+    title: str, *, head: dict[str, str | dict[str, str]] | None = None, **extra: Any
+) -> Markup:
+    """YAML front matter written by ``safe_dump`` and read back to prove the round trip, then
+    the ``head`` entries (:func:`head_lines`).
 
-    The title is HTML-escaped because MkDocs themes print page titles unescaped. ``jsonld``
-    (the page's structured data, megabytes on the index of a big story) is one last line by
-    :func:`escape.yaml_quoted`, whose round trip its tests prove: PyYAML's pure-Python emitter
-    and parser would take seconds over it.
+    The title is HTML-escaped because MkDocs themes print page titles unescaped.
     """
     data = {"title": html.escape(title, quote=False), **extra}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=10_000)
     if yaml.safe_load(text) != data:
         raise BuildError(f"front matter for {title!r} does not round-trip")
-    if jsonld:
-        text += f"jsonld: {escape.yaml_quoted(jsonld)}\n"
-    return Markup(f"---\n{text}---\n")
+    if head and set(head) & set(data):
+        raise BuildError(f"front matter for {title!r} names {sorted(set(head) & set(data))} twice")
+    return Markup(f"---\n{text}{head_lines(head or {})}---\n")
+
+
+def head_lines(head: dict[str, str | dict[str, str]]) -> str:
+    """One YAML line per entry, every text double-quoted by :func:`escape.yaml_quoted`, whose
+    round trip its tests prove. Share meta and JSON-LD are on every page, megabytes over a big
+    story, where PyYAML's pure-Python emitter and parser would cost tens of seconds."""
+    lines = []
+    for key, value in sorted(head.items()):
+        if not key.isidentifier():
+            raise BuildError(f"front matter key {key!r} is not a plain name")
+        if isinstance(value, dict):
+            pairs = ", ".join(f"{k}: {escape.yaml_quoted(v)}" for k, v in sorted(value.items()))
+            if not all(k.isidentifier() for k in value):
+                raise BuildError(f"front matter key in {key!r} is not a plain name")
+            lines.append(f"{key}: {{{pairs}}}\n")
+        else:
+            lines.append(f"{key}: {escape.yaml_quoted(value)}\n")
+    return "".join(lines)
 
 
 def plan(
@@ -443,7 +464,7 @@ def plan(
 
 def render_page(page: Page, story: Story, history: History | None = None) -> str:
     template = environment().get_template(page.template)
-    front = Markup(f"{front_matter(page.title, **page.meta)}{MARKER}\n")
+    front = Markup(f"{front_matter(page.title, head=page.head, **page.meta)}{MARKER}\n")
     text = template.render(
         story=story,
         page_src=page.src,
@@ -462,7 +483,7 @@ def render(
     limit: int = indexes.INDEX_LIMIT,
     embed: Snippet | None = None,
     *,
-    head: Callable[[list[Page]], dict[str, dict[str, Any]]] | None = None,
+    head: Callable[[list[Page]], dict[str, dict[str, str | dict[str, str]]]] | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
@@ -474,5 +495,5 @@ def render(
     pages = plan(story, standfirst, limit, embed)
     if head is not None:
         extra = head(pages)
-        pages = [replace(page, meta={**page.meta, **extra.get(page.src, {})}) for page in pages]
+        pages = [replace(page, head=extra.get(page.src, {})) for page in pages]
     return {page.src: render_page(page, story, history) for page in pages}

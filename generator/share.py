@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator import indexes, jsonld
 from generator.dates import display_range
@@ -44,7 +44,8 @@ DESCRIPTION_LENGTH = 200
 """Characters of a description; search engines and share cards cut around there anyway."""
 SUBTITLE_LENGTH = 120
 
-Head = Callable[[list[Page]], dict[str, dict[str, Any]]]
+HeadMatter = dict[str, str | dict[str, str]]
+Head = Callable[[list[Page]], dict[str, HeadMatter]]
 """Given every page, the front matter to add to each (see :func:`generator.render.render`)."""
 
 
@@ -157,7 +158,7 @@ def head(inputs: Inputs) -> Head:
     Without a ``site_url`` there is no absolute address to give, so pages get none of it."""
     site = inputs.site
 
-    def front_matter(pages: list[Page]) -> dict[str, dict[str, Any]]:
+    def front_matter(pages: list[Page]) -> dict[str, HeadMatter]:
         if not site.url:
             return {}
         graph_site = jsonld.Site(
@@ -173,7 +174,7 @@ def head(inputs: Inputs) -> Head:
     return front_matter
 
 
-def _meta(page: Page, inputs: Inputs, graph_site: jsonld.Site) -> dict[str, Any]:
+def _meta(page: Page, inputs: Inputs, graph_site: jsonld.Site) -> HeadMatter:
     site = inputs.site
     return {
         "description": html.escape(description(page, inputs), quote=True),
