@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator import indexes, jsonld
+from generator.cards import CardSpec
 from generator.dates import display_range
 from generator.escape import prose_text
 from generator.indexes import Listing
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from generator.outputs import Inputs
 
 CARD_FOLDER = "cards"
-CARD_WIDTH = 1200
-CARD_HEIGHT = 630
 DESCRIPTION_LENGTH = 200
 """Characters of a description; search engines and share cards cut around there anyway."""
 SUBTITLE_LENGTH = 120
@@ -47,15 +45,6 @@ SUBTITLE_LENGTH = 120
 HeadMatter = dict[str, str | dict[str, str]]
 Head = Callable[[list[Page]], dict[str, HeadMatter]]
 """Given every page, the front matter to add to each (see :func:`generator.render.render`)."""
-
-
-@dataclass(frozen=True)
-class Card:
-    """One share card to draw: where it goes under ``docs/``, and its words."""
-
-    path: str
-    title: str
-    subtitle: str
 
 
 def card_path(src: str) -> str:
@@ -188,8 +177,9 @@ def _meta(page: Page, inputs: Inputs, graph_site: jsonld.Site) -> HeadMatter:
     }
 
 
-def card_specs(inputs: Inputs) -> list[Card]:
-    """Every generated page's share card, in page order."""
+def card_specs(inputs: Inputs) -> list[CardSpec]:
+    """Every generated page's share card, in page order, for :func:`generator.cards.cards`."""
     return [
-        Card(card_path(page.src), page.title, subtitle(page, inputs)) for page in _pages(inputs)
+        CardSpec(card_path(page.src), page.title, subtitle(page, inputs), inputs.site.name)
+        for page in _pages(inputs)
     ]

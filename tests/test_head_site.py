@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from generator import cards
 from generator.siteconfig import read
 from tests.conftest import ROOT, STORIES, copy_project, run_explainer, write_files
 
@@ -83,7 +84,8 @@ def test_every_page_has_share_meta_and_feed_links_with_absolute_urls(built_site)
         assert _meta(page, "og:description") == _meta(page, "description"), rel
         assert _meta(page, "og:type") in {"website", "article", "profile"}, rel
         assert _meta(page, "og:site_name") == read(ROOT / "mkdocs.yml").name
-        assert (_meta(page, "og:image:width"), _meta(page, "og:image:height")) == ("1200", "630")
+        size = (_meta(page, "og:image:width"), _meta(page, "og:image:height"))
+        assert size == (str(cards.WIDTH), str(cards.HEIGHT)), rel
         assert _meta(page, "twitter:card") == "summary_large_image"
         links = {
             (str(link["type"]), str(link["href"]))

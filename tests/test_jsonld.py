@@ -239,6 +239,7 @@ def test_card_specs_name_every_generated_page():
     florida = paths["cards/meetings/florida-dmitriev.png"]
     assert florida.subtitle == "About 31 January 2026, Florida, United States"
     assert all(c.title and c.subtitle and len(c.subtitle) <= 120 for c in cards)
+    assert {c.story for c in cards} == {inputs.site.name}
 
 
 def test_share_meta_in_front_matter():
