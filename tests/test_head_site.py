@@ -5,6 +5,7 @@ its ``<script>`` block in MkDocs and Zensical builds."""
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,3 +182,20 @@ def test_hostile_text_stays_inside_the_json_ld_and_meta(tmp_path, engine):
     notes = (site / "notes/index.html").read_text(encoding="utf-8")
     assert "alert(2)" in notes
     assert "</script><script>alert(2)" not in notes
+
+
+def test_every_share_card_and_feed_a_head_points_at_is_published(built_site):
+    """The head promises a card, two feeds and a calendar: each is a file of the site, and a
+    card is a 1200×630 PNG."""
+    base = read(ROOT / "mkdocs.yml").url
+    targets: set[str] = set()
+    for rel in _pages(built_site):
+        page = _soup(built_site, rel)
+        targets.add(_meta(page, "og:image"))
+        targets |= {str(link["href"]) for link in page.find_all("link", rel="alternate")}
+    missing = [t for t in sorted(targets) if not (built_site / t.removeprefix(base)).is_file()]
+    assert missing == []
+    for url in sorted(t for t in targets if t.endswith(".png")):
+        head = (built_site / url.removeprefix(base)).read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", head[16:24]) == (cards.WIDTH, cards.HEIGHT)
