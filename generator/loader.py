@@ -9,6 +9,7 @@ is not used: it crashes the process on deep nesting and disagrees with the pure 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,23 @@ MAX_RECORD_BYTES = 256 * 1024
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 8
 MAX_FILES = 20_000
+
+IGNORED = (
+    ".*",  # hidden: .DS_Store, ._x (macOS), .#x (Emacs lock), .x.swp (Vim), .~lock.x# (Office)
+    "*~",  # backups: Emacs, Vim with 'backup', gedit, nano
+    "#*#",  # Emacs auto-save
+    "*.swp",  # Vim swap files kept beside the file under another name ('directory' option)
+    "*.swo",
+    "*.swx",
+    "4913",  # Vim's probe that the folder is writable, made and deleted on every save
+    "*___jb_tmp___",  # JetBrains' safe write
+    "*___jb_old___",
+    "Thumbs.db",  # Windows Explorer
+    "desktop.ini",
+)
+"""Files in ``content/`` that editors' programs make on their own, as git's usual ignore lists
+(github/gitignore's Global/ templates) name them: the loader and the preview pass them over.
+Files a person makes (``.yaml``, ``.bak``, ``.orig``, a ``README.md``) are still reported."""
 
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _COMMENT_AFTER = re.compile(r"^[ \t]+#")
@@ -319,7 +337,7 @@ def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Pr
             )
         ]
     for folder in sorted(content.iterdir()):
-        if folder.name.startswith(".") or not folder.is_dir():
+        if ignored(folder.name) or not folder.is_dir():
             continue
         if folder.name not in COLLECTIONS:
             problems.append(
@@ -353,9 +371,14 @@ def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Pr
     return found, problems
 
 
+def ignored(name: str) -> bool:
+    """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+
+
 def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
     """A record file must be a regular ``<id>.yml`` (sources may add ``<id>.txt``)."""
-    if path.name.startswith("."):
+    if ignored(path.name):
         return None
     message, hint, name = _name_problem(path, collection)
     return Problem(_rel(root, path), 1, 1, name, message, hint) if message else None
@@ -388,7 +411,7 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
     for name, ids in known.items():
         if (content / name).is_dir():
-            ids.update(p.stem for p in (content / name).glob("*.yml"))
+            ids.update(p.stem for p in (content / name).glob("*.yml") if not ignored(p.name))
     return known
 
 
