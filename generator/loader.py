@@ -352,6 +352,8 @@ def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Pr
             )
             continue
         for path in sorted(folder.iterdir()):
+            if ignored(path.name):
+                continue
             problem = _check_name(root, path, folder.name)
             if problem:
                 problems.append(problem)
@@ -378,8 +380,6 @@ def ignored(name: str) -> bool:
 
 def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
     """A record file must be a regular ``<id>.yml`` (sources may add ``<id>.txt``)."""
-    if ignored(path.name):
-        return None
     message, hint, name = _name_problem(path, collection)
     return Problem(_rel(root, path), 1, 1, name, message, hint) if message else None
 

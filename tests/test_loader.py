@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.loader import known_ids
 from tests.conftest import MINIMAL, problems_of
 
 P = "content/people/ada-lovelace.yml"
@@ -183,3 +184,40 @@ def test_every_error_of_a_run_is_reported_sorted(content):
         "content/people/zed.yml:3:10: country: 'XX' is not an ISO 3166-1 alpha-2 country code "
         "(use an ISO 3166-1 alpha-2 code such as US or UA)",
     ]
+
+
+EDITOR_FILES = {
+    "people/ada-lovelace.yml~": "name: [broken",  # Emacs, Vim with 'backup', gedit, nano
+    "people/.#ada-lovelace.yml": "x",  # Emacs lock
+    "people/#ada-lovelace.yml#": "name: [broken",  # Emacs auto-save
+    "people/.ada-lovelace.yml.swp": b"b0VIM 9.0\x00\x00",  # Vim swap
+    "people/ada-lovelace.yml.swp": b"b0VIM 9.0\x00\x00",  # Vim swap, 'directory' option
+    "people/4913": "",  # Vim's probe of the folder
+    "people/ada-lovelace.yml___jb_tmp___": "name: [broken",  # JetBrains safe write
+    "sources/notes.txt~": "old text",
+    "sources/.DS_Store": b"\x00\x00\x00\x01Bud1",  # macOS Finder
+    ".DS_Store": b"\x00\x00\x00\x01Bud1",
+    "people/Thumbs.db": b"\xd0\xcf\x11\xe0",  # Windows Explorer
+}
+
+
+def test_editors_backup_and_swap_files_are_ignored_as_git_does(content):
+    """Files editors' programs leave beside a record: not records, not errors, not ids."""
+    project = content({**MINIMAL, **EDITOR_FILES})
+    assert problems_of(project) == []
+    assert known_ids(project.content)["people"] == {"ada-lovelace"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ada.yaml", "unexpected file 'ada.yaml' (rename it to .yml)"),
+        ("README.md", "unexpected file 'README.md' (move it out of content/)"),
+        ("ada.yml.bak", "unexpected file 'ada.yml.bak' (move it out of content/)"),
+        ("ada.yml.orig", "unexpected file 'ada.yml.orig' (move it out of content/)"),
+    ],
+)
+def test_files_a_person_made_are_still_reported(content, name, expected):
+    """Only what programs make on their own is ignored; a stray file someone saved is not."""
+    project = content({**MINIMAL, **EDITOR_FILES, f"people/{name}": "name: A\n"})
+    assert problems_of(project) == [f"content/people/{name}:1:1: (file): {expected}"]
