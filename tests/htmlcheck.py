@@ -6,15 +6,21 @@ its attribute names (what a record must never add to); its *text* is what a read
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import markdown
+import yaml
 from bs4 import BeautifulSoup
 
 Shape = Counter[tuple[str, tuple[str, ...]]]
 
 
+ROOT = Path(__file__).resolve().parent.parent
 SEARCH_INDEX = "search/search_index.json"
 
 
@@ -100,3 +106,66 @@ def compare_literal(
             assert shape_seen == control[page][0], f"{page}: elements or attributes differ"
         shown += times
     return shown
+
+
+# -- a generated Markdown page as MkDocs would turn it into HTML ---------------------------
+
+
+@functools.cache
+def _converter(extensions: tuple[str, ...]) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(extensions), extension_configs=CONFIGS)
+
+
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+"""MkDocs' own front-matter pattern (mkdocs/utils/meta.py): the closing ``---`` starts a line,
+so a title ending in ``---`` does not end the front matter."""
+
+
+def page_html(page: str, extensions: list[str]) -> str:
+    """A generated page as Python-Markdown with ``extensions`` turns it into HTML (the front
+    matter's title as MkDocs would put it in ``<title>``)."""
+    match = FRONT_MATTER.match(page)
+    assert match, "generated page without front matter"
+    front, body = match.group(1), page[match.end() :]
+    title = yaml.safe_load(front)["title"]
+    html = _converter(tuple(extensions)).reset().convert(body)
+    return f"<title>{title}</title>{html}"
+
+
+def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
+    """Shape and visible text of a generated page (see :func:`page_html`)."""
+    return read_html(page_html(page, extensions))
+
+
+def _record_soup(page: str, anchor: str) -> BeautifulSoup:
+    soup = BeautifulSoup(page_html(page, EXTENSIONS), "html.parser")
+    if anchor:
+        found = soup.find(id=anchor)
+        assert found is not None, f"no element with id {anchor!r}"
+        soup = BeautifulSoup(str(found), "html.parser")
+    return soup
+
+
+def shown_at(page: str, anchor: str = "") -> str:
+    """What a reader sees of a generated page, or of the one record at ``#anchor`` on it (the
+    element with that id: a record's section, entry or figure)."""
+    return visible_text(_record_soup(page, anchor))
+
+
+def links_at(page: str, anchor: str = "") -> list[str]:
+    """Every link target of a generated page, or of the record at ``#anchor`` on it."""
+    return [str(a["href"]) for a in _record_soup(page, anchor).find_all("a", href=True)]
+
+
+def _site_extensions() -> tuple[list[str], dict[str, Any]]:
+    """MkDocs always adds toc, tables and fenced_code; then what mkdocs.yml asks for."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for item in config.get("markdown_extensions", []):
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = options or {}
+    return list(dict.fromkeys(names)), configs
+
+
+EXTENSIONS, CONFIGS = _site_extensions()

@@ -9,9 +9,7 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import signal
 import sys
 import tempfile
@@ -21,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, assume, given, settings
@@ -33,7 +30,15 @@ from generator.errors import ContentError
 from generator.schema import COLLECTIONS, Kind, fields_of
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
-from tests.htmlcheck import Shape, benign_twin, compare_literal, parse_site, read_html, squash
+from tests.htmlcheck import (
+    EXTENSIONS,
+    Shape,
+    benign_twin,
+    compare_literal,
+    parse_site,
+    squash,
+    to_html,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 
@@ -173,39 +178,6 @@ def markdown_pages(files: dict[str, str | bytes]) -> dict[str, str] | None:
     return render.render(story)
 
 
-@functools.cache
-def _converter(extensions: tuple[str, ...]) -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(extensions), extension_configs=CONFIGS)
-
-
-FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-"""MkDocs' own front-matter pattern (mkdocs/utils/meta.py): the closing ``---`` starts a line,
-so a title ending in ``---`` does not end the front matter."""
-
-
-def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
-    """A generated page as Python-Markdown with ``extensions`` turns it into HTML (the front
-    matter's title as MkDocs would put it in ``<title>``)."""
-    match = FRONT_MATTER.match(page)
-    assert match, "generated page without front matter"
-    front, body = match.group(1), page[match.end() :]
-    title = yaml.safe_load(front)["title"]
-    html = _converter(tuple(extensions)).reset().convert(body)
-    return read_html(f"<title>{title}</title>{html}")
-
-
-def _site_extensions() -> tuple[list[str], dict[str, Any]]:
-    """MkDocs always adds toc, tables and fenced_code; then what mkdocs.yml asks for."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    names, configs = ["toc", "tables", "fenced_code"], {}
-    for item in config.get("markdown_extensions", []):
-        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-        names.append(name)
-        configs[name] = options or {}
-    return list(dict.fromkeys(names)), configs
-
-
-EXTENSIONS, CONFIGS = _site_extensions()
 WIDE = [
     *EXTENSIONS,
     *["attr_list", "md_in_html", "abbr", "footnotes", "def_list", "admonition"],

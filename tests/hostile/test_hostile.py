@@ -27,7 +27,14 @@ from generator.pages import GENERATED_FILES, GENERATED_FOLDERS
 from generator.writer import MARKER
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
-from tests.htmlcheck import benign_twin, compare_literal, parse_site, squash
+from tests.htmlcheck import (
+    benign_twin,
+    compare_literal,
+    links_at,
+    parse_site,
+    shown_at,
+    squash,
+)
 
 CASES = Path(__file__).parent / "cases"
 Snapshot = dict[str, tuple[bytes, int]]
@@ -49,6 +56,7 @@ class Case:
     hostile: dict[str, Any] = field(default_factory=dict)
     scenario: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    shown: dict[str, list[str | dict[str, str]]] = field(default_factory=dict)
 
 
 def read_case(path: Path) -> Case:
@@ -69,6 +77,7 @@ def read_case(path: Path) -> Case:
         "hostile",
         "scenario",
         "options",
+        "shown",
     }
     assert set(data) <= known, f"{path.name}: unknown keys {set(data) - known}"
     assert data["expect"] in ("reject", "accept", "literal", "scenario"), path.name
@@ -94,6 +103,7 @@ def read_case(path: Path) -> Case:
         hostile=data.get("hostile") or {},
         scenario=data.get("scenario", ""),
         options=data.get("options") or {},
+        shown=data.get("shown") or {},
     )
 
 
@@ -179,6 +189,17 @@ def test_accept(case: Case, project: Path, capsys: pytest.CaptureFixture[str]) -
             assert str(getattr(record, name)) == value, f"{ref}.{name}"
     for page in (project / "docs").rglob("*.md"):
         assert b"\r" not in page.read_bytes(), page
+    # accepted means published: the record's page (or its place on a list page) shows it
+    assert case.shown, f"{case.name}: say where the accepted record shows (shown:)"
+    for where, texts in case.shown.items():
+        page, _, anchor = where.partition("#")
+        markdown = (project / "docs" / page).read_text(encoding="utf-8")
+        seen, links = shown_at(markdown, anchor), links_at(markdown, anchor)
+        for text in texts:
+            if isinstance(text, dict):  # {href: url}: a link to exactly that address
+                assert text["href"] in links, f"{where}: no link to {text['href']} in {links}"
+            else:
+                assert text in seen, f"{where}: {text!r} not shown in {seen!r}"
 
 
 # -- literal: one site with every hostile value, one with benign words -------------------------
