@@ -17,6 +17,8 @@ import markdown
 import yaml
 from bs4 import BeautifulSoup
 
+from generator.schema import Kind
+
 Shape = Counter[tuple[str, tuple[str, ...]]]
 
 
@@ -25,23 +27,67 @@ SEARCH_INDEX = "search/search_index.json"
 
 
 def norm(text: str) -> str:
-    """Whitespace folded: line breaks and paragraph breaks are the template's business."""
+    """Whitespace folded, for tests that look for a phrase across the template's elements."""
     return " ".join(text.split())
 
 
 def squash(text: str) -> str:
-    """No whitespace at all: Material's search index drops ``<br>`` without a space."""
+    """No whitespace at all: Material's search index drops ``<br>`` without a space and folds
+    the rest, so there only the other characters can be compared."""
     return "".join(text.split())
 
 
 def visible_text(soup: BeautifulSoup) -> str:
+    """The page's text exactly, whitespace included: strings of different elements joined by
+    one space, a ``<br>`` as a line break of its own (see :func:`display`)."""
     for tag in soup.find_all(["script", "style", "template", "noscript"]):
         tag.decompose()
     for tag in soup.find_all(True, attrs={"aria-hidden": "true"}):
         tag.decompose()  # decoration derived from text (a name's initials), not the text
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    return norm(soup.get_text(" "))
+    return str(soup.get_text(" "))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
+_HARD_BREAK = re.compile(r" {2,}\n")
+
+
+def display(value: str, kind: Kind) -> str:
+    """Exactly what a reader sees of a record's text, as :func:`visible_text` reads it: the
+    escaping contract keeps every character, and these are the only whitespace changes allowed:
+
+    - at the ends of a value, any Unicode whitespace may go (the checker strips spaces, and
+      Markdown strips the ends of headings, list items and table cells);
+    - one-line text: nothing else, runs of spaces and no-break spaces stay as typed;
+    - multi-line text: each line break becomes ``<br>``, nothing else changes;
+    - prose (light Markdown, CommonMark's rules): a line of only spaces and tabs separates
+      paragraphs; inside one, a line break is a space (``<br>`` after two or more spaces), the
+      spaces before it and the spaces and tabs starting the next line go; a paragraph's ends
+      lose any Unicode whitespace and an empty one shows nothing.
+    """
+    if kind is Kind.PROSE:
+        shown = (_prose_paragraph(p) for p in _BLANK_LINE.split(value.strip()))
+        return " ".join(p for p in shown if p)
+    if kind is Kind.LONGTEXT:
+        lines = value.strip().split("\n")
+        parts = [part for line in lines for part in ("\n", line)][1:]
+        return " ".join(part for part in parts if part)
+    return value.strip()
+
+
+def _prose_paragraph(paragraph: str) -> str:
+    parts: list[str] = []
+    lines = paragraph.split("\n")
+    for number, line in enumerate(lines):
+        text = line if number == 0 else line.lstrip(" \t")
+        if number == len(lines) - 1:
+            parts.append(text)
+        elif _HARD_BREAK.search(line + "\n"):
+            parts.append(text.rstrip(" ") + " \n ")
+        else:
+            parts.append(text.rstrip(" ") + " ")
+    return "".join(parts).strip()
 
 
 def shape(soup: BeautifulSoup) -> Shape:
@@ -84,6 +130,10 @@ def benign_twin(text: str, word: str) -> str:
     return "\n".join(lines)
 
 
+def _exact(text: str) -> str:
+    return text
+
+
 def compare_literal(
     hostile: dict[str, tuple[Shape, str]],
     control: dict[str, tuple[Shape, str]],
@@ -94,7 +144,7 @@ def compare_literal(
     control's; return how often it was shown (0 means the field was never on a page)."""
     shown = 0
     for page, (shape_seen, seen) in hostile.items():
-        fold = squash if page == SEARCH_INDEX else norm
+        fold = squash if page == SEARCH_INDEX else _exact
         before, after, typed, twin = fold(control[page][1]), fold(seen), fold(text), fold(benign)
         times = before.count(twin)
         if before.replace(twin, typed) != after:
@@ -149,7 +199,7 @@ def _record_soup(page: str, anchor: str) -> BeautifulSoup:
 def shown_at(page: str, anchor: str = "") -> str:
     """What a reader sees of a generated page, or of the one record at ``#anchor`` on it (the
     element with that id: a record's section, entry or figure)."""
-    return visible_text(_record_soup(page, anchor))
+    return norm(visible_text(_record_soup(page, anchor)))
 
 
 def links_at(page: str, anchor: str = "") -> list[str]:

@@ -186,7 +186,7 @@ def test_every_error_of_a_run_is_reported_sorted(content):
     ]
 
 
-EDITOR_FILES = {
+EDITOR_FILES: dict[str, str | bytes] = {
     "people/ada-lovelace.yml~": "name: [broken",  # Emacs, Vim with 'backup', gedit, nano
     "people/.#ada-lovelace.yml": "x",  # Emacs lock
     "people/#ada-lovelace.yml#": "name: [broken",  # Emacs auto-save

@@ -24,12 +24,14 @@ import yaml
 from generator import cli
 from generator.build import Project, check
 from generator.pages import GENERATED_FILES, GENERATED_FOLDERS
+from generator.schema import COLLECTIONS, fields_of
 from generator.writer import MARKER
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
 from tests.htmlcheck import (
     benign_twin,
     compare_literal,
+    display,
     links_at,
     parse_site,
     shown_at,
@@ -192,8 +194,8 @@ def test_accept(case: Case, project: Path, capsys: pytest.CaptureFixture[str]) -
     # accepted means published: the record's page (or its place on a list page) shows it
     assert case.shown, f"{case.name}: say where the accepted record shows (shown:)"
     for where, texts in case.shown.items():
-        page, _, anchor = where.partition("#")
-        markdown = (project / "docs" / page).read_text(encoding="utf-8")
+        name, _, anchor = where.partition("#")
+        markdown = (project / "docs" / name).read_text(encoding="utf-8")
         seen, links = shown_at(markdown, anchor), links_at(markdown, anchor)
         for text in texts:
             if isinstance(text, dict):  # {href: url}: a link to exactly that address
@@ -215,6 +217,10 @@ def literal_values() -> Iterator[tuple[Case, str, str]]:
             for index, text in enumerate(value if isinstance(value, list) else [value]):
                 word = f"Benign{number}x{name.replace('_', '')}x{index}"
                 yield case, text, benign_twin(text, word)
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def literal_content(benign: bool) -> dict[str, str | bytes]:
@@ -261,8 +267,11 @@ def test_literal(case: Case, literal_sites: tuple[Path, Path]) -> None:
     """The case's text shows literally wherever the benign word did, on pages with exactly
     the elements and attributes of the benign build."""
     hostile, control = parsed_sites(literal_sites)
+    collection = case.record.split("/")[0]
+    kinds = {name: spec.kind for name, spec in fields_of(COLLECTIONS[collection])}
     for _, text, benign in (v for v in literal_values() if v[0] is case):
-        shown = compare_literal(hostile, control, text, benign)
+        kind = next(kinds[name] for name, value in case.hostile.items() if text in _texts(value))
+        shown = compare_literal(hostile, control, display(text, kind), display(benign, kind))
         assert shown > 0, f"{case.name}: the field is shown nowhere, so nothing was tested"
 
 
