@@ -134,18 +134,31 @@ def _exact(text: str) -> str:
     return text
 
 
+def quote_label(text: str) -> str:
+    """How lists name a quote (``Story.label_of``): its first six words, single-spaced and in
+    curly quotes, with "…" when there are more. An excerpt, so its spacing is its own."""
+    words = text.split()
+    return "“" + " ".join(words[:6]) + (" …" if len(words) > 6 else "") + "”"
+
+
 def compare_literal(
     hostile: dict[str, tuple[Shape, str]],
     control: dict[str, tuple[Shape, str]],
     text: str,
     benign: str,
+    excerpts: tuple[str, str] | None = None,
 ) -> int:
     """Assert ``text`` shows literally wherever ``benign`` did, on pages shaped like the
-    control's; return how often it was shown (0 means the field was never on a page)."""
+    control's; return how often it was shown (0 means the field was never on a page).
+    ``excerpts`` (the typed text's and the twin's) are swapped first, where lists show an
+    excerpt (:func:`quote_label`) instead of the text."""
     shown = 0
     for page, (shape_seen, seen) in hostile.items():
         fold = squash if page == SEARCH_INDEX else _exact
         before, after, typed, twin = fold(control[page][1]), fold(seen), fold(text), fold(benign)
+        if excerpts and page != SEARCH_INDEX:
+            shown += before.count(excerpts[1])
+            before = before.replace(excerpts[1], excerpts[0])
         times = before.count(twin)
         if before.replace(twin, typed) != after:
             # not the same text with the word swapped back: the page may sort by this text,
