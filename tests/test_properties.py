@@ -442,7 +442,7 @@ def test_valid_records_round_trip(case: tuple[str, dict[str, Any]]) -> None:
 
 
 @random_sample
-@settings(RANDOM, max_examples=100)
+@settings(RANDOM, max_examples=50)
 @given(RECORD_CASES)
 def test_valid_records_round_trip_random(case: tuple[str, dict[str, Any]]) -> None:
     round_trip(case)
@@ -491,7 +491,7 @@ def test_byte_mutations_load_or_fail_cleanly(
 
 
 @random_sample
-@settings(RANDOM, max_examples=150)
+@settings(RANDOM, max_examples=100)
 @given(*MUTATED)
 def test_byte_mutations_load_or_fail_cleanly_random(
     path: str, mutations: list[tuple[str, int, int]]
