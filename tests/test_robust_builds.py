@@ -19,13 +19,14 @@ import resource
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from generator import cli, lock
+from generator import cli, lock, serve
 from generator.build import Project
 from generator.errors import BuildError
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, run_explainer, tree
@@ -229,3 +230,21 @@ def test_a_read_only_folder_is_one_line_and_changes_nothing(
     proc = run_explainer(project, "build", env=ENV)  # writable again: finished by itself
     assert proc.returncode == 0, proc.stderr
     assert "Port captain" in (project.site / "people" / "tom-berg" / "index.html").read_text()
+
+
+def test_the_preview_waits_for_a_running_build(
+    clean: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve`` regenerates under the same lock, so it never writes beside a ``make site``."""
+    project = copy_project(STORIES / "harbour", tmp_path / "h")
+    with holding(project.work):
+        worker = threading.Thread(target=serve.regenerate, args=(project, lambda problems: None))
+        worker.start()
+        worker.join(timeout=1.5)
+        assert worker.is_alive()  # waiting for the lock
+        assert not (project.docs / "people").exists()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    err = capsys.readouterr().err
+    assert err.startswith(f"waiting: another build is running (pid {os.getpid()})\n"), err
+    assert tree(project.docs) == tree(clean.docs)
