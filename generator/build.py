@@ -65,7 +65,10 @@ class Checked:
 
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
-    files, problems = loader.load(project.root, project.content)
+    site = siteconfig.read(project.config)
+    files, problems = loader.load(
+        project.root, project.content, site.count("max_files", loader.MAX_FILES)
+    )
     records, partials, found = validate.validate(files)
     problems += found
     known = loader.known_ids(project.content)

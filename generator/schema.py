@@ -20,8 +20,9 @@ from generator.urls import ARCHIVE_HOSTS
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Ids are file names and URL segments, so only lowercase ASCII, digits and single hyphens."""
 
-RESERVED_IDS = frozenset({"index"})
-"""Ids that would clash with a generated index page (``people/index.md``)."""
+RESERVED_IDS = frozenset({"index", "pages"})
+"""Ids that would clash with a generated index page (``people/index.md``) or the folder of a
+split index's pages (``people/pages/``)."""
 
 
 class Kind(StrEnum):

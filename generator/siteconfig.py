@@ -57,6 +57,17 @@ class SiteConfig:
         """The path the site is served under (``/explainer/``), ``/`` without a site_url."""
         return urlsplit(self.url).path or "/" if self.url else "/"
 
+    def count(self, name: str, default: int) -> int:
+        """A whole-number setting of the generator, ``extra: {explainer: {name: N}}``; one that
+        is not a whole number above 0 is refused, naming the setting."""
+        settings = self.extra.get("explainer")
+        value = settings.get(name, default) if isinstance(settings, dict) else default
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise BuildError(
+                f"mkdocs.yml: extra.explainer.{name} must be a whole number above 0, not {value!r}"
+            )
+        return value
+
     def absolute(self, src: str, anchor: str = "") -> str:
         """The absolute URL of a page (by its source path under ``docs/``) or a file.
 

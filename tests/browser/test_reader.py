@@ -138,7 +138,7 @@ def test_permalink_opens_at_its_entry(open_page: OpenPage) -> None:
     assert box is not None
     assert 0 <= box["y"] < 800 / 2, "the entry is at the top of the window"
     page.click("#florida-dmitriev .explainer-permalink")
-    assert page.url.endswith("timeline/#florida-dmitriev")
+    assert page.url.endswith("meetings/florida-dmitriev/"), "a permalink is the record's page"
 
 
 def test_home_links_lead_to_records(open_page: OpenPage, server: Server) -> None:
@@ -151,7 +151,7 @@ def test_home_links_lead_to_records(open_page: OpenPage, server: Server) -> None
     page.locator(".explainer-latest a", has_text="Witkoff and Dmitriev meet in Florida").click()
     assert page.url == server.url("meetings/florida-dmitriev/")
     page.locator(".explainer-pager__prev").click()
-    assert page.url == server.url("timeline/#peskov-confirms-pause")
+    assert page.url == server.url("events/peskov-confirms-pause/")
 
 
 def test_the_watch_catches_what_it_should() -> None:

@@ -3,7 +3,11 @@
    1. Timeline filters: by person, country and kind, with the state in the URL query
    (?person=<id>&country=<code>&kind=meeting) so a filtered view can be shared and back/forward
    work. Without JavaScript the form stays hidden and the whole timeline is shown.
+   On a timeline split into pages, the first page's form filters the whole story: it fetches
+   entries.json (only once a filter is chosen) and lists the matching entries.
    2. Material's search dialog has no accessible name (axe: aria-dialog-name); give it one.
+   3. Old links to an anchor on a split index (timeline/#<id>) are sent on to the record's own
+   page, from the index's anchors.json (fetched only when the anchor is not on the page).
    Plain DOM, no framework; page text is only ever set with textContent. */
 (function () {
   "use strict";
@@ -52,7 +56,50 @@
     return "Showing " + shown + " of " + total + " entries: " + parts.join(", ") + ".";
   }
 
+  var remote = null;
+
+  function isEmpty(state) {
+    return !KEYS.some(function (key) { return state[key]; });
+  }
+
+  function showRemote(form, state, list) {
+    var results = document.querySelector(".explainer-results");
+    var shown = list.filter(function (e) {
+      return (!state.person || e.people.indexOf(state.person) >= 0) &&
+        (!state.country || e.countries.indexOf(state.country) >= 0) &&
+        (!state.kind || e.kind === state.kind);
+    });
+    results.textContent = "";
+    shown.forEach(function (e) {
+      var item = document.createElement("li");
+      var meta = document.createElement("span");
+      meta.className = "explainer-meta";
+      meta.textContent = e.when + " · " + e.kind + (e.status !== "held" ? " · " + e.status : "");
+      var link = document.createElement("a");
+      link.href = e.url;
+      link.textContent = e.title;
+      item.appendChild(meta);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(link);
+      results.appendChild(item);
+    });
+    results.hidden = isEmpty(state);
+    form.querySelector(".explainer-filter-status").textContent =
+      isEmpty(state) ? "" : describe(form, state, shown.length, list.length);
+  }
+
+  function applyRemote(form, state) {
+    KEYS.forEach(function (key) { form.elements[key].value = state[key]; });
+    if (isEmpty(state) && !remote) { showRemote(form, state, []); return; }
+    if (!remote) {
+      remote = window.fetch(form.getAttribute("data-explainer-entries"))
+        .then(function (response) { return response.json(); });
+    }
+    remote.then(function (list) { showRemote(form, state, list); });
+  }
+
   function apply(form, state) {
+    if (form.hasAttribute("data-explainer-entries")) { applyRemote(form, state); return; }
     var entries = document.querySelectorAll(".explainer-entry");
     var shown = 0;
     KEYS.forEach(function (key) { form.elements[key].value = state[key]; });
@@ -93,8 +140,22 @@
     if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
   }
 
+  function forwardAnchor() {
+    var holder = document.querySelector("[data-explainer-anchors]");
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (!holder || !id || document.getElementById(id)) return;
+    window.fetch(holder.getAttribute("data-explainer-anchors"))
+      .then(function (response) { return response.json(); })
+      .then(function (map) {
+        if (Object.prototype.hasOwnProperty.call(map, id)) {
+          window.location.replace(new URL(map[id], window.location.href).href);
+        }
+      });
+  }
+
   function ready() {
     nameSearch();
+    forwardAnchor();
     init();
   }
 
