@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import cli
+from generator import cli, routes
 from generator.build import Project, check
 from generator.outputs import OWNED
 from generator.schema import COLLECTIONS, fields_of
@@ -191,12 +191,13 @@ def test_accept(case: Case, project: Path, capsys: pytest.CaptureFixture[str]) -
             assert str(getattr(record, name)) == value, f"{ref}.{name}"
     for page in (project / "docs").rglob("*.md"):
         assert b"\r" not in page.read_bytes(), page
-    # accepted means published: the record's page (or its place on a list page) shows it
-    assert case.shown, f"{case.name}: say where the accepted record shows (shown:)"
+    # accepted means published: the record's canonical place (its page, or its element on a
+    # list page, as routes.py says) shows it
+    assert case.shown, f"{case.name}: say what the accepted record's page shows (shown:)"
     for where, texts in case.shown.items():
-        name, _, anchor = where.partition("#")
-        markdown = (project / "docs" / name).read_text(encoding="utf-8")
-        seen, links = shown_at(markdown, anchor), links_at(markdown, anchor)
+        place = routes.place_of(*where.split("/"))
+        markdown = (project / "docs" / place.src).read_text(encoding="utf-8")
+        seen, links = shown_at(markdown, place.anchor), links_at(markdown, place.anchor)
         for text in texts:
             if isinstance(text, dict):  # {href: url}: a link to exactly that address
                 assert text["href"] in links, f"{where}: no link to {text['href']} in {links}"
