@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, home, indexes, reference, render, routes
+from generator import changes, embed, home, indexes, reference, render, routes
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -55,7 +55,9 @@ class Output:
 def _pages(inputs: Inputs) -> dict[str, bytes]:
     """The Markdown pages, and beside each split index the map that forwards old anchors."""
     limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
-    pages = render.render(inputs.story, inputs.history, inputs.standfirst, limit)
+    pages = render.render(
+        inputs.story, inputs.history, inputs.standfirst, limit, embed.snippet(inputs.site)
+    )
     files = {src: text.encode("utf-8") for src, text in pages.items()}
     for index in indexes.INDEXES:
         forward = indexes.anchors(index, inputs.story, limit, routes.html_link)
@@ -85,6 +87,7 @@ OUTPUTS: tuple[Output, ...] = (
         _pages,
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
+    Output("embed", (embed.FOLDER + "/",), embed.produce),
 )
 """Every output of a build, in the order they are produced."""
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale
@@ -28,6 +28,9 @@ from generator.link import Entry, Story
 from generator.pages import HOME, html_href, index_page, md_href, record_page
 from generator.schema import Event, Meeting, Quote, Record, Source
 from generator.writer import MARKER
+
+if TYPE_CHECKING:
+    from generator.embed import Snippet
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -182,7 +185,8 @@ def _href_to(ctx: Context, record: Record) -> Markup:
 def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
     """A Markdown link to a record's place, named by ``text`` or the record's label."""
     target = routes.md_link(ctx["page_src"], record)
-    return Markup(f"[{escape.inline(text or record.label)}]({target})")
+    label = text or ctx["story"].label_of(record)
+    return Markup(f"[{escape.inline(label)}]({target})")
 
 
 def when(record: Meeting | Event | Quote) -> Markup:
@@ -389,7 +393,10 @@ def front_matter(title: str, **extra: Any) -> Markup:
 
 
 def plan(
-    story: Story, standfirst: home.Standfirst | None = None, limit: int = indexes.INDEX_LIMIT
+    story: Story,
+    standfirst: home.Standfirst | None = None,
+    limit: int = indexes.INDEX_LIMIT,
+    embed: Snippet | None = None,
 ) -> list[Page]:
     """Every page of the site, in a stable order: the home page, each index (one page, or a
     first page and a page per group: :mod:`generator.indexes`), What changed, and a page for
@@ -407,7 +414,12 @@ def plan(
     for index in indexes.INDEXES:
         for listing in indexes.listings(index, story, limit):
             title = f"{index.title}: {listing.part.label}" if listing.part else index.title
-            context = {**index.context, "listing": listing, "index_title": index.title}
+            context = {
+                **index.context,
+                "listing": listing,
+                "index_title": index.title,
+                "embed": embed if index.folder == "timeline" and not listing.part else None,
+            }
             pages.append(Page(listing.src, index.template, title, context, index.meta))
     pages.append(Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}))
     for collection, template in routes.own_pages().items():
@@ -443,10 +455,12 @@ def render(
     history: History | None = None,
     standfirst: home.Standfirst | None = None,
     limit: int = indexes.INDEX_LIMIT,
+    embed: Snippet | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
     ``standfirst`` (``content/standfirst.md``) opens the home page; ``limit`` is the most
-    items an index page holds before it splits."""
-    pages = plan(story, standfirst, limit)
+    items an index page holds before it splits; ``embed`` (:func:`generator.embed.snippet`)
+    the code the timeline page offers for embedding it."""
+    pages = plan(story, standfirst, limit, embed)
     return {page.src: render_page(page, story, history) for page in pages}

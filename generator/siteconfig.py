@@ -48,6 +48,8 @@ class SiteConfig:
     url: str = ""
     """``site_url`` with a trailing slash, or empty when the story gives none."""
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    """``theme.language``: the ``lang`` of pages the generator writes as HTML itself."""
     not_in_nav: str = ""
     """MkDocs' ``not_in_nav`` patterns (gitignore style), as written."""
     has_nav: bool = False
@@ -82,6 +84,11 @@ class SiteConfig:
         return self.url + path + (f"#{anchor}" if anchor else "")
 
 
+def _language(theme: object) -> str:
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else "en"
+
+
 def read(config: Path) -> SiteConfig:
     """Read ``mkdocs.yml``; a missing file gives the defaults (tests build bare content)."""
     try:
@@ -107,6 +114,7 @@ def read(config: Path) -> SiteConfig:
         description=str(data.get("site_description") or ""),
         url=url,
         extra=extra if isinstance(extra, dict) else {},
+        language=_language(data.get("theme")),
         not_in_nav=str(data.get("not_in_nav") or ""),
         has_nav="nav" in data,
     )

@@ -52,7 +52,7 @@ def search(page: Page, query: str) -> list[str]:
         ("Путин", ["/people/vladimir-putin/"]),
         (
             "apparent commitment to achieving peace",
-            ["/quotes/", "/meetings/florida-dmitriev/#what-was-said"],
+            ["/quotes/witkoff-encouraged/", "/meetings/florida-dmitriev/"],
         ),
     ],
 )
@@ -60,6 +60,19 @@ def test_search_finds_the_right_page(open_page: OpenPage, query: str, expected: 
     page, _ = open_page()
     found = search(page, query)
     assert set(expected) <= set(found), found
+
+
+def test_no_search_data_is_fetched_until_the_reader_types(open_page: OpenPage) -> None:
+    page, watched = open_page()
+    page.wait_for_load_state("networkidle")
+    page.locator("input.md-search__input").click()
+    page.wait_for_timeout(300)
+    fetched = [u for u in watched.requests if "search_index" in u or "/pagefind/" in u]
+    assert fetched == [], "nothing of the index before the reader types"
+    found = search(page, "Witkoff")
+    assert "/people/steve-witkoff/" in found
+    assert [u for u in watched.requests if "/pagefind/" in u], "the index loads on typing"
+    assert not [u for u in watched.requests if "search_index" in u], "Material's never loads"
 
 
 def visible_entries(page: Page) -> list[str]:

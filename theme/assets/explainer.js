@@ -6,6 +6,9 @@
    On a timeline split into pages, the first page's form filters the whole story: it fetches
    entries.json (only once a filter is chosen) and lists the matching entries.
    2. Material's search dialog has no accessible name (axe: aria-dialog-name); give it one.
+   4. In the embeddable timeline (an iframe on another site), report the page's height to the
+   host page (assets/embed-resize.js fits the frame to it); on the timeline page, keep the
+   "Embed this timeline" code in step with the filters.
    3. Old links to an anchor on a split index (timeline/#<id>) are sent on to the record's own
    page, from the index's anchors.json (fetched only when the anchor is not on the page).
    Plain DOM, no framework; page text is only ever set with textContent. */
@@ -86,6 +89,7 @@
     results.hidden = isEmpty(state);
     form.querySelector(".explainer-filter-status").textContent =
       isEmpty(state) ? "" : describe(form, state, shown.length, list.length);
+    reportHeight();
   }
 
   function applyRemote(form, state) {
@@ -98,7 +102,27 @@
     remote.then(function (list) { showRemote(form, state, list); });
   }
 
+  function embedCode(state) {
+    var code = document.querySelector("[data-explainer-embed-code]");
+    if (!code) return;
+    if (!code.hasAttribute("data-original")) code.setAttribute("data-original", code.textContent);
+    var src = code.getAttribute("data-src");
+    var params = new URLSearchParams();
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    var query = params.toString();
+    code.textContent = code.getAttribute("data-original")
+      .replace(src, src + (query ? "?" + query : ""));
+  }
+
+  function reportHeight() {
+    if (!document.documentElement.hasAttribute("data-explainer-embed")) return;
+    if (window.parent === window) return;
+    window.parent.postMessage(
+      { type: "explainer:height", height: document.documentElement.scrollHeight }, "*");
+  }
+
   function apply(form, state) {
+    embedCode(state);
     if (form.hasAttribute("data-explainer-entries")) { applyRemote(form, state); return; }
     var entries = document.querySelectorAll(".explainer-entry");
     var shown = 0;
@@ -113,6 +137,7 @@
     });
     form.querySelector(".explainer-filter-status").textContent =
       describe(form, state, shown, entries.length);
+    reportHeight();
   }
 
   function init() {
@@ -157,7 +182,10 @@
     nameSearch();
     forwardAnchor();
     init();
+    reportHeight();
   }
+
+  window.addEventListener("resize", reportHeight);
 
   window.addEventListener("popstate", function () {
     var form = document.querySelector("form[data-explainer-filters]");
