@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import known_ids
+from generator import loader
 from tests.conftest import MINIMAL, problems_of
 
 P = "content/people/ada-lovelace.yml"
@@ -205,7 +205,7 @@ def test_editors_backup_and_swap_files_are_ignored_as_git_does(content):
     """Files editors' programs leave beside a record: not records, not errors, not ids."""
     project = content({**MINIMAL, **EDITOR_FILES})
     assert problems_of(project) == []
-    assert known_ids(project.content)["people"] == {"ada-lovelace"}
+    assert loader.known_ids(project.content)["people"] == {"ada-lovelace"}
 
 
 @pytest.mark.parametrize(
@@ -221,3 +221,18 @@ def test_files_a_person_made_are_still_reported(content, name, expected):
     """Only what programs make on their own is ignored; a stray file someone saved is not."""
     project = content({**MINIMAL, **EDITOR_FILES, f"people/{name}": "name: A\n"})
     assert problems_of(project) == [f"content/people/{name}:1:1: (file): {expected}"]
+
+
+def test_a_lone_carriage_return_breaks_a_line_as_in_yaml():
+    """Found by the byte-mutation property test: old Mac line ends made the comment check read
+    past the last line."""
+    mapping = loader.parse("a: b\rc: d #x\r")
+    values = {k: v[1] for k, v in mapping.items.items()}
+    assert all(isinstance(v, loader.Scalar) for v in values.values())
+    assert {k: v.value for k, v in values.items() if isinstance(v, loader.Scalar)} == {
+        "a": "b",
+        "c": "d",
+    }
+    c = values["c"]
+    assert isinstance(c, loader.Scalar)
+    assert c.comment_after
