@@ -80,7 +80,7 @@ def _description(story: Story, meeting: Meeting, when: str, url: str) -> str:
     people = [story.people[p].name for p in meeting.participants if p in story.people]
     sides = [country_name(code) for code in meeting.parties]
     lines = [f"{when} · {meeting.location} · {meeting.status}"]
-    lines += ["", escape.prose_text(meeting.summary)]
+    lines += ["", escape.prose_paragraphs(meeting.summary)]
     if people:
         lines += ["", "Participants: " + ", ".join(people)]
     if sides:
