@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 
 from generator import cards
@@ -154,8 +155,9 @@ def test_hostile_text_stays_inside_the_json_ld_and_meta(tmp_path, engine):
             "docs/notes.md": "---\njsonld: '</script><script>alert(2)</script>'\n---\n# Notes\n",
         },
     )
-    with project.config.open("a", encoding="utf-8") as config:
-        config.write("extra: {explainer: {index_limit: 2}}\n")  # split indexes too
+    config = yaml.safe_load(project.config.read_text("utf-8"))  # one extra: key, not two
+    config["extra"]["explainer"]["index_limit"] = 2  # split indexes too
+    project.config.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     proc = run_explainer(project, "build", "--engine", engine)
     assert proc.returncode == 0, proc.stderr
     site = project.site
