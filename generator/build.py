@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, home, link, loader, reference, render, validate, writer
+from generator import (
+    engine,
+    history,
+    home,
+    link,
+    loader,
+    reference,
+    render,
+    timings,
+    validate,
+    writer,
+)
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -54,11 +65,14 @@ class Checked:
 
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
-    files, problems = loader.load(project.root, project.content)
-    records, partials, found = validate.validate(files)
+    with timings.stage("load"):
+        files, problems = loader.load(project.root, project.content)
+    with timings.stage("validate"):
+        records, partials, found = validate.validate(files)
     problems += found
     known = loader.known_ids(project.content)
-    story, found = link.link(records, partials, known)
+    with timings.stage("link"):
+        story, found = link.link(records, partials, known)
     problems += found
     standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
@@ -71,16 +85,19 @@ def check(project: Project) -> Checked:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, render every page, and write them into ``docs/``."""
     checked = check(project)
-    pages = (
-        render.render(checked.story, history.read(project.root), checked.standfirst)
-        | reference.pages()
-    )
-    result = writer.write(project.docs, project.work, pages)
+    with timings.stage("render"):
+        pages = (
+            render.render(checked.story, history.read(project.root), checked.standfirst)
+            | reference.pages()
+        )
+    with timings.stage("write"):
+        result = writer.write(project.docs, project.work, pages)
     return checked, result
 
 
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
     """Generate, then build ``site/`` with the site engine."""
     checked, result = generate(project)
-    engine.build_site(project.root, project.config, project.site, project.work, engine_name)
+    with timings.stage("site"):  # the engine, then hardening (timed on its own as "harden")
+        engine.build_site(project.root, project.config, project.site, project.work, engine_name)
     return checked, result

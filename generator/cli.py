@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import build as pipeline
-from generator import json_schema, scaffold
+from generator import json_schema, scaffold, timings
 from generator.errors import BuildError, ContentError, Problem, Severity
 from generator.schema import COLLECTIONS
 from generator.serve import serve
@@ -112,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         else:
             return serve(project, args.addr, lambda problems: _report(problems, "text"))
+        timings.write()
     except ContentError as exc:
         _report(exc.problems, style)
         errors = sum(p.severity is Severity.ERROR for p in exc.problems)
