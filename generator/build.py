@@ -66,7 +66,7 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     with timings.stage("load"):
-        files, problems = loader.load(project.root, project.content)
+        files, problems = loader.load(project.root, project.content, project.work / "cache")
     with timings.stage("validate"):
         records, partials, found = validate.validate(files)
     problems += found

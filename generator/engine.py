@@ -85,7 +85,9 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
     faults.point("site-built")
     with timings.stage("harden"):
-        harden.harden_site(staged)
+        harden.harden_site(
+            staged, worker_setup=die_with_parent if sys.platform == "linux" else None
+        )
     if staged != site:
         _swap(staged, site, work)
 
