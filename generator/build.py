@@ -16,6 +16,7 @@ from generator import (
     home,
     link,
     loader,
+    memo,
     reference,
     render,
     timings,
@@ -24,6 +25,7 @@ from generator import (
 )
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
+from generator.schema import COLLECTIONS
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,21 @@ def check(project: Project) -> Checked:
     if errors:
         raise ContentError(problems)
     return Checked(story, sorted(problems), standfirst)
+
+
+def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
+    """What ``explainer check`` reports (warnings, and the number of records of each
+    collection), from :mod:`generator.memo` when this content has passed before."""
+    cache = project.work / "cache"
+    key = memo.fingerprint(project.root, project.content)
+    known = memo.recall(cache, key) if key else None
+    if known:
+        return known
+    checked = check(project)
+    sizes = {name: len(checked.story.collection(name)) for name in COLLECTIONS}
+    if key and memo.fingerprint(project.root, project.content) == key:
+        memo.remember(cache, key, checked.warnings, sizes)
+    return checked.warnings, sizes
 
 
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:

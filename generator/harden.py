@@ -94,7 +94,7 @@ class _Scan(HTMLParser):
         if name is None or name.group(1).lower() in self._WANTED:
             self._start = self._base + i
             return super().parse_starttag(i)
-        return self.check_for_whole_start_tag(i)  # type: ignore[no-any-return]
+        return self.check_for_whole_start_tag(i)
 
     def parse_endtag(self, i: int) -> int:
         if self.cdata_elem is not None:

@@ -1,5 +1,7 @@
-"""The parse cache (``.explainer/cache/trees.json``) only saves time: with it, without it, cold,
-warm, damaged or forged, the loader gives the same trees and the generator the same pages."""
+"""The caches only save time. The parse cache (``.explainer/cache/trees.json``): with it,
+without it, cold, warm, damaged or forged, the loader gives the same trees and the generator the
+same pages. The remembered check (``check.json``): the same warnings and counts as a full check,
+and a full check after any change to content, code, or the memory itself."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import loader
+from generator import build, loader, memo
 from generator.build import Project, generate
-from tests.conftest import ROOT, copy_project, tree
+from generator.errors import ContentError, Problem
+from generator.schema import COLLECTIONS
+from tests.conftest import ROOT, copy_project, run_explainer, tree
 
 CACHE = Path(".explainer") / "cache"
 
@@ -129,7 +133,7 @@ def test_a_loader_change_drops_every_entry(
     assert loader.TreeCache.open(cache_file(real_project).parent)._old == {}
 
 
-def test_errors_are_found_again_on_a_warm_run(content) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_found_again_on_a_warm_run(content) -> None:
     project = content(
         {
             "people/ada.yml": "name: Ada\nrole: Analyst\ncountry: GB\n",
@@ -168,3 +172,128 @@ def test_pages_are_byte_identical_with_or_without_the_cache(
     generate(plain)  # no cache at all
     assert tree(plain.docs) == cold
     assert not (plain.root / CACHE).exists()
+
+
+# -- the remembered check (generator/memo.py) ---------------------------------------------------
+
+WARNED = {
+    "people/ada.yml": "name: Ada\nrole: Analyst\ncountry: GB\nsources: [notes]\n",
+    "sources/notes.yml": "title: Notes\npublisher: P\nurl: http://plain.example/notes\n",
+}
+"""Valid content with a warning (a plain http link), so that warnings are remembered too."""
+
+
+def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[Project]:
+    """Every full check from now on."""
+    ran: list[Project] = []
+    real = build.check
+
+    def spy(project: Project) -> build.Checked:
+        ran.append(project)
+        return real(project)
+
+    monkeypatch.setattr(build, "check", spy)
+    return ran
+
+
+def full(project: Project) -> tuple[list[Problem], dict[str, int]]:
+    checked = build.check(project)
+    return checked.warnings, {n: len(checked.story.collection(n)) for n in COLLECTIONS}
+
+
+def test_a_passing_check_is_remembered_with_its_warnings(content, monkeypatch) -> None:
+    project = content(WARNED)
+    expected = full(project)
+    assert expected[0], "the content should raise a warning"
+    ran = checks_run(monkeypatch)
+    assert build.check_remembered(project) == expected
+    assert build.check_remembered(project) == expected
+    assert len(ran) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: (c / "people" / "ada.yml").write_text("name: Ada\nrole: X\ncountry: GB\n"),
+        lambda c: (c / "people" / "bob.yml").write_text("name: Bob\nrole: X\ncountry: GB\n"),
+        lambda c: (c / "people" / "ada.yml").unlink(),
+        lambda c: (c / "people" / "ada.yml~").write_text("backup"),
+        lambda c: (c / "people" / "zoe.yml").symlink_to(c / "people" / "ada.yml"),
+        lambda c: (c / "sources" / "notes.txt").write_text("The notes."),
+        lambda c: (c / "standfirst.md").write_text("---\ntitle: T\n---\nHello.\n"),
+        lambda c: (c / "topics").mkdir(),
+        lambda c: (c / "people" / "ada.yml").write_text("name: [broken\n"),
+    ],
+)
+def test_any_change_to_content_runs_the_full_check(content, monkeypatch, change) -> None:
+    project = content(WARNED)
+    build.check_remembered(project)
+    change(project.content)
+    ran = checks_run(monkeypatch)
+    try:
+        expected: object = full(project)
+    except ContentError as exc:
+        expected = exc.problems
+    ran.clear()
+    try:
+        got: object = build.check_remembered(project)
+    except ContentError as exc:
+        got = exc.problems
+    assert got == expected
+    assert len(ran) == 1
+
+
+def test_a_failing_check_is_never_remembered(content, monkeypatch) -> None:
+    project = content({**WARNED, "people/bad.yml": "name: Bad\n"})
+    ran = checks_run(monkeypatch)
+    for _ in range(2):
+        with pytest.raises(ContentError):
+            build.check_remembered(project)
+    assert len(ran) == 2
+    assert not (project.work / "cache" / memo.FILE).exists()
+
+
+def test_another_generator_or_a_damaged_memory_checks_afresh(content, monkeypatch) -> None:
+    project = content(WARNED)
+    expected = build.check_remembered(project)
+    path = project.work / "cache" / memo.FILE
+    ran = checks_run(monkeypatch)
+    monkeypatch.setattr(memo, "_code_version", lambda: b"another generator")
+    assert build.check_remembered(project) == expected
+    assert len(ran) == 1
+    good = path.read_text(encoding="utf-8")
+    data = json.loads(good)
+    for broken in (
+        "",
+        good[:40],
+        json.dumps(data | {"sizes": {"people": "1"}}),
+        json.dumps(data | {"warnings": [["p", "1", 1, "f", "m", ""]]}),
+        json.dumps(data | {"warnings": [["p", 1, 1, "f", "m"]]}),
+        json.dumps([data]),
+    ):
+        path.write_text(broken, encoding="utf-8")
+        ran.clear()
+        assert build.check_remembered(project) == expected
+        assert len(ran) == 1, broken
+
+
+def test_a_check_is_not_remembered_when_content_changed_during_it(content, monkeypatch) -> None:
+    project = content(WARNED)
+    real = build.check
+
+    def editing(project: Project) -> build.Checked:
+        checked = real(project)
+        (project.content / "people" / "ada.yml").write_text("name: Ada\nrole: Y\ncountry: GB\n")
+        return checked
+
+    monkeypatch.setattr(build, "check", editing)
+    build.check_remembered(project)
+    assert not (project.work / "cache" / memo.FILE).exists()
+
+
+def test_check_prints_the_same_with_or_without_memory(real_project: Project) -> None:
+    first = run_explainer(real_project, "check")
+    assert (real_project.work / "cache" / memo.FILE).exists()
+    second = run_explainer(real_project, "check")
+    assert first.returncode == second.returncode == 0
+    assert (first.stdout, first.stderr) == (second.stdout, second.stderr)

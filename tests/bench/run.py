@@ -50,7 +50,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.bench.synth import ROOT, Sizes, make_project
+from playwright.sync_api import Response, sync_playwright
+
+from tests.bench.synth import GENERATED_DOCS, ROOT, Sizes, make_project
 
 OUT = ROOT / ".explainer" / "bench"
 CHROMIUM = "/usr/bin/chromium"
@@ -108,8 +110,15 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ste
     return Step(round(seconds, 3), proc.returncode, round(usage.ru_maxrss / 1024, 1), error)
 
 
+CODE: Path | None = None
+"""Another checkout's ``generator/`` to measure instead of this one (``--code``)."""
+
+
 def explainer(project: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "generator", "--root", str(project), *args]
+    """The command line, from this checkout or from ``--code`` (for a before/after)."""
+    path = f"sys.path.insert(0, {str(CODE)!r}); " if CODE else ""
+    code = f"import sys; {path}from generator.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", code, "--root", str(project), *args]
 
 
 def _clean(project: Path, *, cache: bool) -> None:
@@ -128,8 +137,6 @@ def _clean(project: Path, *, cache: bool) -> None:
 
 
 def _generated_docs() -> tuple[str, ...]:
-    from tests.bench.synth import GENERATED_DOCS
-
     return tuple(sorted(GENERATED_DOCS))
 
 
@@ -223,14 +230,13 @@ SEARCH_RESULTS = ".md-search-result__item, .pagefind-ui__result, [data-search-re
 
 def reader_bytes(site: Path, name: str, result: dict[str, Any]) -> None:
     """What Chromium downloads to open the home page, then to show results for ``name``."""
-    from playwright.sync_api import Response, sync_playwright
-
     responses: list[Response] = []
     with static_server(site) as home, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.on("response", lambda response: responses.append(response))
+            # Playwright wants a Python function: a bound builtin like list.append fails
+            context.on("response", lambda response: responses.append(response))  # noqa: PLW0108
             page = context.new_page()
             page.goto(home, wait_until="networkidle")
             opened = len(responses)
@@ -242,7 +248,7 @@ def reader_bytes(site: Path, name: str, result: dict[str, Any]) -> None:
             result["search_seconds"] = round(time.perf_counter() - started, 3)
             result["search_download"] = _body_bytes(responses[opened:])
             result["search_query"] = name
-        except Exception as exc:  # noqa: BLE001 - a bench records what failed and goes on
+        except Exception as exc:
             result["browser_error"] = f"{type(exc).__name__}: {exc}"[:2000]
         finally:
             browser.close()
@@ -254,7 +260,7 @@ def _body_bytes(responses: list[Any]) -> dict[str, int]:
     for response in responses:
         try:
             body = response.body()
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+        except Exception:
             continue
         raw += len(body)
         packed += len(gzip.compress(body, 6)) if body else 0
@@ -269,7 +275,7 @@ def _free_port() -> int:
 
 def _fetch(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+        with urllib.request.urlopen(url, timeout=5) as response:
             return str(response.read().decode("utf-8", "replace"))
     except (urllib.error.URLError, OSError):
         return None
@@ -460,7 +466,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     parser.add_argument("--no-preview", action="store_true", help="skip edit → preview")
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
+    parser.add_argument(
+        "--code", type=Path, help="measure the generator of another checkout (a before/after)"
+    )
     args = parser.parse_args(argv)
+    global CODE  # noqa: PLW0603 - one setting for every command of the run
+    CODE = args.code.resolve() if args.code else None
     results = [bench(n, browser=not args.no_browser, preview=not args.no_preview) for n in args.n]
     report = {
         "machine": {
@@ -473,9 +484,8 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(table(results))
-    print(
-        f"\n(all figures: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out})"
-    )
+    shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
+    print(f"\n(all figures: {shown})")
 
 
 if __name__ == "__main__":

@@ -22,17 +22,90 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20260130
 
-LATIN_FIRST = (
-    "Anna Brian Carla David Emma Frank Grace Henry Irene James Karen Louis Maria Nathan Olivia "
-    "Peter Quentin Rachel Samuel Teresa Victor Wendy Xavier Yvonne Zachary Alice Bruno Chloe "
-    "Daniel Elena Felix Gloria Hugo Isabel Jonas Laura Marco Nadia Oscar Paula"
-).split()
-LATIN_LAST = (
-    "Anderson Baker Carter Dawson Ellis Fischer Garcia Harper Ibsen Jensen Keller Lambert "
-    "Morgan Novak Olsen Palmer Quinn Reyes Schmidt Turner Usher Vargas Walsh Young Zimmer "
-    "Abbott Bishop Coleman Duarte Evans Foster Gibson Hughes Ingram Jordan Kramer Lopez Mason "
-    "Nolan Ortiz"
-).split()
+LATIN_FIRST = [
+    "Anna",
+    "Brian",
+    "Carla",
+    "David",
+    "Emma",
+    "Frank",
+    "Grace",
+    "Henry",
+    "Irene",
+    "James",
+    "Karen",
+    "Louis",
+    "Maria",
+    "Nathan",
+    "Olivia",
+    "Peter",
+    "Quentin",
+    "Rachel",
+    "Samuel",
+    "Teresa",
+    "Victor",
+    "Wendy",
+    "Xavier",
+    "Yvonne",
+    "Zachary",
+    "Alice",
+    "Bruno",
+    "Chloe",
+    "Daniel",
+    "Elena",
+    "Felix",
+    "Gloria",
+    "Hugo",
+    "Isabel",
+    "Jonas",
+    "Laura",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Paula",
+]
+LATIN_LAST = [
+    "Anderson",
+    "Baker",
+    "Carter",
+    "Dawson",
+    "Ellis",
+    "Fischer",
+    "Garcia",
+    "Harper",
+    "Ibsen",
+    "Jensen",
+    "Keller",
+    "Lambert",
+    "Morgan",
+    "Novak",
+    "Olsen",
+    "Palmer",
+    "Quinn",
+    "Reyes",
+    "Schmidt",
+    "Turner",
+    "Usher",
+    "Vargas",
+    "Walsh",
+    "Young",
+    "Zimmer",
+    "Abbott",
+    "Bishop",
+    "Coleman",
+    "Duarte",
+    "Evans",
+    "Foster",
+    "Gibson",
+    "Hughes",
+    "Ingram",
+    "Jordan",
+    "Kramer",
+    "Lopez",
+    "Mason",
+    "Nolan",
+    "Ortiz",
+]
 CYRILLIC_FIRST = (
     ("Aleksei", "Алексей"),
     ("Boris", "Борис"),
@@ -105,14 +178,70 @@ CITIES = (
 )
 PUBLISHERS = ("Wire Service", "Daily Ledger", "Evening Post", "Radio Free Town", "The Courier")
 SOURCE_KINDS = ("article", "statement", "transcript", "social-post", "article")
-WORDS = (
-    "talks ceasefire delegation envoy agreement proposal border energy prisoners exchange "
-    "security guarantees round capital leaders framework sanctions reconstruction territory "
-    "monitoring mission humanitarian corridor grain port airspace drones winter pause "
-    "negotiators summit memorandum draft points schedule progress difficult constructive "
-    "productive frank serious hopeful cautious"
-).split()
-FILLER = "the a of and to in on with for that this we they it is was will".split()
+WORDS = [
+    "talks",
+    "ceasefire",
+    "delegation",
+    "envoy",
+    "agreement",
+    "proposal",
+    "border",
+    "energy",
+    "prisoners",
+    "exchange",
+    "security",
+    "guarantees",
+    "round",
+    "capital",
+    "leaders",
+    "framework",
+    "sanctions",
+    "reconstruction",
+    "territory",
+    "monitoring",
+    "mission",
+    "humanitarian",
+    "corridor",
+    "grain",
+    "port",
+    "airspace",
+    "drones",
+    "winter",
+    "pause",
+    "negotiators",
+    "summit",
+    "memorandum",
+    "draft",
+    "points",
+    "schedule",
+    "progress",
+    "difficult",
+    "constructive",
+    "productive",
+    "frank",
+    "serious",
+    "hopeful",
+    "cautious",
+]
+FILLER = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "on",
+    "with",
+    "for",
+    "that",
+    "this",
+    "we",
+    "they",
+    "it",
+    "is",
+    "was",
+    "will",
+]
 TOPIC_NAMES = (
     "Peace talks",
     "Energy strikes",
@@ -370,10 +499,10 @@ class Synth:
     def config(self) -> None:
         """The real ``mkdocs.yml`` with this story's name and address."""
         text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        text = re.sub(
-            r"^site_name: .*$", f'site_name: "Synthetic explainer, {self.n} records"', text, 1, re.M
-        )
-        text = re.sub(r"^site_url: .*$", "site_url: https://example.org/bench/", text, 1, re.M)
+        name = f'site_name: "Synthetic explainer, {self.n} records"'
+        text = re.sub(r"^site_name: .*$", name, text, count=1, flags=re.M)
+        url = "site_url: https://example.org/bench/"
+        text = re.sub(r"^site_url: .*$", url, text, count=1, flags=re.M)
         (self.target / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
 
     def run(self) -> None:
