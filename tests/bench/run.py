@@ -384,6 +384,12 @@ def _s(step: dict[str, Any] | None) -> str:
     return f"{step['seconds']:.2f} s"
 
 
+def _why(step: dict[str, Any]) -> str:
+    """The last line a failed step printed, for the table (the whole text is in the JSON)."""
+    lines = [line for line in step.get("error", "").splitlines() if line.strip()]
+    return f": {lines[-1][:160]}" if step.get("returncode") and lines else ""
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}" if a and b else "—"
 
@@ -422,7 +428,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("bare `mkdocs build` of the same docs/", _s(bare)),
         ("**build ÷ bare mkdocs** (goal ≤ 1.25)", _ratio(build_s, bare_s)),
         ("generator + hardening over bare mkdocs", f"{over:+.0%}" if over is not None else "—"),
-        ("`zensical build` (cold)", _s(zensical) + (" ✗" if zensical.get("returncode") else "")),
+        ("`zensical build` (cold)", _s(zensical) + _why(zensical)),
         (
             "zensical ÷ bare mkdocs",
             _ratio(zensical.get("seconds"), bare_s) if not zensical.get("returncode") else "—",
