@@ -228,6 +228,8 @@ def parse(text: str) -> Mapping:
         raise LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
     except yaml.YAMLError as exc:
         raise LoadError(1, 1, f"YAML syntax: {exc}") from None
+    finally:
+        events.dispose()  # its states refer back to it: a cycle the disabled GC would keep
     root = builder.root
     if not isinstance(root, Mapping):
         kind = "nothing" if root is None else type(root).__name__.lower()
