@@ -17,8 +17,9 @@ from generator import (
     link,
     loader,
     memo,
-    reference,
-    render,
+    outputs,
+    routes,
+    siteconfig,
     timings,
     validate,
     writer,
@@ -56,6 +57,11 @@ class Project:
         atomic); git-ignored."""
         return self.root / ".explainer"
 
+    @property
+    def cache(self) -> Path:
+        """Work later runs may reuse (parsed trees, a passing check); only ever saves time."""
+        return self.work / "cache"
+
 
 @dataclass
 class Checked:
@@ -68,7 +74,7 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     with timings.stage("load"):
-        files, problems = loader.load(project.root, project.content, project.work / "cache")
+        files, problems = loader.load(project.root, project.content, project.cache)
     with timings.stage("validate"):
         records, partials, found = validate.validate(files)
     problems += found
@@ -87,29 +93,52 @@ def check(project: Project) -> Checked:
 def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
     """What ``explainer check`` reports (warnings, and the number of records of each
     collection), from :mod:`generator.memo` when this content has passed before."""
-    cache = project.work / "cache"
     key = memo.fingerprint(project.root, project.content)
-    known = memo.recall(cache, key) if key else None
+    known = memo.recall(project.cache, key) if key else None
     if known:
         return known
     checked = check(project)
     sizes = {name: len(checked.story.collection(name)) for name in COLLECTIONS}
     if key and memo.fingerprint(project.root, project.content) == key:
-        memo.remember(cache, key, checked.warnings, sizes)
+        memo.remember(project.cache, key, checked.warnings, sizes)
     return checked.warnings, sizes
 
 
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
-    """Check, render every page, and write them into ``docs/``."""
+    """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
     checked = check(project)
+    site = siteconfig.read(project.config)
+    checked.warnings += _nav_problems(site)
     with timings.stage("render"):
-        pages = (
-            render.render(checked.story, history.read(project.root), checked.standfirst)
-            | reference.pages()
+        inputs = outputs.Inputs(
+            story=checked.story,
+            history=history.read(project.root),
+            standfirst=checked.standfirst,
+            site=site,
+            cache=project.cache,
         )
+        files = outputs.produce(inputs)
     with timings.stage("write"):
-        result = writer.write(project.docs, project.work, pages)
+        result = writer.write(project.docs, project.work, files, outputs.OWNED)
     return checked, result
+
+
+def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
+    """A warning for each collection of record pages ``mkdocs.yml`` lets into the sidebar."""
+    if not site.has_nav:
+        return []
+    return [
+        Problem(
+            "mkdocs.yml",
+            1,
+            1,
+            "not_in_nav",
+            f"record pages {pattern} are not listed",
+            f"add the line {pattern} under not_in_nav",
+            Severity.WARNING,
+        )
+        for pattern in routes.unlisted_record_pages(site.not_in_nav)
+    ]
 
 
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:

@@ -12,20 +12,18 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import escape
+from generator import escape, routes
 from generator.dates import PartialDate
 from generator.history import Change, History
 from generator.link import Story
-from generator.pages import index_page, md_href, record_page
+from generator.pages import index_page, md_href
 from generator.schema import COLLECTIONS, Record
 
 RECENT_LIMIT = 200
 """Rows on the "What changed" page; older changes stay in the repository's history."""
 
-CHANGES_PAGE = index_page("changes")
-_OWN_PAGE = frozenset({"people", "meetings", "topics"})
-"""Collections whose records have a page; the others are anchors on an index page."""
-_ANCHORED = {"events": "timeline", "quotes": "quotes", "sources": "sources"}
+FOLDER = "changes"
+CHANGES_PAGE = index_page(FOLDER)
 
 
 def _day(change: Change) -> PartialDate:
@@ -49,21 +47,13 @@ def last_changed(ctx: Context, record: Record) -> Markup:
     return Markup(f"Last changed on {_time(change)} ([what changed]({link})).")
 
 
-def target(record: Record) -> tuple[str, str]:
-    """The page (and anchor) where a record is shown."""
-    if record.collection in _OWN_PAGE:
-        return record_page(record.collection, record.id), ""
-    return index_page(_ANCHORED[record.collection]), record.id
-
-
 def _row(story: Story, page_src: str, change: Change) -> Markup:
     record = story.collection(change.collection).get(change.record_id)
     noun = COLLECTIONS[change.collection].singular
     if record is None:
         what = f"{escape.inline(f'{change.collection}/{change.record_id}')} (no longer published)"
     else:
-        to_src, anchor = target(record)
-        what = f"[{escape.inline(story.label_of(record))}]({md_href(page_src, to_src, anchor)})"
+        what = f"[{escape.inline(story.label_of(record))}]({routes.md_link(page_src, record)})"
     return Markup(f"{escape.inline(change.status.capitalize())} {noun}: {what}")
 
 

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from generator import escape
+from generator import escape, routes
 from generator.dates import MONTHS, PartialDate
 from generator.link import Entry
-from generator.pages import html_href, index_page, record_page
-from generator.schema import Meeting
+from generator.schema import Meeting, Record
 from generator.views import kind_of, people_of, status_of
 
 if TYPE_CHECKING:
@@ -176,12 +175,12 @@ def _room_table(story: Story, rows: list[tuple[Person, list[Entry]]], page_src: 
     body = []
     for person, entries in rows:
         items = "; ".join(
-            f'<a href="{_entry_href(page_src, e)}">{escape.block(e.title)}</a> '
+            f'<a href="{_href(page_src, e)}">{escape.block(e.title)}</a> '
             f"({escape.block(_when(e))}{'' if status_of(e) == 'held' else ', ' + status_of(e)})"
             for e in entries
         )
         body.append(
-            f'<tr><th scope="row"><a href="{_person_href(page_src, person)}">'
+            f'<tr><th scope="row"><a href="{_href(page_src, person)}">'
             f"{escape.block(person.name)}</a></th><td>{len(entries)}</td><td>{items}</td></tr>"
         )
     return _table(
@@ -199,14 +198,8 @@ def _table(summary: str, headers: tuple[str, ...], body: list[str]) -> str:
     )
 
 
-def _person_href(page_src: str, person: Person) -> Markup:
-    return escape.attr(html_href(page_src, record_page("people", person.id)))
-
-
-def _entry_href(page_src: str, entry: Entry) -> Markup:
-    if isinstance(entry, Meeting):
-        return escape.attr(html_href(page_src, record_page("meetings", entry.id)))
-    return escape.attr(html_href(page_src, index_page("timeline"), entry.id))
+def _href(page_src: str, record: Record) -> Markup:
+    return escape.attr(routes.html_link(page_src, record))
 
 
 # -- who met whom ------------------------------------------------------------------------------
@@ -332,8 +325,8 @@ def _network_table(story: Story, counts: dict[tuple[str, str], int], page_src: s
     for (a, b), count in ranked:
         first, second = story.people[a], story.people[b]
         body.append(
-            f'<tr><td><a href="{_person_href(page_src, first)}">{escape.block(first.name)}</a>'
-            f'</td><td><a href="{_person_href(page_src, second)}">'
+            f'<tr><td><a href="{_href(page_src, first)}">{escape.block(first.name)}</a>'
+            f'</td><td><a href="{_href(page_src, second)}">'
             f"{escape.block(second.name)}</a></td><td>{count}</td></tr>"
         )
     return _table("Who met whom, as a table", ("Person", "Met", "Shared meetings"), body)

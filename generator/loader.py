@@ -490,7 +490,7 @@ class TreeCache:
             return None
         try:
             tree = _decode_node(entry)
-        except (TypeError, ValueError, KeyError, IndexError):
+        except (_BadEntry, TypeError, ValueError, KeyError, IndexError):
             return None
         if not isinstance(tree, Mapping):
             return None
@@ -531,14 +531,18 @@ def _encode_node(node: Node) -> list[Any]:
     return ["q", node.line, node.col, [_encode_node(item) for item in node.items]]
 
 
+class _BadEntry(Exception):
+    """A cache entry :func:`_encode_node` did not make: never shown, only means "parse"."""
+
+
 def _decode_node(entry: Any) -> Node:
-    """A node from its cache entry; TypeError or ValueError on anything not made by
-    :func:`_encode_node`."""
+    """A node from its cache entry; _BadEntry (or the TypeError, ValueError, KeyError or
+    IndexError of unpacking something else) on anything not made by :func:`_encode_node`."""
     kind = entry[0]
     if kind == "s":
         _, value, line, col, plain, after = entry
         if not (isinstance(value, str) and type(plain) is bool and type(after) is bool):
-            raise TypeError("scalar")
+            raise _BadEntry
         return Scalar(value, _int(line), _int(col), plain, after)
     if kind == "m":
         _, line, col, items = entry
@@ -546,16 +550,16 @@ def _decode_node(entry: Any) -> Node:
         for key_entry, value_entry in items:
             key = _decode_node(key_entry)
             if not isinstance(key, Scalar) or key.value in mapping.items:
-                raise ValueError("key")
+                raise _BadEntry
             mapping.items[key.value] = (key, _decode_node(value_entry))
         return mapping
     if kind == "q":
         _, line, col, items = entry
         return Sequence(_int(line), _int(col), [_decode_node(item) for item in items])
-    raise ValueError("kind")
+    raise _BadEntry
 
 
 def _int(value: Any) -> int:
     if type(value) is not int:
-        raise TypeError("position")
+        raise _BadEntry
     return value

@@ -10,24 +10,9 @@ from __future__ import annotations
 
 import posixpath
 
-GENERATED_FOLDERS = (
-    "people",
-    "meetings",
-    "timeline",
-    "quotes",
-    "sources",
-    "topics",
-    "changes",
-    "reference",
-)
-"""Top-level folders of ``docs/`` that the generator owns outright."""
-
 HOME = "index.md"
 """The home page: generated (from ``content/standfirst.md`` and the story), so the generator
-owns this one file of ``docs/`` too, as long as it carries the marker."""
-
-GENERATED_FILES = (HOME,)
-"""Single files at the top of ``docs/`` that the generator owns (not whole folders)."""
+owns this one file of ``docs/`` too (see :mod:`generator.outputs`)."""
 
 
 def record_page(collection: str, record_id: str) -> str:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, home, views
+from generator import changes, charts, escape, home, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -79,10 +79,10 @@ def environment() -> Environment:
         entry=_entry,
         heading=heading,
         months=months,
-        src=src_of,
         by_name=people_sorted,
         index=index_page,
-        entry_link=_entry_link,
+        href_to=_href_to,
+        link_to=_link_to,
         source=_source,
         plural=plural,
         latest=views.latest,
@@ -137,6 +137,19 @@ def _href(ctx: Context, to_src: str, anchor: str = "") -> Markup:
     return escape.attr(html_href(ctx["page_src"], to_src, anchor))
 
 
+@pass_context
+def _href_to(ctx: Context, record: Record) -> Markup:
+    """A raw-HTML link target to a record's place (:mod:`generator.routes`)."""
+    return escape.attr(routes.html_link(ctx["page_src"], record))
+
+
+@pass_context
+def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
+    """A Markdown link to a record's place, named by ``text`` or the record's label."""
+    target = routes.md_link(ctx["page_src"], record)
+    return Markup(f"[{escape.inline(text or record.label)}]({target})")
+
+
 def when(record: Meeting | Event | Quote) -> Markup:
     """The record's date as a ``<time>`` element at the precision the editor gave."""
     end: PartialDate | None = getattr(record, "end_date", None)
@@ -187,10 +200,6 @@ def months(entries: Iterable[Entry]) -> list[tuple[str, str, list[Entry]]]:
     ]
 
 
-def src_of(record: Record) -> str:
-    return record_page(record.collection, record.id)
-
-
 @pass_context
 def _quote(
     ctx: Context, quote: Quote, speaker: bool = True, date: bool = True, where: bool = True
@@ -203,22 +212,16 @@ def _quote(
     person = story.people[quote.speaker]
     parts = []
     if speaker:
-        parts.append(
-            f'<a href="{escape.attr(html_href(src, record_page("people", person.id)))}"'
-            f">{escape.block(person.name)}</a>"
-        )
+        parts.append(f'<a href="{_to(src, person)}">{escape.block(person.name)}</a>')
     if date:
         parts.append(str(when(quote)))
     if quote.context:
         parts.append(str(escape.block(quote.context)))
     said_at = story.entry(quote.meeting or quote.event) if where else None
     if said_at:
-        parts.append(f'at <a href="{_entry_href(src, said_at)}">{escape.block(said_at.title)}</a>')
+        parts.append(f'at <a href="{_to(src, said_at)}">{escape.block(said_at.title)}</a>')
     source = story.sources[quote.source]
-    parts.append(
-        f'source: <a href="{escape.attr(html_href(src, index_page("sources"), source.id))}"'
-        f">{escape.block(source.title)}</a>"
-    )
+    parts.append(f'source: <a href="{_to(src, source)}">{escape.block(source.title)}</a>')
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
     return Markup(
         f'<figure class="explainer-quote"{anchor}><blockquote><p>'
@@ -228,18 +231,9 @@ def _quote(
     )
 
 
-@pass_context
-def _entry_link(ctx: Context, entry: Entry) -> Markup:
-    """A Markdown link to a meeting's page, or to an event's place on the timeline."""
-    if isinstance(entry, Meeting):
-        return _link(ctx, entry.title, src_of(entry))
-    return _link(ctx, entry.title, index_page("timeline"), entry.id)
-
-
-def _entry_href(src: str, entry: Entry) -> str:
-    if isinstance(entry, Meeting):
-        return str(escape.attr(html_href(src, record_page("meetings", entry.id))))
-    return str(escape.attr(html_href(src, index_page("timeline"), entry.id)))
+def _to(src: str, record: Record) -> Markup:
+    """An escaped raw-HTML link target from page ``src`` to a record's place."""
+    return escape.attr(routes.html_link(src, record))
 
 
 @pass_context
@@ -251,8 +245,7 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
     people = entry.participants if isinstance(entry, Meeting) else entry.people
     status = entry.status if isinstance(entry, Meeting) else "held"
     names = ", ".join(
-        f'<a href="{escape.attr(html_href(src, record_page("people", p)))}">'
-        f"{escape.block(story.people[p].name)}</a>"
+        f'<a href="{_to(src, story.people[p])}">{escape.block(story.people[p].name)}</a>'
         for p in people
     )
     countries = sorted(
@@ -260,7 +253,7 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
     )
     title = escape.block(entry.title)
     if isinstance(entry, Meeting):
-        title = Markup(f'<a href="{_entry_href(src, entry)}">{title}</a>')
+        title = Markup(f'<a href="{_to(src, entry)}">{title}</a>')
     meta = [
         str(when(entry)),
         f'<span class="explainer-badge explainer-badge--{kind}">{kind}</span>',
@@ -276,8 +269,7 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
     said = story.quotes_at.get(entry.id, [])
     quotes = "".join(str(_quote(ctx, q, where=False)) for q in said)
     sources = ", ".join(
-        f'<a href="{escape.attr(html_href(src, index_page("sources"), s))}">'
-        f"{escape.block(story.sources[s].title)}</a>"
+        f'<a href="{_to(src, story.sources[s])}">{escape.block(story.sources[s].title)}</a>'
         for s in entry.sources
     )
     # The person filter also finds an entry by the people quoted there.
@@ -325,7 +317,7 @@ def _source(ctx: Context, source: Source) -> Markup:
         )
     cited = story.cited_by.get(source.id, [])
     links = ", ".join(
-        f'<a href="{_record_href(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
+        f'<a href="{_to(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
     )
     if links:
         parts.append(f'<p class="explainer-cited">Cited by {len(cited)} records: {links}</p>')
@@ -334,14 +326,6 @@ def _source(ctx: Context, source: Source) -> Markup:
         + "".join(parts)
         + "</section>"
     )
-
-
-def _record_href(src: str, record: Record) -> str:
-    if isinstance(record, Quote):
-        return str(escape.attr(html_href(src, index_page("quotes"), record.id)))
-    if isinstance(record, Event):
-        return str(escape.attr(html_href(src, index_page("timeline"), record.id)))
-    return str(escape.attr(html_href(src, src_of(record))))
 
 
 def front_matter(title: str, **extra: Any) -> Markup:
@@ -375,8 +359,7 @@ def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),
         Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}),
     ]
-    templates = {"people": "person.md.j2", "meetings": "meeting.md.j2", "topics": "topic.md.j2"}
-    for collection, template in templates.items():
+    for collection, template in routes.own_pages().items():
         records = story.collection(collection)
         pages += [
             Page(

@@ -57,7 +57,6 @@ class FieldSpec:
     hosts: frozenset[str] = frozenset()  # for a URL field: the only hosts allowed, if any
 
 
-_NO_DEFAULT: Any = dataclasses.MISSING
 _EMPTY: dict[Kind, Any] = {
     Kind.TEXT: "",
     Kind.LONGTEXT: "",

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import writer
 from generator.build import Project, check
 from generator.errors import ContentError
+from generator.outputs import OWNED
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = Path(__file__).resolve().parent / "stories"
@@ -45,6 +47,18 @@ def write_files(base: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(data), encoding="utf-8")
 
 
+def write_generated(docs: Path, work: Path, files: dict[str, str]) -> writer.WriteResult:
+    """The writer, owning what the real registry of outputs owns."""
+    return writer.write(docs, work, files, OWNED)
+
+
+def _generated(folder: str, names: list[str]) -> set[str]:
+    """What the generator owns at the top of ``docs/`` (:data:`generator.outputs.OWNED`)."""
+    if Path(folder).name != "docs":
+        return set()
+    return {n for n in names if n in OWNED.folders or n in OWNED.files}
+
+
 def copy_project(source: Path, target: Path) -> Project:
     """Copy an explainer's own files (not its build output) into ``target``."""
     for name in ("content", "docs", "theme"):
@@ -52,11 +66,7 @@ def copy_project(source: Path, target: Path) -> Project:
             shutil.copytree(
                 source / name,
                 target / name,
-                ignore=shutil.ignore_patterns(
-                    "people", "meetings", "timeline", "quotes", "sources", "topics"
-                )
-                if name == "docs"
-                else None,
+                ignore=_generated if name == "docs" else None,
             )
     shutil.copy2(source / "mkdocs.yml", target / "mkdocs.yml")
     if not (target / "theme").exists():

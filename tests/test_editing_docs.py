@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator import reference, scaffold
-from generator.pages import GENERATED_FOLDERS
+from generator.outputs import OWNED
 from generator.schema import COLLECTIONS, Kind, fields_of
 from tests import messages
 from tests.conftest import ROOT
@@ -53,8 +53,8 @@ def test_reference_text_is_escaped() -> None:
 
 
 def test_reference_pages_are_generated_not_committed() -> None:
-    assert "reference" in GENERATED_FOLDERS
-    assert "changes" in GENERATED_FOLDERS
+    assert "reference" in OWNED.folders
+    assert "changes" in OWNED.folders
     ignored = (ROOT / ".gitignore").read_text("utf-8").splitlines()
     assert "/docs/reference/" in ignored
     assert "/docs/changes/" in ignored

@@ -11,8 +11,9 @@ from generator.errors import BuildError
 from generator.home import Standfirst, key_people
 from generator.render import render
 from generator.views import initials, latest, upcoming
-from generator.writer import MARKER, write
+from generator.writer import MARKER
 from tests.conftest import MINIMAL, STORIES, problems_of
+from tests.conftest import write_generated as write
 
 PERSON = "name: {name}\nrole: Envoy\ncountry: {country}\n"
 MEETING = (
@@ -82,7 +83,7 @@ def test_latest_is_newest_first_and_leaves_scheduled_to_whats_next(content):
     [
         (
             "---\ntitel: Oops\n---\nText\n",
-            "content/standfirst.md:2:1: titel: unknown field (did you mean 'title'?)",
+            "content/standfirst.md:2:1: titel: unknown field 'titel' (did you mean 'title'?)",
         ),
         (
             "---\ntitle: T\nkey_people: [ada-lovelace, bo-eck]\n---\n",
@@ -91,12 +92,12 @@ def test_latest_is_newest_first_and_leaves_scheduled_to_whats_next(content):
         ),
         (
             "---\nkey_people: bo-ek\n---\n",
-            "content/standfirst.md:2:13: key_people: expected a list of person ids "
-            "(write [first-id, second-id])",
+            "content/standfirst.md:2:13: key_people: expected a list "
+            "(write [a, b] or one '- item' per line)",
         ),
         (
             "---\ntitle: [a, b]\n---\n",
-            "content/standfirst.md:2:1: title: expected one line of text (write a short title)",
+            "content/standfirst.md:2:8: title: expected text, got a list (quote the value)",
         ),
         (
             "---\ntitle: a\ntitle: b\n---\n",

@@ -6,8 +6,10 @@ import os
 
 import pytest
 
+from generator import writer
 from generator.errors import BuildError
-from generator.writer import MARKER, recover, write
+from generator.writer import MARKER, recover
+from tests.conftest import write_generated as write
 
 
 def page(body: str) -> str:
@@ -84,3 +86,41 @@ def test_refuses_a_hand_written_page_at_a_generated_address(dirs):
     with pytest.raises(BuildError, match=r"docs/timeline\.md would have the same address"):
         write(docs, work, {"timeline/index.md": page("T")})
     assert not (docs / "timeline").exists()
+
+
+# -- any file type, through the manifest --------------------------------------------------------
+
+OWN_BINARY = writer.Owned(folders=("people", "data"), files=("index.md", "feed.xml"))
+
+
+def test_owns_files_of_any_type_through_its_manifest(dirs):
+    docs, work = dirs
+    files = {
+        "data/story.json": b'{"a": 1}\n',
+        "data/card.png": b"\x89PNG\r\n\x1a\n\x00",
+        "feed.xml": b"<feed/>\n",
+    }
+    writer.write(docs, work, files, OWN_BINARY)
+    again = writer.write(docs, work, {**files, "feed.xml": b"<feed>2</feed>\n"}, OWN_BINARY)
+    assert again.written == ["feed.xml"]
+    assert (docs / "feed.xml").read_bytes() == b"<feed>2</feed>\n"
+    gone = writer.write(docs, work, {"data/story.json": b"{}\n"}, OWN_BINARY)
+    assert gone.removed == ["data/card.png"]
+    assert sorted(p.name for p in (docs / "data").iterdir()) == ["story.json"]
+
+
+def test_refuses_a_foreign_non_markdown_file_it_has_no_manifest_entry_for(dirs):
+    docs, work = dirs
+    writer.write(docs, work, {"data/story.json": b"{}\n"}, OWN_BINARY)
+    (docs / "data" / "mine.csv").write_bytes(b"a,b\n")
+    with pytest.raises(BuildError, match=r"not replaced: docs/data/mine\.csv"):
+        writer.write(docs, work, {"data/story.json": b"[]\n"}, OWN_BINARY)
+    assert (docs / "data" / "mine.csv").read_bytes() == b"a,b\n"
+
+
+def test_before_any_manifest_a_non_markdown_file_is_not_the_generators(dirs):
+    docs, work = dirs
+    (docs / "data").mkdir()
+    (docs / "data" / "story.json").write_bytes(b"{}\n")
+    with pytest.raises(BuildError, match=r"not replaced: docs/data/story\.json"):
+        writer.write(docs, work, {"data/story.json": b"[]\n"}, OWN_BINARY)

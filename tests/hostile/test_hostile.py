@@ -1,4 +1,4 @@
-"""Every entry of ``shared/notes/hostile-inputs.md`` as a data-driven case (see README.md).
+"""Every entry of ``tests/hostile/CATALOGUE.md`` as a data-driven case (see README.md).
 
 Reject and accept cases run the real command line in-process, one small project each. Literal
 cases are batched into one site built twice with MkDocs (hostile and benign), then compared page
@@ -23,7 +23,7 @@ import yaml
 
 from generator import cli
 from generator.build import Project, check
-from generator.pages import GENERATED_FILES, GENERATED_FOLDERS
+from generator.outputs import OWNED
 from generator.writer import MARKER
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
@@ -304,8 +304,7 @@ def scenario_foreign_file(case: Case, root: Path, capsys: pytest.CaptureFixture[
     apply(case, root / "content")
     code, lines = run_cli(root, capsys, "generate")
     assert code == cli.EXIT_BUILD
-    folders, files = ", ".join(GENERATED_FOLDERS), ", ".join(GENERATED_FILES)
-    expected = [p.replace("{folders}", folders).replace("{files}", files) for p in case.problems]
+    expected = [p.replace("{owned}", OWNED.describe()) for p in case.problems]
     assert lines == expected
     assert snapshot(root / "docs") == before
 
