@@ -19,6 +19,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.outputs import OWNED
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20260130
 
@@ -515,16 +517,11 @@ class Synth:
         self.config()
 
 
-GENERATED_DOCS = frozenset(
-    ("people", "meetings", "timeline", "quotes", "sources", "topics", "changes", "reference")
-)
-
-
 def _generated(folder: str, names: list[str]) -> set[str]:
     """What the generator writes into the repository's ``docs/``: left out of the copy."""
     if Path(folder) != ROOT / "docs":
         return set()
-    return {name for name in names if name in GENERATED_DOCS or name == "index.md"}
+    return {name for name in names if name in OWNED.folders or name in OWNED.files}
 
 
 def make_project(n: int, target: Path) -> Path:
