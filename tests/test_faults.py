@@ -99,7 +99,9 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert tree(project.docs) == after["docs"]
     assert tree(project.site) == after["site"]
-    assert sorted(p.name for p in project.work.iterdir()) == ["manifest.json"]
+    # nothing is left half done: the manifest, and the caches whole (no temporary file)
+    assert sorted(p.name for p in project.work.iterdir()) == ["cache", "manifest.json"]
+    assert sorted(p.name for p in project.cache.iterdir()) == ["trees.json"]
 
 
 def start_build(project: Project, own_group: bool = False) -> subprocess.Popen[bytes]:
