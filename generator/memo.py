@@ -42,13 +42,10 @@ def fingerprint(root: Path, content: Path) -> str | None:
     """The SHA-256 of everything a check of ``content`` reads, or None when it cannot be
     taken cheaply and safely (a file over the loader's size limits, an unreadable entry)."""
     digest = hashlib.sha256(_code_version())
-    digest.update(str(content.relative_to(root)).encode() if content.is_relative_to(root) else b"")
+    if content.is_relative_to(root):
+        digest.update(content.relative_to(root).as_posix().encode())
     try:
-        for folder, dirs, files in os.walk(content):
-            dirs.sort()
-            for name in sorted(dirs + files):
-                path = Path(folder, name)
-                digest.update(_entry(path, path.relative_to(content).as_posix()))
+        _walk(digest, str(content), "")
     except (OSError, _TooBig):
         return None
     return digest.hexdigest()
@@ -58,16 +55,26 @@ class _TooBig(Exception):
     """A file the loader refuses by its size: fingerprinting it would read it all."""
 
 
-def _entry(path: Path, rel: str) -> bytes:
-    if path.is_symlink():
-        return f"L\0{rel}\0{os.readlink(path)}\0".encode()
-    if path.is_dir():
-        return f"D\0{rel}\0".encode()
-    if not path.is_file():
-        return f"O\0{rel}\0".encode()
-    if path.stat().st_size > loader.MAX_TEXT_BYTES:
-        raise _TooBig(rel)
-    return f"F\0{rel}\0".encode() + hashlib.sha256(path.read_bytes()).digest()
+def _walk(digest: Any, folder: str, rel: str) -> None:
+    """Every entry under ``folder`` in name order: its kind, path and (for a file) contents;
+    symlinks are named with their target and never followed."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        path = f"{rel}{entry.name}"
+        if entry.is_symlink():
+            digest.update(f"L\0{path}\0{os.readlink(entry.path)}\0".encode())
+        elif entry.is_dir(follow_symlinks=False):
+            digest.update(f"D\0{path}\0".encode())
+            _walk(digest, entry.path, path + "/")
+        elif entry.is_file(follow_symlinks=False):
+            if entry.stat(follow_symlinks=False).st_size > loader.MAX_TEXT_BYTES:
+                raise _TooBig(path)
+            with open(entry.path, "rb") as file:
+                data = file.read()
+            digest.update(f"F\0{path}\0{len(data)}\0".encode() + hashlib.sha256(data).digest())
+        else:
+            digest.update(f"O\0{path}\0".encode())
 
 
 def recall(cache: Path, key: str) -> tuple[list[Problem], dict[str, int]] | None:
