@@ -93,13 +93,13 @@ def check(project: Project) -> Checked:
 def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
     """What ``explainer check`` reports (warnings, and the number of records of each
     collection), from :mod:`generator.memo` when this content has passed before."""
-    key = memo.fingerprint(project.root, project.content)
+    key = memo.fingerprint(project.root, project.content, (project.config,))
     known = memo.recall(project.cache, key) if key else None
     if known:
         return known
     checked = check(project)
     sizes = {name: len(checked.story.collection(name)) for name in COLLECTIONS}
-    if key and memo.fingerprint(project.root, project.content) == key:
+    if key and memo.fingerprint(project.root, project.content, (project.config,)) == key:
         memo.remember(project.cache, key, checked.warnings, sizes)
     return checked.warnings, sizes
 

@@ -3,11 +3,12 @@
 Editors and the pre-commit hook run ``check`` again and again on content that has not changed.
 A passing check is kept in ``.explainer/cache/check.json`` under a fingerprint of everything it
 read: the path, kind and SHA-256 of every entry under ``content/`` (stray files and symlinks
-included, since they are problems too), and the generator's own code and the versions of the
-packages whose data it checks against. Any change makes another fingerprint, and the full
-check runs. Only passing checks are kept (errors are always found afresh); a memory that is
-damaged, foreign or unreadable is ignored; a check during which the content changed is not
-kept. ``generate`` and ``build`` never use it: they need the records themselves.
+included, since they are problems too), ``mkdocs.yml`` (it holds settings such as the file
+limit), the generator's own code and the versions of the packages whose data it checks
+against. Any change makes another fingerprint, and the full check runs. Only passing checks
+are kept (errors are always found afresh); a memory that is damaged, foreign or unreadable is
+ignored; a check during which the content changed is not kept. ``generate`` and ``build``
+never use it: they need the records themselves.
 """
 
 from __future__ import annotations
@@ -38,13 +39,17 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
-def fingerprint(root: Path, content: Path) -> str | None:
-    """The SHA-256 of everything a check of ``content`` reads, or None when it cannot be
-    taken cheaply and safely (a file over the loader's size limits, an unreadable entry)."""
+def fingerprint(root: Path, content: Path, also: tuple[Path, ...] = ()) -> str | None:
+    """The SHA-256 of everything a check of ``content`` reads (and of the files ``also``
+    names, such as ``mkdocs.yml``, present or not), or None when it cannot be taken cheaply
+    and safely (a file over the loader's size limits, an unreadable entry)."""
     digest = hashlib.sha256(_code_version())
     if content.is_relative_to(root):
         digest.update(content.relative_to(root).as_posix().encode())
     try:
+        for path in also:
+            data = path.read_bytes() if path.is_file() else b"absent"
+            digest.update(f"A\0{path.name}\0{len(data)}\0".encode() + data)
         _walk(digest, str(content), "")
     except (OSError, _TooBig):
         return None

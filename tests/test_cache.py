@@ -224,6 +224,7 @@ def test_a_passing_check_is_remembered_with_its_warnings(content, monkeypatch) -
         lambda c: (c / "standfirst.md").write_text("---\ntitle: T\n---\nHello.\n"),
         lambda c: (c / "topics").mkdir(),
         lambda c: (c / "people" / "ada.yml").write_text("name: [broken\n"),
+        lambda c: (c.parent / "mkdocs.yml").write_text("site_name: Another\n"),
     ],
 )
 def test_any_change_to_content_runs_the_full_check(content, monkeypatch, change) -> None:
