@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import (
     engine,
+    excerpts,
     history,
     home,
     link,
@@ -73,8 +74,14 @@ class Checked:
 
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
+    site = siteconfig.read(project.config)
     with timings.stage("load"):
-        files, problems = loader.load(project.root, project.content, project.cache)
+        files, problems = loader.load(
+            project.root,
+            project.content,
+            site.count("max_files", loader.MAX_FILES),
+            cache_dir=project.cache,
+        )
     with timings.stage("validate"):
         records, partials, found = validate.validate(files)
     problems += found
@@ -82,6 +89,8 @@ def check(project: Project) -> Checked:
     with timings.stage("link"):
         story, found = link.link(records, partials, known)
     problems += found
+    if (project.docs / excerpts.METHODOLOGY[0]).is_file():
+        story.methodology = excerpts.METHODOLOGY[0]
     standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -20,8 +20,9 @@ from generator.urls import ARCHIVE_HOSTS
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Ids are file names and URL segments, so only lowercase ASCII, digits and single hyphens."""
 
-RESERVED_IDS = frozenset({"index"})
-"""Ids that would clash with a generated index page (``people/index.md``)."""
+RESERVED_IDS = frozenset({"index", "pages"})
+"""Ids that would clash with a generated index page (``people/index.md``) or the folder of a
+split index's pages (``people/pages/``)."""
 
 
 class Kind(StrEnum):
@@ -280,6 +281,12 @@ class Source(Record):
         Kind.CHOICE,
         "What sort of source it is.",
         choices=("article", "social-post", "statement", "transcript", "other"),
+    )
+    text_public: bool = spec(
+        Kind.BOOL,
+        "True when the licence of the saved text (`<id>.txt`) allows publishing it: the "
+        "source's page then shows the whole text with every quote marked. Otherwise readers "
+        "see only the sentences around each quote.",
     )
     text: str = ""
     """The source's own text from ``<id>.txt``, when there is one (not a YAML field)."""

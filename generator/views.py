@@ -98,6 +98,13 @@ def timeline_people(story: Story) -> list[Person]:
     return sorted((story.people[pid] for pid in ids), key=lambda p: p.name.casefold())
 
 
+def findable_people(story: Story, entry: Entry) -> list[str]:
+    """The people the person filter finds an entry by: its own, then the people quoted there."""
+    own = list(people_of(entry))
+    quoted = {q.speaker for q in story.quotes_at.get(entry.id, [])}
+    return [*own, *sorted(quoted - set(own))]
+
+
 def countries_of(story: Story, entry: Entry) -> list[str]:
     """Country codes of an entry: its people's countries and a meeting's parties."""
     codes = {story.people[pid].country for pid in people_of(entry)}

@@ -25,7 +25,7 @@ CACHE = Path(".explainer") / "cache"
 
 def load(project: Project, cache: bool = True) -> tuple[list[loader.LoadedFile], list[str]]:
     files, problems = loader.load(
-        project.root, project.content, project.root / CACHE if cache else None
+        project.root, project.content, cache_dir=project.root / CACHE if cache else None
     )
     return files, [str(p) for p in problems]
 

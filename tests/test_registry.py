@@ -20,14 +20,22 @@ def test_every_collection_has_one_route():
     assert set(routes.ROUTES) == set(COLLECTIONS)
 
 
-def test_own_page_or_anchor_on_the_index(story):
+def test_every_record_has_its_own_page(story):
     person = story.people["steve-witkoff"]
     assert routes.place(person) == routes.Place("people/steve-witkoff.md")
     event = next(iter(story.events.values()))
-    assert routes.place(event) == routes.Place("timeline/index.md", event.id)
+    assert routes.place(event) == routes.Place(f"events/{event.id}.md")
     source = next(iter(story.sources.values()))
-    assert routes.html_link("people/steve-witkoff.md", source) == f"../../sources/#{source.id}"
-    assert routes.md_link("people/steve-witkoff.md", source) == f"../sources/index.md#{source.id}"
+    assert routes.html_link("people/steve-witkoff.md", source) == f"../../sources/{source.id}/"
+    assert routes.md_link("people/steve-witkoff.md", source) == f"../sources/{source.id}.md"
+
+
+def test_a_route_without_a_template_is_an_anchor_on_its_index(monkeypatch, story):
+    monkeypatch.setitem(routes.ROUTES, "events", routes.Route("timeline"))
+    event = next(iter(story.events.values()))
+    assert routes.place(event) == routes.Place("timeline/index.md", event.id)
+    assert routes.html_link("people/x.md", event) == f"../../timeline/#{event.id}"
+    assert "events" not in routes.own_pages()
 
 
 def test_absolute_urls_come_from_site_url():

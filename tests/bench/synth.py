@@ -23,6 +23,8 @@ from generator.outputs import OWNED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20260130
+PARAGRAPH = 5
+"""Sentences per paragraph of a source text; a quote never spans two (the check refuses it)."""
 
 LATIN_FIRST = [
     "Anna",
@@ -388,7 +390,9 @@ class Synth:
         for i in range(self.sizes.sources):
             sid = f"source-{i + 1:05d}"
             sentences = [_sentence(self.rng, self.rng.randint(8, 24)) for _ in range(30)]
-            paragraphs = [" ".join(sentences[j : j + 5]) for j in range(0, len(sentences), 5)]
+            paragraphs = [
+                " ".join(sentences[j : j + PARAGRAPH]) for j in range(0, len(sentences), PARAGRAPH)
+            ]
             text = "\n\n".join(paragraphs) + "\n"
             title = f"Report {i + 1} on the {self.rng.choice(WORDS)} {self.rng.choice(WORDS)}"
             lines = [
@@ -471,7 +475,8 @@ class Synth:
         for i in range(self.sizes.quotes):
             qid = f"quote-{i + 1:05d}"
             sid, sentences = self.rng.choice(sources)
-            words = " ".join(sentences).split()
+            first = self.rng.randrange(0, len(sentences), PARAGRAPH)  # within one paragraph
+            words = " ".join(sentences[first : first + PARAGRAPH]).split()
             start = self.rng.randrange(len(words) - 5)
             text = " ".join(words[start : start + self.rng.randint(5, 40)])
             kind, entry_id, date, who = self.rng.choice(entries)
