@@ -76,7 +76,17 @@ class _Scan(HTMLParser):
     end, which is the first ``>`` after it whatever its form.
     """
 
-    _WANTED = frozenset({"head", "a", "script", *HTMLParser.CDATA_CONTENT_ELEMENTS})
+    _WANTED = frozenset(
+        {
+            "head",
+            "a",
+            "script",
+            *HTMLParser.CDATA_CONTENT_ELEMENTS,
+            *getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()),  # newer Pythons: title, textarea
+        }
+    )
+    """Tags read in full: those the handlers use, and those that change how the text after
+    them is tokenized."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
