@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import (
+    changes,
     engine,
     excerpts,
     history,
@@ -19,6 +20,7 @@ from generator import (
     loader,
     memo,
     outputs,
+    render,
     routes,
     siteconfig,
     timings,
@@ -60,7 +62,8 @@ class Project:
 
     @property
     def cache(self) -> Path:
-        """Work later runs may reuse (parsed trees, a passing check); only ever saves time."""
+        """What later runs may reuse (parsed trees, a passing check, the history of each
+        commit); only ever saves time, safe to delete."""
         return self.work / "cache"
 
 
@@ -121,7 +124,7 @@ def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     with timings.stage("render"):
         inputs = outputs.Inputs(
             story=checked.story,
-            history=history.read(project.root),
+            history=history.read(project.root, project.cache),
             standfirst=checked.standfirst,
             site=site,
             cache=project.cache,
@@ -153,6 +156,13 @@ def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
     """Generate, then build ``site/`` with the site engine."""
     checked, result = generate(project)
-    with timings.stage("site"):  # the engine, then hardening (timed on its own as "harden")
+    with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
         engine.build_site(project.root, project.config, project.site, project.work, engine_name)
     return checked, result
+
+
+def changes_since(project: Project, checked: Checked, since: str = "") -> list[str]:
+    """What the What changed page says about the commits after ``since``, as plain lines (for
+    a pull request's log: the base of the pull request)."""
+    found = history.read(project.root, project.cache, since)
+    return changes.report(checked.story, found, render.country_name)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import build as pipeline
-from generator import json_schema, scaffold, timings
-from generator.errors import BuildError, ContentError, Problem, Severity
+from generator import json_schema, lock, scaffold, timings
+from generator.errors import BuildError, ContentError, Problem, Severity, file_error
 from generator.schema import COLLECTIONS
 from generator.serve import serve
 
@@ -84,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("generate", help="validate, then write Markdown into docs/")
     build = commands.add_parser("build", help="generate, then build site/")
     build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+    changed = commands.add_parser(
+        "changes",
+        help="print what the What changed page will say, field by field (for a pull request: "
+        "--since its base)",
+    )
+    changed.add_argument(
+        "--since", default="", metavar="REF", help="only commits after this commit, branch or tag"
+    )
     preview = commands.add_parser("serve", help="live preview that follows content/ edits")
     preview.add_argument("--addr", default="127.0.0.1:8000")
     _add_editor_commands(commands)
@@ -99,14 +107,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(warnings, style)
             print(_summary(sizes))
         elif args.command == "generate":
-            checked, result = pipeline.generate(project)
+            with lock.held(project.work, _say):
+                checked, result = pipeline.generate(project)
             _report(checked.warnings, style)
             print(
                 f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages, removed "
                 f"{len(result.removed)}, {result.unchanged} unchanged"
             )
+        elif args.command == "changes":
+            checked = pipeline.check(project)
+            lines = pipeline.changes_since(project, checked, args.since)
+            print("\n".join(lines) if lines else "no change to any value readers see")
         elif args.command == "build":
-            checked, result = pipeline.build(project, args.engine)
+            with lock.held(project.work, _say):
+                checked, result = pipeline.build(project, args.engine)
             _report(checked.warnings, style)
             print(
                 f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages; built site/ with "
@@ -123,7 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUILD
+    except OSError as exc:  # a full disk, a read-only folder: one line, never a traceback
+        print(f"error: {file_error(project.root, exc)}", file=sys.stderr)
+        return EXIT_BUILD
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

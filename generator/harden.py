@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.errors import BuildError
+from generator.errors import BuildError, writing
 
 THEME_SCRIPTS = {
     "sha256-nicDKD8N+Ac4e1sdTbP9Yt9soQHHjvjNS5ZFHpWH9VI=": "Material 9.8.2: __md_scope, "
@@ -244,5 +244,6 @@ def _harden_file(site: Path, name: str) -> str | None:
         hardened = harden_page(path.read_text(encoding="utf-8"), name)
     except BuildError as exc:
         return str(exc)
-    path.write_text(hardened, encoding="utf-8", newline="")
+    with writing(path):  # a full disk names the page
+        path.write_text(hardened, encoding="utf-8", newline="")
     return None

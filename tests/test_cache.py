@@ -172,7 +172,7 @@ def test_pages_are_byte_identical_with_or_without_the_cache(
     monkeypatch.setattr(loader.TreeCache, "open", lambda folder: None)
     generate(plain)  # no cache at all
     assert tree(plain.docs) == cold
-    assert not (plain.root / CACHE).exists()
+    assert not (plain.root / CACHE / loader.TreeCache.FILE).exists()
 
 
 # -- the remembered check (generator/memo.py) ---------------------------------------------------
