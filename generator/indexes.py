@@ -213,10 +213,12 @@ def anchors(index: Index, story: Story, limit: int, href: Callable[[str, Any], s
     return (json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
 
 
-def entries(story: Story, href: Callable[[str, Any], str]) -> bytes:
-    """The :data:`ENTRIES` file of a split timeline: what its filters need of each entry,
-    links relative to the timeline's first page. Plain data: the script sets it as text."""
-    home = index_page("timeline")
+def entries(
+    story: Story, href: Callable[[str, Any], str], home: str = index_page("timeline")
+) -> bytes:
+    """The :data:`ENTRIES` file of a split timeline (or of the embed): what its filters need
+    of each entry, links relative to the page ``home``. Plain data: the script sets it as
+    text."""
     found = [
         {
             "id": entry.id,
