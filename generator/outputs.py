@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, home, reference, render, routes
+from generator import changes, corrections, home, reference, render, routes
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -68,6 +68,7 @@ OUTPUTS: tuple[Output, ...] = (
         _pages,
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
+    Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
 )
 """Every output of a build, in the order they are produced."""
 

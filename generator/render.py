@@ -24,9 +24,19 @@ from generator import changes, charts, escape, home, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
-from generator.link import Entry, Story
+from generator.link import Dating, Entry, Story
 from generator.pages import HOME, html_href, index_page, md_href, record_page
-from generator.schema import Event, Meeting, Person, Quote, Record, Source
+from generator.schema import (
+    Claim,
+    Correction,
+    Event,
+    Meeting,
+    Person,
+    Position,
+    Quote,
+    Record,
+    Source,
+)
 from generator.writer import MARKER
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -68,6 +78,7 @@ def environment() -> Environment:
         attr=escape.attr,
         prose=_prose,
         country=country_name,
+        topic=_topic,
     )
     env.globals.update(
         link=_link,
@@ -97,6 +108,17 @@ def environment() -> Environment:
         status_of=views.status_of,
         room_chart=_room_chart,
         network_chart=_network_chart,
+        corrections_of=corrections_of,
+        timeline_items=views.timeline_items,
+        timeline_item=_timeline_item,
+        positions=_positions,
+        claim_list=_claim_list,
+        party=party_name,
+        status_badge=lambda claim: Markup(_status_badge(claim)),
+        links_to=_links_to,
+        claim_sources=_claim_sources,
+        claims_in_order=views.claims_in_order,
+        corrections_list=views.corrections,
     )
     env.globals.update(last_changed=changes.last_changed, recent_changes=changes.recent_changes)
     return env
@@ -150,7 +172,7 @@ def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
     return Markup(f"[{escape.inline(text or record.label)}]({target})")
 
 
-def when(record: Meeting | Event | Quote) -> Markup:
+def when(record: Meeting | Event | Quote | Dating | Position) -> Markup:
     """The record's date as a ``<time>`` element at the precision the editor gave."""
     end: PartialDate | None = getattr(record, "end_date", None)
     label = display_range(record.date, end, record.approximate)
@@ -189,11 +211,15 @@ def heading(level: int, text: str, anchor: str = "") -> Markup:
     return Markup(f"<h{level}{ident}>{escape.block(text)}</h{level}>")
 
 
-def months(entries: Iterable[Entry]) -> list[tuple[str, str, list[Entry]]]:
-    """Timeline entries grouped by month (or year, when that is all that is known)."""
-    groups: dict[tuple[int, int], list[Entry]] = {}
+@pass_context
+def months(
+    ctx: Context, entries: Iterable[Entry | Claim]
+) -> list[tuple[str, str, list[Entry | Claim]]]:
+    """Timeline items grouped by month (or year, when that is all that is known)."""
+    groups: dict[tuple[int, int], list[Entry | Claim]] = {}
     for entry in entries:
-        groups.setdefault((entry.date.year, entry.date.month or 0), []).append(entry)
+        date = views.date_of(ctx["story"], entry)
+        groups.setdefault((date.year, date.month or 0), []).append(entry)
     return [
         (PartialDate(y, m or None).display(), f"month_{y}_{m:02d}", items)
         for (y, m), items in groups.items()
@@ -223,8 +249,9 @@ def _quote(
     source = story.sources[quote.source]
     parts.append(f'source: <a href="{_to(src, source)}">{escape.block(source.title)}</a>')
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
+    corrected = corrections_of(quote) if anchor else ""  # on its own place only
     return Markup(
-        f'<figure class="explainer-quote"{anchor}><blockquote><p>'
+        f'<figure class="explainer-quote"{anchor}>{corrected}<blockquote><p>'
         f"{escape.block(quote.text)}</p></blockquote><figcaption>"
         + " · ".join(parts)
         + "</figcaption></figure>"
@@ -279,12 +306,159 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
         f'id="{escape.attr(entry.id)}" data-kind="{kind}" data-status="{status}" '
         f'data-people="{escape.attr(" ".join(findable))}" '
         f'data-countries="{escape.attr(" ".join(countries))}">'
-        f'<h3>{title}</h3><p class="explainer-meta">{" · ".join(meta)}</p>'
+        f"<h3>{title}</h3>{corrections_of(entry)}"
+        f'<p class="explainer-meta">{" · ".join(meta)}</p>'
         + (f'<p class="explainer-people">With {names}</p>' if names else "")
         + str(_prose(entry.summary))
         + quotes
+        + _claims_line(ctx, story.claims_at.get(entry.id, []))
         + f'<p class="explainer-sources">Sources: {sources}</p></article>'
     )
+
+
+@pass_context
+def _links_to(ctx: Context, records: Iterable[Record]) -> Markup:
+    """Raw-HTML links to records, by label, separated by commas (for a facts list)."""
+    return Markup(
+        ", ".join(
+            f'<a href="{_to(ctx["page_src"], r)}">{escape.block(r.label)}</a>' for r in records
+        )
+    )
+
+
+@pass_context
+def _topic(ctx: Context, topic_id: str) -> Record:
+    return ctx["story"].topics[topic_id]  # type: ignore[no-any-return]
+
+
+@pass_context
+def _claim_sources(ctx: Context, claim: Claim) -> list[Source]:
+    """The sources of a claim's positions, each once, in the order of the positions."""
+    story: Story = ctx["story"]
+    return [story.sources[s] for s in dict.fromkeys(p.source for p in claim.positions)]
+
+
+def _claims_line(ctx: Context, claims: list[Claim]) -> str:
+    """The claims about a timeline entry, each with its status, in one line."""
+    if not claims:
+        return ""
+    links = ", ".join(
+        f'<a href="{_to(ctx["page_src"], c)}">{escape.block(c.title)}</a> {_status_badge(c)}'
+        for c in claims
+    )
+    return f'<p class="explainer-claims">Claims: {links}</p>'
+
+
+def _status_badge(claim: Claim) -> str:
+    status = escape.attr(claim.status)
+    return f'<strong class="explainer-badge explainer-badge--{status}">{status}</strong>'
+
+
+@pass_context
+def _timeline_item(ctx: Context, item: Entry | Claim) -> Markup:
+    return _claim_entry(ctx, item) if isinstance(item, Claim) else _entry(ctx, item)
+
+
+def _claim_entry(ctx: Context, claim: Claim) -> Markup:
+    """A claim on the timeline: its question, its status and each side in a line; the
+    positions in full are on its own page. Anchored ``claim_<id>`` (``_`` never occurs in a
+    record id), so it cannot collide with a meeting or an event."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    anchor = escape.attr(f"claim_{claim.id}")
+    status = escape.attr(claim.status)
+    meta = [
+        str(when(story.claim_dates[claim.id])),
+        '<span class="explainer-badge explainer-badge--claim">claim</span>',
+        _status_badge(claim),
+        f'<a class="explainer-permalink" href="#{anchor}">permalink</a>',
+    ]
+    sides = "".join(
+        f"<li><strong>{_side(src, story, p)}</strong>: {escape.block(p.says)}</li>"
+        for p in claim.positions
+    )
+    return Markup(
+        f'<article class="explainer-entry explainer-entry--claim explainer-claim--{status}" '
+        f'id="{anchor}" data-kind="claim" data-status="{status}" '
+        f'data-people="{escape.attr(" ".join(views.item_people(claim)))}" '
+        f'data-countries="{escape.attr(" ".join(views.countries_of(story, claim)))}">'
+        f'<h3><a href="{_to(src, claim)}">{escape.block(claim.title)}</a></h3>'
+        f"{corrections_of(claim)}"
+        f'<p class="explainer-meta">{" · ".join(meta)}</p>'
+        f'<ul class="explainer-claim-sides">{sides}</ul></article>'
+    )
+
+
+def _side(src: str, story: Story, position: Position) -> str:
+    """Who takes a position: a person (linked), a country or an organisation."""
+    if position.by:
+        person = story.people[position.by]
+        return f'<a href="{_to(src, person)}">{escape.block(person.name)}</a>'
+    return str(escape.block(party_name(position.party)))
+
+
+def party_name(party: str) -> str:
+    """A country's name for its code; an organisation's name as written."""
+    return country_name(party) if views.is_country_code(party) else party
+
+
+@pass_context
+def _positions(ctx: Context, claim: Claim) -> Markup:
+    """The positions side by side (a CSS grid: columns on wide screens, stacked on phones),
+    each with what it says, its verified quote and its source."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    cards = []
+    for position in claim.positions:
+        meta = [str(when(position))] if position.date else []
+        if position.by:
+            meta.append(str(escape.block(story.people[position.by].role)))
+        source = story.sources[position.source]
+        quote = story.quotes.get(position.quote)
+        cards.append(
+            '<section class="explainer-position">'
+            f'<h3 class="explainer-position__by">{_side(src, story, position)}</h3>'
+            + (f'<p class="explainer-meta">{" · ".join(meta)}</p>' if meta else "")
+            + f'<p class="explainer-position__says">{escape.block(position.says)}</p>'
+            + (str(_quote(ctx, quote, speaker=False, date=not position.date)) if quote else "")
+            + f'<p class="explainer-sources">Source: <a href="{_to(src, source)}">'
+            f"{escape.block(source.title)}</a></p></section>"
+        )
+    return Markup(f'<div class="explainer-positions">{"".join(cards)}</div>')
+
+
+@pass_context
+def _claim_list(ctx: Context, claims: Iterable[Claim]) -> Markup:
+    """Claims as a short list: date, status and question, linked to each claim's page."""
+    story: Story = ctx["story"]
+    items = "".join(
+        f'<li class="explainer-brief__item explainer-claim--{escape.attr(c.status)}">'
+        f'<span class="explainer-meta">{when(story.claim_dates[c.id])} · {_status_badge(c)}'
+        f'</span> <a href="{_to(ctx["page_src"], c)}">{escape.block(c.title)}</a></li>'
+        for c in claims
+    )
+    return Markup(f'<ul class="explainer-brief explainer-claim-list">{items}</ul>')
+
+
+def corrections_of(record: Record) -> Markup:
+    """A record's corrections, newest first, for the top of its page or its entry:
+    "Corrected on 2 February 2026: …"."""
+    if not record.corrections:
+        return Markup("")
+    newest = sorted(record.corrections, key=lambda c: c.date.earliest, reverse=True)
+    items = "".join(correction(c) for c in newest)
+    return Markup(f'<aside class="explainer-corrections" aria-label="Corrections">{items}</aside>')
+
+
+def correction(item: Correction) -> Markup:
+    """One correction: its date in bold, then its text (light Markdown)."""
+    label = (
+        f'<strong>Corrected on <time datetime="{item.date.iso()}">'
+        f"{escape.block(item.date.display())}</time>:</strong> "
+    )
+    text = str(escape.prose(item.text))
+    body = text.replace("<p>", "<p>" + label, 1) if text.startswith("<p>") else label + text
+    return Markup(f'<div class="explainer-correction">{body}</div>')
 
 
 @pass_context
@@ -297,6 +471,7 @@ def _source(ctx: Context, source: Source) -> Markup:
         meta.append(source.published.display())
     parts = [
         f"<h2>{escape.block(source.title)}</h2>",
+        str(corrections_of(source)),
         f'<p class="explainer-meta">{escape.block(" · ".join(meta))}</p>',
     ]
     if source.url:
@@ -357,6 +532,7 @@ def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
         Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
         Page(index_page("sources"), "sources.md.j2", "Sources", {}),
         Page(index_page("topics"), "topics.md.j2", "Topics", {}),
+        Page(index_page("claims"), "claims.md.j2", "Claims", {}),
         Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}),
     ]
     for collection, template in routes.own_pages().items():

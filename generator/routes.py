@@ -40,6 +40,7 @@ ROUTES: dict[str, Route] = {
     "people": Route("people", "person.md.j2"),
     "meetings": Route("meetings", "meeting.md.j2"),
     "topics": Route("topics", "topic.md.j2"),
+    "claims": Route("claims", "claim.md.j2"),
     "events": Route("timeline"),
     "quotes": Route("quotes"),
     "sources": Route("sources"),

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.link import sort_key
-from generator.schema import Meeting, Quote
+from generator.schema import COLLECTIONS, Claim, Correction, Meeting, Quote
 
 if TYPE_CHECKING:
+    from generator.dates import PartialDate
     from generator.link import Entry, Story
-    from generator.schema import Person
+    from generator.schema import Person, Record
 
 LATEST = 5
 """How many entries "latest developments" shows."""
@@ -93,18 +94,86 @@ def own_timeline(story: Story, person_id: str) -> list[Entry | Quote]:
 
 
 def timeline_people(story: Story) -> list[Person]:
-    """Everyone on at least one timeline entry, by name: the person filter's choices."""
-    ids = {pid for entry in story.timeline for pid in people_of(entry)}
+    """Everyone on at least one timeline entry or claim, by name: the person filter's choices."""
+    ids = {pid for item in timeline_items(story) for pid in item_people(item)}
     return sorted((story.people[pid] for pid in ids), key=lambda p: p.name.casefold())
 
 
-def countries_of(story: Story, entry: Entry) -> list[str]:
-    """Country codes of an entry: its people's countries and a meeting's parties."""
-    codes = {story.people[pid].country for pid in people_of(entry)}
+def item_people(item: Entry | Claim) -> tuple[str, ...]:
+    """Ids of the people on a timeline item: a claim's people are those who take a position."""
+    if isinstance(item, Claim):
+        return tuple(dict.fromkeys(p.by for p in item.positions if p.by))
+    return people_of(item)
+
+
+def countries_of(story: Story, entry: Entry | Claim) -> list[str]:
+    """Country codes of a timeline item: its people's countries, a meeting's parties, and
+    the countries that take a position in a claim."""
+    codes = {story.people[pid].country for pid in item_people(entry)}
+    if isinstance(entry, Claim):
+        codes |= {p.party for p in entry.positions if is_country_code(p.party)}
     codes |= set(getattr(entry, "parties", ()))
     return sorted(codes)
 
 
+def is_country_code(party: str) -> bool:
+    """A party is a country when written as its code (two capitals, checked on load); any
+    other party names an organisation."""
+    return len(party) == 2 and party.isascii() and party.isupper()
+
+
 def timeline_countries(story: Story) -> list[str]:
     """Every country on the timeline: the country filter's choices."""
-    return sorted({code for entry in story.timeline for code in countries_of(story, entry)})
+    items = timeline_items(story)
+    return sorted({code for item in items for code in countries_of(story, item)})
+
+
+def date_of(story: Story, item: Entry | Claim) -> PartialDate:
+    """Where an item stands on the timeline (a claim: see :class:`generator.link.Dating`)."""
+    return story.claim_dates[item.id].date if isinstance(item, Claim) else item.date
+
+
+def claims_in_order(story: Story) -> list[Claim]:
+    """Claims by their date on the timeline, then by id."""
+    return sorted(
+        story.claims.values(), key=lambda c: (story.claim_dates[c.id].date.earliest, c.id)
+    )
+
+
+def timeline_items(story: Story) -> list[Entry | Claim]:
+    """Meetings, events and claims in timeline order: a claim comes after the entries that
+    begin on or before its date, so that it follows what it is about."""
+    items: list[Entry | Claim] = []
+    claims = claims_in_order(story)
+    for entry in story.timeline:
+        while claims and date_of(story, claims[0]).earliest < entry.date.earliest:
+            items.append(claims.pop(0))
+        items.append(entry)
+    return items + claims
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One correction on the Corrections page, with the record it corrects."""
+
+    record: Record
+    correction: Correction
+
+
+def corrections(story: Story) -> list[Listed]:
+    """Every correction of every record, newest first (then by kind of record and id, so
+    that one day's corrections keep a stable order)."""
+    found = [
+        Listed(record, correction)
+        for name in COLLECTIONS
+        for record in story.collection(name).values()
+        for correction in record.corrections
+    ]
+    return sorted(
+        found,
+        key=lambda c: (
+            tuple(-n for n in c.correction.date.earliest),
+            c.record.collection,
+            c.record.id,
+        ),
+    )
