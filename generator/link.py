@@ -329,18 +329,13 @@ def _check_positions(story: Story, claim: Partial) -> list[Problem]:
         if quote is None or quote.speaker == position.by:
             continue
         label = f"positions[{index}].quote"
-        hint = f"write by: {quote.speaker}" if not position.by else "cite a quote of theirs"
-        problems.append(
-            Problem(
-                claim.path,
-                *claim.marks.get(label, (1, 1)),
-                label,
-                f"quote '{quote.id}' is by '{quote.speaker}', not by '{position.by}'"
-                if position.by
-                else f"quote '{quote.id}' is by '{quote.speaker}', but the position has no by",
-                hint,
-            )
-        )
+        if position.by:
+            message = f"quote '{quote.id}' is by '{quote.speaker}', not by '{position.by}'"
+            hint = "cite a quote of theirs, or correct by"
+        else:
+            message = f"quote '{quote.id}' is by '{quote.speaker}', but the position has no by"
+            hint = f"write by: {quote.speaker} instead of party"
+        problems.append(Problem(claim.path, *claim.marks.get(label, (1, 1)), label, message, hint))
     if positions and claim.usable("meeting", "event") and _dating(story, claim) is None:
         problems.append(
             Problem(
