@@ -183,7 +183,9 @@ class _Checker:
     def _country(self, node: Node, name: str, spec: FieldSpec) -> str:
         scalar, value = self.word(node, name, "a country code")
         if scalar and value and not is_country(value):
-            self._not_a_country(scalar, name, value, "use an ISO 3166-1 alpha-2 code such as US")
+            self._not_a_country(
+                scalar, name, value, "use an ISO 3166-1 alpha-2 code such as US or UA"
+            )
         return value
 
     def _not_a_country(self, scalar: Scalar, name: str, value: str, otherwise: str) -> None:
