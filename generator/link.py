@@ -326,8 +326,8 @@ def _check_positions(story: Story, claim: Partial) -> list[Problem]:
     positions = claim.values.get("positions", ())
     for index, position in enumerate(positions):
         quote = story.quotes.get(position.quote)
-        if quote is None or quote.speaker == position.by:
-            continue
+        if quote is None or quote.speaker == position.by or quote.speaker not in story.people:
+            continue  # fine, or an unknown quote or speaker, reported already
         label = f"positions[{index}].quote"
         if position.by:
             message = f"quote '{quote.id}' is by '{quote.speaker}', not by '{position.by}'"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import corrections
 from generator.build import Project, check
+from generator.outputs import Inputs
 from generator.render import render
 from tests.conftest import STORIES
 
@@ -16,7 +18,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _pages() -> dict[str, str]:
     checked = check(Project(STORIES / "harbour"))
-    return render(checked.story, standfirst=checked.standfirst)
+    pages = render(checked.story, standfirst=checked.standfirst)
+    listed = corrections.produce(Inputs(checked.story))
+    return {**pages, **{src: data.decode("utf-8") for src, data in listed.items()}}
 
 
 def test_golden_pages(request):
@@ -46,6 +50,9 @@ def test_golden_pages(request):
         "quotes/index.md",
         "sources/index.md",
         "topics/bridge.md",
+        "claims/bridge-opening.md",
+        "claims/index.md",
+        "corrections/index.md",
     ],
 )
 def test_one_record_of_each_kind_has_a_golden_file(rel):
