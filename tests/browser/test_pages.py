@@ -29,6 +29,9 @@ PAGES = {
     "people": "people/",
     "meetings": "meetings/",
     "sources": "sources/",
+    "claim": "claims/kyiv-pause-length/",
+    "claims": "claims/",
+    "corrections": "corrections/",
 }
 
 
