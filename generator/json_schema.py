@@ -43,8 +43,13 @@ DATE_PATTERN = (
 """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with each month's length; 29 February of a year that
 is not a leap year is left to ``explainer check``."""
 DAY_PATTERN = (
-    r"^(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-" + _DAY31 + r"|(?:0[469]|11)-" + _DAY30
-    + r"|02-" + _DAY29 + r")$"
+    r"^(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-"
+    + _DAY31
+    + r"|(?:0[469]|11)-"
+    + _DAY30
+    + r"|02-"
+    + _DAY29
+    + r")$"
 )
 """``YYYY-MM-DD`` only, for dates that need the day (a correction's)."""
 

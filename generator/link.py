@@ -10,15 +10,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.dates import PartialDate
 from generator.errors import Problem
 from generator.schema import (
     COLLECTIONS,
-    Claim,
     ID_PATTERN,
+    Claim,
     Event,
-    FieldSpec,
     Kind,
     Meeting,
     Person,
@@ -41,6 +41,7 @@ class Dating:
 
     date: PartialDate
     approximate: bool = False
+
 
 _FOLD = str.maketrans(
     {
@@ -194,7 +195,7 @@ def _after_depths(story: Story) -> tuple[dict[str, int], list[Problem]]:
 
 
 def _references(
-    cls: type[object], values: dict[str, object], prefix: str = ""
+    cls: type[object], values: dict[str, Any], prefix: str = ""
 ) -> Iterable[tuple[str, str, str, str]]:
     """Every reference in a record, nested items included, as ``(field, label, collection,
     id)``: ``participants[1]``, ``positions[0].quote``."""
@@ -206,7 +207,7 @@ def _references(
         if spec.kind not in (Kind.REF, Kind.REFS) or spec.ref is None:
             continue
         targets = (value,) if isinstance(value, str) else value
-        for index, target in enumerate(targets):  # type: ignore[arg-type]
+        for index, target in enumerate(targets):
             label = name if isinstance(value, str) else f"{name}[{index}]"
             yield prefix + name, prefix + label, spec.ref, str(target)
 

@@ -172,7 +172,7 @@ def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
     return Markup(f"[{escape.inline(text or record.label)}]({target})")
 
 
-def when(record: Meeting | Event | Quote | Dating | Position) -> Markup:
+def when(record: Meeting | Event | Quote | Dating) -> Markup:
     """The record's date as a ``<time>`` element at the precision the editor gave."""
     end: PartialDate | None = getattr(record, "end_date", None)
     label = display_range(record.date, end, record.approximate)
@@ -410,7 +410,8 @@ def _positions(ctx: Context, claim: Claim) -> Markup:
     src = ctx["page_src"]
     cards = []
     for position in claim.positions:
-        meta = [str(when(position))] if position.date else []
+        dated = Dating(position.date, position.approximate) if position.date else None
+        meta = [str(when(dated))] if dated else []
         if position.by:
             meta.append(str(escape.block(story.people[position.by].role)))
         source = story.sources[position.source]

@@ -105,9 +105,7 @@ class Link:
     """A titled external link on a person's profile."""
 
     title: str = spec(Kind.TEXT, "What the link is, as readers see it.", required=True)
-    url: str = spec(
-        Kind.URL, "Where it goes: http or https only.", required=True, max_length=2000
-    )
+    url: str = spec(Kind.URL, "Where it goes: http or https only.", required=True, max_length=2000)
 
 
 @dataclass(frozen=True, kw_only=True)

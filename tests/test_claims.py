@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from generator import corrections
 from generator.build import check
+from generator.outputs import Inputs
 from generator.render import render
 from tests.conftest import MINIMAL, problems_of, run_explainer
 
@@ -80,13 +82,12 @@ def test_status_is_one_of_three(content):
 
 
 def test_a_disputed_claim_needs_two_positions(content):
-    text = CLAIM.split("  - party: RU")[0] + "event: cabinet\n"
+    text = CLAIM.split("  - party: RU", maxsplit=1)[0] + "event: cabinet\n"
     assert claim_problems(content, text) == [
         f"{C}:4:1: positions: a disputed claim needs at least two positions (add the other "
         "account, or make the status unconfirmed)"
     ]
     assert claim_problems(content, text.replace("disputed", "unconfirmed")) == []
-
 
 
 def test_unknown_person_quote_and_source_point_at_the_item(content):
@@ -223,7 +224,8 @@ def html(page: str) -> BeautifulSoup:
 def test_claim_page_shows_status_positions_quotes_and_sources(pages):
     page = html(pages["claims/pause.md"])
     notice = page.select_one(".explainer-notice--disputed")
-    assert notice is not None and notice.get_text().startswith("Disputed:")
+    assert notice is not None
+    assert notice.get_text().startswith("Disputed:")
     assert [b.get_text() for b in page.select(".explainer-facts .explainer-badge")] == ["disputed"]
     positions = page.select(".explainer-positions > section.explainer-position")
     assert [p.h3.get_text() for p in positions if p.h3] == [
@@ -232,9 +234,11 @@ def test_claim_page_shows_status_positions_quotes_and_sources(pages):
         "The Associated Press",
     ]
     person = positions[0].select_one("h3 a")
-    assert person is not None and person["href"] == "../../people/ada-lovelace/"
+    assert person is not None
+    assert person["href"] == "../../people/ada-lovelace/"
     quote = positions[0].select_one("figure.explainer-quote blockquote")
-    assert quote is not None and quote.get_text() == "For a week."
+    assert quote is not None
+    assert quote.get_text() == "For a week."
     assert positions[1].select_one("figure") is None
     sources = [p.select_one(".explainer-sources a") for p in positions]
     assert [s["href"] for s in sources if isinstance(s, Tag)] == [
@@ -277,7 +281,8 @@ def test_claims_are_listed_on_people_topics_meetings_and_the_timeline(pages):
     order = [str(a["id"]) for a in timeline.select("article.explainer-entry")]
     assert order == ["cabinet", "claim_pause", "talks"]  # after the entries of its date
     cabinet = timeline.select_one("article#cabinet .explainer-claims a")
-    assert cabinet is not None and cabinet["href"] == "../claims/pause/"
+    assert cabinet is not None
+    assert cabinet["href"] == "../claims/pause/"
     assert timeline.select_one('select[name="kind"] option[value="claim"]') is not None
 
 
@@ -300,7 +305,8 @@ def test_corrections_are_shown_on_top_of_the_page_and_the_timeline_entry(pages):
     entry = html(pages["timeline/index.md"]).select_one("article#cabinet")
     assert entry is not None
     first = entry.find(["aside", "p"], recursive=False)
-    assert isinstance(first, Tag) and first.name == "aside", "corrections come first"
+    assert isinstance(first, Tag)
+    assert first.name == "aside", "corrections come first"
     assert first.get_text() == "Corrected on 2 February 2026: An earlier version said Lyon."
     bob = html(pages["people/bob-smith.md"]).select(".explainer-correction")
     assert [c.get_text().split(":")[0] for c in bob] == [
@@ -310,9 +316,6 @@ def test_corrections_are_shown_on_top_of_the_page_and_the_timeline_entry(pages):
 
 
 def test_corrections_page_lists_every_correction_newest_first(content):
-    from generator import corrections
-    from generator.outputs import Inputs
-
     files = {
         **PEOPLE,
         "claims/pause.yml": CLAIM + CORRECTED,
@@ -324,7 +327,9 @@ def test_corrections_page_lists_every_correction_newest_first(content):
     story = check(content(files)).story
     page = corrections.produce(Inputs(story))["corrections/index.md"].decode()
     items = html(page).select("ol.explainer-corrections-list > li")
-    assert [(li.time.get_text() if li.time else "", li.a["href"] if li.a else "") for li in items] == [
+    assert [
+        (li.time.get_text() if li.time else "", li.a["href"] if li.a else "") for li in items
+    ] == [
         ("1 March 2026", "../people/bob-smith/"),
         ("2 February 2026", "../claims/pause/"),
         ("2 February 2026", "../timeline/#cabinet"),
@@ -333,9 +338,6 @@ def test_corrections_page_lists_every_correction_newest_first(content):
 
 
 def test_corrections_page_without_corrections_says_so(content):
-    from generator import corrections
-    from generator.outputs import Inputs
-
     empty = corrections.produce(Inputs(check(content(dict(PEOPLE))).story))
     assert "No corrections so far." in empty["corrections/index.md"].decode()
 
@@ -354,8 +356,8 @@ def test_new_claim_scaffolds_a_record_that_check_then_guides(content):
         f"{path.relative_to(project.root)}:10:12: positions: needs at least 1 item (add one)",
     ]
     filled = text.replace("status:\n", "status: unconfirmed\n").replace(
-        "positions: []\n", "positions:\n  - by: bob-smith\n    says: Soon.\n    source: wire\n"
-        "    date: 2026-01-30\n"
+        "positions: []\n",
+        "positions:\n  - by: bob-smith\n    says: Soon.\n    source: wire\n    date: 2026-01-30\n",
     )
     path.write_text(filled, "utf-8")
     assert problems_of(project) == []

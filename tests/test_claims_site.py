@@ -19,7 +19,9 @@ CLAIMS = sorted(p.stem for p in (ROOT / "content/claims").glob("*.yml"))
 
 def resolve(site: Path, page: str, href: str) -> Path:
     """The file a relative link on ``page`` leads to."""
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("#")[0]))
+    target = posixpath.normpath(
+        posixpath.join(posixpath.dirname(page), href.split("#", maxsplit=1)[0])
+    )
     return site / target / "index.html" if not target.endswith(".html") else site / target
 
 
@@ -47,9 +49,11 @@ def test_the_real_story_has_its_three_claims(built_site):
 def test_claim_page_positions_badge_notice_quotes_and_sources(built_site):
     page = article(built_site, "claims/kyiv-pause-length")
     notice = page.select_one(".explainer-notice--disputed")
-    assert notice is not None and notice.get_text().startswith("Disputed:")
+    assert notice is not None
+    assert notice.get_text().startswith("Disputed:")
     badge = page.select_one(".explainer-facts .explainer-badge--disputed")
-    assert badge is not None and badge.get_text() == "disputed"
+    assert badge is not None
+    assert badge.get_text() == "disputed"
     positions = page.select(".explainer-positions > .explainer-position")
     assert [p.h3.get_text(strip=True) for p in positions if p.h3] == [
         "Donald Trump",
@@ -79,7 +83,8 @@ def test_unconfirmed_claims_say_so(built_site):
     for claim in ("putin-agreed-to-meet-zelenskyy", "us-at-abu-dhabi-round"):
         page = article(built_site, f"claims/{claim}")
         notice = page.select_one(".explainer-notice--unconfirmed")
-        assert notice is not None and notice.get_text().startswith("Unconfirmed:")
+        assert notice is not None
+        assert notice.get_text().startswith("Unconfirmed:")
         assert len(page.select(".explainer-position")) == 1
 
 
@@ -87,8 +92,8 @@ def test_claims_are_listed_where_they_belong(built_site):
     for url in ("people/donald-trump", "people/dmitry-peskov", "topics/energy-strikes"):
         links = [str(a["href"]) for a in article(built_site, url).select(".explainer-claim-list a")]
         assert links == ["../../claims/kyiv-pause-length/"], url
-    links = article(built_site, "meetings/abu-dhabi-round").select(".explainer-claim-list a")
-    assert [str(a["href"]) for a in links] == ["../../claims/us-at-abu-dhabi-round/"]
+    meeting = article(built_site, "meetings/abu-dhabi-round").select(".explainer-claim-list a")
+    assert [str(a["href"]) for a in meeting] == ["../../claims/us-at-abu-dhabi-round/"]
     timeline = article(built_site, "timeline")
     for event, claim in (
         ("peskov-confirms-pause", "kyiv-pause-length"),
@@ -121,7 +126,8 @@ def test_claims_stand_on_the_timeline_at_their_date(built_site):
         < order.index("claim_us-at-abu-dhabi-round")
     )
     entry = timeline.select_one("article#claim_kyiv-pause-length")
-    assert entry is not None and entry["data-kind"] == "claim"
+    assert entry is not None
+    assert entry["data-kind"] == "claim"
     assert str(entry["data-people"]).split() == ["donald-trump", "dmitry-peskov"]
 
 
@@ -177,13 +183,15 @@ def harbour(request, tmp_path_factory) -> Path:
 def test_corrections_on_top_of_the_page_and_the_timeline_entry(harbour):
     page = article(harbour, "meetings/council-vote")
     first = page.find(["aside", "dl", "p", "div"])
-    assert isinstance(first, Tag) and "explainer-corrections" in first.get("class", [])
+    assert isinstance(first, Tag)
+    assert "explainer-corrections" in (first.get("class") or [])
     assert first.get_text(" ", strip=True).startswith("Corrected on 7 March 2025 :")
     entry = article(harbour, "timeline").select_one("article#council-vote")
     assert entry is not None
     aside = entry.select_one("aside.explainer-corrections")
     meta = entry.select_one("p.explainer-meta")
-    assert aside is not None and meta is not None
+    assert aside is not None
+    assert meta is not None
     assert entry.contents.index(aside) < entry.contents.index(meta)
     assert "7 to 4" in aside.get_text()
 
@@ -192,7 +200,9 @@ def test_corrections_page_lists_newest_first_linked_to_the_record(harbour):
     page = article(harbour, "corrections")
     items = page.select("ol.explainer-corrections-list > li")
     assert [li.time["datetime"] for li in items if li.time] == ["2025-03-10", "2025-03-07"]
-    targets = [resolve(harbour, "corrections/index.html", str(li.a["href"])) for li in items if li.a]
+    targets = [
+        resolve(harbour, "corrections/index.html", str(li.a["href"])) for li in items if li.a
+    ]
     assert targets == [
         harbour / "people/tom-berg/index.html",
         harbour / "meetings/council-vote/index.html",
