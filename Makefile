@@ -63,5 +63,9 @@ schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.p
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
 	$(BIN)/pytest tests/test_golden.py --update-goldens
 
-clean:
-	rm -rf site .explainer docs/people docs/meetings docs/timeline docs/quotes docs/sources docs/topics docs/changes docs/reference docs/index.md
+clean:  ## remove site/, the work folder and every file the generator owns in docs/
+	rm -rf site .explainer
+	[ ! -x $(BIN)/python ] || $(BIN)/python -c 'import shutil; \
+	  from pathlib import Path; from generator.outputs import OWNED; \
+	  [shutil.rmtree(Path("docs", f), ignore_errors=True) for f in OWNED.folders]; \
+	  [Path("docs", f).unlink(missing_ok=True) for f in OWNED.files]'

@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import engine, history, home, link, loader, outputs, siteconfig, validate, writer
+from generator import (
+    engine,
+    history,
+    home,
+    link,
+    loader,
+    outputs,
+    routes,
+    siteconfig,
+    validate,
+    writer,
+)
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 
@@ -54,7 +65,10 @@ class Checked:
 
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
-    files, problems = loader.load(project.root, project.content)
+    site = siteconfig.read(project.config)
+    files, problems = loader.load(
+        project.root, project.content, site.count("max_files", loader.MAX_FILES)
+    )
     records, partials, found = validate.validate(files)
     problems += found
     known = loader.known_ids(project.content)
@@ -71,16 +85,36 @@ def check(project: Project) -> Checked:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
     checked = check(project)
+    site = siteconfig.read(project.config)
+    checked.warnings += _nav_problems(site)
     inputs = outputs.Inputs(
         story=checked.story,
         history=history.read(project.root),
         standfirst=checked.standfirst,
-        site=siteconfig.read(project.config),
+        site=site,
         cache=project.work / "cache",
     )
     files = outputs.produce(inputs)
     result = writer.write(project.docs, project.work, files, outputs.OWNED)
     return checked, result
+
+
+def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
+    """A warning for each collection of record pages ``mkdocs.yml`` lets into the sidebar."""
+    if not site.has_nav:
+        return []
+    return [
+        Problem(
+            "mkdocs.yml",
+            1,
+            1,
+            "not_in_nav",
+            f"record pages {pattern} are not listed",
+            f"add the line {pattern} under not_in_nav",
+            Severity.WARNING,
+        )
+        for pattern in routes.unlisted_record_pages(site.not_in_nav)
+    ]
 
 
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:

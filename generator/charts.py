@@ -24,6 +24,7 @@ from markupsafe import Markup
 from generator import escape, routes
 from generator.dates import MONTHS, PartialDate
 from generator.link import Entry
+from generator.pages import html_href, index_page
 from generator.schema import Meeting, Record
 from generator.views import kind_of, people_of, status_of
 
@@ -37,6 +38,12 @@ ROW = 44
 """Height of one person's row in the room chart: a line for the name, a line for marks."""
 AXIS = 34
 """Height of the time axis under the rows."""
+ROOM_PEOPLE = 12
+"""Rows of the room chart: the people most present in its window, so it stays readable."""
+ROOM_MONTHS = 12
+"""The room chart's window: the last months of the story (the full picture is the timeline)."""
+NETWORK_PEOPLE = 24
+"""Nodes of the network: the people with the most shared meetings (each profile lists all)."""
 LEFT, RIGHT = 2.0, 98.0
 """The span of the time axis, in percent of the chart's width (room for marks at the ends)."""
 
@@ -90,14 +97,25 @@ def _when(entry: Entry) -> str:
     return entry.date.display(entry.approximate)
 
 
-def room_rows(story: Story) -> list[tuple[Person, list[Entry]]]:
-    """People on the timeline with their entries, the most present first (ties by name)."""
+def window(story: Story, months: int = ROOM_MONTHS) -> list[Entry]:
+    """The timeline's entries in its last ``months`` months that have any (a date known only
+    to the year counts as a month of its own), so that quiet months cost nothing."""
+    keys = sorted({(e.date.year, e.date.month or 0) for e in story.timeline})
+    kept = set(keys[-months:])
+    return [e for e in story.timeline if (e.date.year, e.date.month or 0) in kept]
+
+
+def room_rows(
+    story: Story, entries: list[Entry] | None = None, limit: int | None = None
+) -> list[tuple[Person, list[Entry]]]:
+    """People on ``entries`` (the whole timeline by default) with their entries, the most
+    present first (ties by name), at most ``limit`` of them."""
     rows: dict[str, list[Entry]] = {}
-    for entry in story.timeline:
+    for entry in story.timeline if entries is None else entries:
         for pid in people_of(entry):
             rows.setdefault(pid, []).append(entry)
     ordered = sorted(rows, key=lambda pid: (-len(rows[pid]), story.people[pid].name))
-    return [(story.people[pid], rows[pid]) for pid in ordered]
+    return [(story.people[pid], rows[pid]) for pid in ordered[:limit]]
 
 
 def _mark(axis: Axis, entry: Entry, person: Person, y: int) -> str:
@@ -122,11 +140,17 @@ def _mark(axis: Axis, entry: Entry, person: Person, y: int) -> str:
 
 
 def room_chart(story: Story, page_src: str) -> Markup:
-    """Who was in the room: SVG plus the same facts as a table; empty without entries."""
-    rows = room_rows(story)
+    """Who was in the room: SVG plus the same facts as a table; empty without entries.
+
+    Bounded so that it stays readable as the story grows: the last :data:`ROOM_MONTHS`
+    months, and the :data:`ROOM_PEOPLE` people most present in them; a note says what was
+    left out and links to the full picture (the timeline and the people)."""
+    shown = window(story)
+    rows = room_rows(story, shown, ROOM_PEOPLE)
     if not rows:
         return Markup("")
-    spans = [entry_span(e) for e in story.timeline]
+    everyone = len(room_rows(story))
+    spans = [entry_span(e) for e in shown]
     axis = Axis(min(s[0] for s in spans), max(s[1] for s in spans))
     height = ROW * len(rows) + AXIS
     parts = [
@@ -159,14 +183,33 @@ def room_chart(story: Story, page_src: str) -> Markup:
         '<span class="legend-scheduled">○ scheduled</span> '
         '<span class="legend-span">▬ sometime that month</span></figcaption>'
     )
-    return _figure("explainer-figure", parts, caption, _room_table(story, rows, page_src))
+    table = _room_table(story, rows, page_src)
+    bounded = len(shown) < len(story.timeline) or len(rows) < everyone
+    note = _full_picture(
+        page_src,
+        f"The chart shows the {len(rows)} people most present in the last {ROOM_MONTHS} "
+        f"months with meetings or events, of {everyone} on the timeline.",
+    )
+    return _figure("explainer-figure", parts, caption, table + (note if bounded else ""))
+
+
+def _full_picture(page_src: str, what: str) -> str:
+    timeline = escape.attr(html_href(page_src, index_page("timeline")))
+    people = escape.attr(html_href(page_src, index_page("people")))
+    return (
+        f'<p class="explainer-more">{escape.block(what)} The full picture: '
+        f'<a href="{timeline}">the whole timeline</a> and <a href="{people}">everyone</a>, '
+        "each person's page with their own timeline and whom they met.</p>"
+    )
 
 
 def _room_desc(story: Story, rows: list[tuple[Person, list[Entry]]]) -> Markup:
     busiest = ", ".join(f"{p.name} ({len(e)})" for p, e in rows[:3])
+    entries = len({e.id for _, row in rows for e in row})
+    people = f"{len(rows)} {'person' if len(rows) == 1 else 'people'}"
+    items = f"{entries} {'meeting or event' if entries == 1 else 'meetings and events'}"
     return escape.block(
-        f"{len(rows)} people across {len(story.timeline)} meetings and events; "
-        f"the most present: {busiest}. The table below lists every mark."
+        f"{people} across {items}; the most present: {busiest}. The table below lists every mark."
     )
 
 
@@ -242,10 +285,12 @@ def network_chart(
 ) -> Markup:
     """Who met whom: SVG plus the same facts as a table; people ordered round the circle by
     ``order`` (by country, then name, so that delegations sit together)."""
-    people = sorted(story.people.values(), key=order)
+    everyone = pairs(story)
+    people = sorted(_most_met(story, everyone, NETWORK_PEOPLE), key=order)
     if not people:
         return Markup("")
-    counts = pairs(story)
+    kept = {p.id for p in people}
+    counts = {pair: n for pair, n in everyone.items() if pair[0] in kept and pair[1] in kept}
     spots = _ring(people)
     heaviest = max(counts.values(), default=1)
     met = {pid for pair in counts for pid in pair}
@@ -275,12 +320,27 @@ def network_chart(
         "meeting; the thicker the line, the more meetings. Hollow circles: no shared meeting "
         "on record.</figcaption>"
     )
-    return _figure(
-        "explainer-figure explainer-figure--network",
-        parts,
-        caption,
-        _network_table(story, counts, page_src),
-    )
+    table = _network_table(story, counts, page_src)
+    if len(people) < len(story.people):
+        table += _full_picture(
+            page_src,
+            f"The chart shows the {len(people)} people with the most shared meetings, of "
+            f"{len(story.people)}.",
+        )
+    return _figure("explainer-figure explainer-figure--network", parts, caption, table)
+
+
+def _most_met(story: Story, counts: dict[tuple[str, str], int], limit: int) -> list[Person]:
+    """Everyone while the story names at most ``limit`` people; beyond that the ``limit``
+    with the most shared meetings (ties by name), so the circle stays legible."""
+    if len(story.people) <= limit:
+        return list(story.people.values())
+    total: dict[str, int] = {}
+    for (a, b), count in counts.items():
+        total[a] = total.get(a, 0) + count
+        total[b] = total.get(b, 0) + count
+    ranked = sorted(story.people.values(), key=lambda p: (-total.get(p.id, 0), p.name))
+    return ranked[:limit]
 
 
 def _figure(classes: str, svg: list[str], caption: str, table: str) -> Markup:

@@ -7,7 +7,6 @@ source never gave, so a date keeps its precision from the YAML file to the reade
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -74,12 +73,6 @@ class PartialDate:
             parts.insert(0, str(self.day))
         text = " ".join(parts)
         return f"about {text}" if approximate else text
-
-    def weekday(self) -> str | None:
-        """The English weekday name, when the date is known to the day."""
-        if self.month and self.day:
-            return calendar.day_name[dt.date(self.year, self.month, self.day).weekday()]
-        return None
 
     def __str__(self) -> str:
         return self.iso()

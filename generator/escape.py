@@ -1,7 +1,7 @@
 """Record text is data: escape it for the exact place on a page where it lands.
 
 The rules were fuzzed against Python-Markdown with 23 extensions (see
-``shared/notes/hostile-inputs.md``): backslash escapes and ``html.escape`` alone both fail, so
+``tests/hostile/CATALOGUE.md``): backslash escapes and ``html.escape`` alone both fail, so
 inline text encodes every ASCII punctuation character, and block text goes into a raw HTML
 element with the characters that any extension reacts to encoded as entities.
 Every function returns :class:`markupsafe.Markup`, which the templates require (see
@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from generator.errors import BuildError
 from generator.urls import url_problem
 
 _ALL_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
@@ -26,7 +27,7 @@ _BLOCK_SPECIALS = {ord(c): f"&#{ord(c)};" for c in "{}[]~=+^*_`:|\\\t"}
 def inline(text: str) -> Markup:
     """For Markdown inline places: headings, list items, table cells, link text."""
     if "\n" in text or "\r" in text:
-        raise ValueError("inline text must be one line")
+        raise BuildError(f"a template passed text of several lines to inline: {text!r:.60}")
     return Markup(text.translate(_ALL_PUNCTUATION))
 
 

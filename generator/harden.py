@@ -36,11 +36,14 @@ THEME_SCRIPTS = {
 that changes them fails the build with the new hash to review and add here."""
 
 POLICY = (
-    "default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
-"""No ``frame-ancestors``, ``report-uri`` or ``sandbox``: browsers ignore them in a meta tag."""
+"""No ``frame-ancestors``, ``report-uri`` or ``sandbox``: browsers ignore them in a meta tag.
+``'wasm-unsafe-eval'`` lets the search (Pagefind, :mod:`generator.search`) compile its
+WebAssembly, and nothing else: it does not allow ``eval`` of JavaScript."""
 
 _DATA_TYPES = {"application/json", "application/ld+json", "text/template"}
 _BASE = re.compile(r'^(__md_scope=new URL\()("(?:\.|\.\.(?:/\.\.)*|/[\w.~/-]*)")(,location\))')

@@ -17,16 +17,14 @@ Example ``content/standfirst.md``::
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import loader
+from generator import loader, validate
 from generator.errors import Problem
-from generator.escape import prose_links
-from generator.schema import ID_PATTERN
-from generator.urls import url_problem
-from generator.validate import did_you_mean
+from generator.schema import ID_PATTERN, FieldSpec, Kind
 
 if TYPE_CHECKING:
     from generator.link import Story
@@ -38,9 +36,22 @@ STANDFIRST = "standfirst.md"
 MAX_KEY_PEOPLE = 6
 """Cards shown when the editors do not choose: two rows of three on a desktop."""
 
-_FIELDS = {"title": "one line of text", "key_people": "a list of person ids"}
-_MAX_TITLE = 120
-_MAX_TEXT = 4000
+FIELDS: dict[str, FieldSpec] = {
+    "title": FieldSpec(
+        Kind.TEXT, "The home page's heading.", max_length=120, example="Peace talks explained"
+    ),
+    "key_people": FieldSpec(
+        Kind.REFS,
+        "Ids of the people shown as cards, in order; without it, the people on the most "
+        "timeline entries.",
+        ref="people",
+    ),
+}
+"""The standfirst's front matter: the one declaration it is checked against, as a record's
+fields are (:func:`generator.validate.check_fields`)."""
+
+TEXT = FieldSpec(Kind.PROSE, "A few paragraphs of light Markdown under the title.", max_length=4000)
+"""The standfirst's body, checked as a prose field named ``text``."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,15 @@ def load(root: Path, content: Path, people: set[str]) -> tuple[Standfirst, list[
         fields = loader.parse(front) if front.strip() else loader.Mapping(1, 1)
     except loader.LoadError as exc:
         return Standfirst(path=rel), [_located(rel, exc, 1)]
-    problems: list[Problem] = []
-    title, chosen = _fields(rel, fields, people, problems)
-    body = body.strip()
-    _check_body(rel, body, body_line, problems)
-    return Standfirst(title or Standfirst.title, body, chosen, rel), problems
+    values, found = validate.check_fields(rel, fields, FIELDS)
+    problems = [dataclasses.replace(p, line=p.line + 1) for p in found]  # front starts on 2
+    chosen = _known_people(rel, fields, values.get("key_people", ()), people, problems)
+    body, found = validate.check_value(
+        rel, loader.Scalar(body.strip(), body_line, 1, plain=False), "text", TEXT
+    )
+    problems += found
+    title = values.get("title") or Standfirst.title
+    return Standfirst(title, body, chosen, rel), problems
 
 
 def _located(rel: str, exc: loader.LoadError, offset: int) -> Problem:
@@ -95,87 +110,33 @@ def _located(rel: str, exc: loader.LoadError, offset: int) -> Problem:
     return Problem(rel, exc.line + offset, exc.col, "front matter", exc.message, exc.hint)
 
 
-def _fields(
-    rel: str, fields: loader.Mapping, people: set[str], problems: list[Problem]
-) -> tuple[str, tuple[str, ...]]:
-    """The title and the key people, from the located front matter (lines are shifted by
-    one: the front matter starts on the file's second line)."""
-    title: str = ""
-    chosen: tuple[str, ...] = ()
-    for name, (key, node) in fields.items.items():
-        line, col = key.line + 1, key.col
-        if name not in _FIELDS:
-            hint = did_you_mean(name, _FIELDS) or "known fields: " + ", ".join(_FIELDS)
-            problems.append(Problem(rel, line, col, name, "unknown field", hint))
-        elif name == "title":
-            title = node.value.strip() if isinstance(node, loader.Scalar) else ""
-            if not title or "\n" in title or len(title) > _MAX_TITLE:
-                problems.append(
-                    Problem(
-                        rel, line, col, name, f"expected {_FIELDS[name]}", "write a short title"
-                    )
-                )
-                title = ""
-        else:
-            chosen = _people(rel, node, people, problems)
-    return title, chosen
-
-
-def _people(
-    rel: str, node: loader.Node, people: set[str], problems: list[Problem]
+def _known_people(
+    rel: str,
+    fields: loader.Mapping,
+    ids: tuple[str, ...],
+    people: set[str],
+    problems: list[Problem],
 ) -> tuple[str, ...]:
-    if not isinstance(node, loader.Sequence):
+    """The key people that exist; each unknown one is reported where it was written (an id
+    that is not even well formed was reported by the field check already)."""
+    node = fields.items["key_people"][1] if "key_people" in fields.items else None
+    items = node.items if isinstance(node, loader.Sequence) else []
+    for index, item in enumerate(items):
+        pid = item.value if isinstance(item, loader.Scalar) else ""
+        if pid in people or not ID_PATTERN.match(pid):
+            continue
+        hint = validate.did_you_mean(pid, people) or f"add content/people/{pid}.yml"
         problems.append(
             Problem(
                 rel,
-                node.line + 1,
-                node.col,
-                "key_people",
-                "expected a list of person ids",
-                "write [first-id, second-id]",
+                item.line + 1,
+                item.col,
+                f"key_people[{index}]",
+                f"unknown person '{pid}'",
+                hint,
             )
         )
-        return ()
-    ids: list[str] = []
-    for index, item in enumerate(node.items):
-        value = item.value if isinstance(item, loader.Scalar) else ""
-        if not ID_PATTERN.match(value) or value not in people:
-            hint = did_you_mean(value, people) or f"add content/people/{value}.yml"
-            problems.append(
-                Problem(
-                    rel,
-                    item.line + 1,
-                    item.col,
-                    f"key_people[{index}]",
-                    f"unknown person '{value}'",
-                    hint,
-                )
-            )
-        else:
-            ids.append(value)
-    return tuple(ids)
-
-
-def _check_body(rel: str, body: str, line: int, problems: list[Problem]) -> None:
-    if len(body) > _MAX_TEXT:
-        problems.append(
-            Problem(
-                rel,
-                line,
-                1,
-                "text",
-                f"{len(body)} characters, over the limit of {_MAX_TEXT}",
-                "a standfirst is a few sentences",
-            )
-        )
-    for href in prose_links(body):
-        problem = url_problem(href)
-        if problem:
-            problems.append(
-                Problem(
-                    rel, line, 1, "text", f"link '{href}': {problem}", "link only to http(s) pages"
-                )
-            )
+    return tuple(pid for pid in ids if pid in people)
 
 
 def key_people(story: Story, standfirst: Standfirst) -> list[Person]:

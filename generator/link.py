@@ -6,6 +6,7 @@ a person knows the meetings they attended, whom they met and what they said.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -104,8 +105,6 @@ class Story:
     """Claims by the id of a person who takes a position in them."""
     claims_at: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     """Claims by the id of the meeting or event they are about."""
-    claim_dates: dict[str, Dating] = field(default_factory=dict)
-    """Each claim's place on the timeline (see :class:`Dating`)."""
 
     def collection(self, name: str) -> dict[str, Record]:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -406,14 +405,17 @@ def _derive_people(story: Story) -> None:
 
 
 def _derive_claims(story: Story) -> list[Claim]:
-    """Claims by date, each listed with its people and its meeting or event."""
-    for claim in story.claims.values():
+    """Each claim dated on the timeline (:attr:`Claim.date`), then listed by date with its
+    people and its meeting or event."""
+    for claim_id, claim in story.claims.items():
         dating = _dating(story, Partial(Claim, claim.path, vars(claim), claim.marks))
         if dating is not None:
-            story.claim_dates[claim.id] = dating
+            story.claims[claim_id] = dataclasses.replace(
+                claim, date=dating.date, approximate=dating.approximate
+            )
     claims = sorted(
-        (c for c in story.claims.values() if c.id in story.claim_dates),  # others: reported
-        key=lambda c: (story.claim_dates[c.id].date.earliest, c.id),
+        (c for c in story.claims.values() if c.date is not None),  # others: reported
+        key=lambda c: (c.date.earliest if c.date else (0, 0, 0), c.id),
     )
     for claim in claims:
         for person in dict.fromkeys(p.by for p in claim.positions if p.by):

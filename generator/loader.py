@@ -26,6 +26,9 @@ MAX_RECORD_BYTES = 256 * 1024
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 8
 MAX_FILES = 20_000
+"""Records a story may hold by default; ``extra: {explainer: {max_files: N}}`` in
+``mkdocs.yml`` raises it."""
+MAX_FILES_SETTING = "extra.explainer.max_files"
 
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _COMMENT_AFTER = re.compile(r"^[ \t]+#")
@@ -303,7 +306,9 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+def discover(
+    root: Path, content: Path, max_files: int = MAX_FILES
+) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Find record files under ``content/<collection>/``, sorted; flag strays and bad ids."""
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
@@ -339,14 +344,15 @@ def discover(root: Path, content: Path) -> tuple[list[tuple[Path, str]], list[Pr
                 problems.append(problem)
             elif path.suffix == ".yml":
                 found.append((path, folder.name))
-    if len(found) > MAX_FILES:
+    if len(found) > max_files:
         problems.append(
             Problem(
                 _rel(root, content),
                 1,
                 1,
                 "(content)",
-                f"{len(found)} records, over the {MAX_FILES} limit",
+                f"{len(found)} records, over the {max_files} limit",
+                f"raise {MAX_FILES_SETTING} in mkdocs.yml if the story is meant to be this big",
             )
         )
         found = []
@@ -392,9 +398,11 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     return known
 
 
-def load(root: Path, content: Path) -> tuple[list[LoadedFile], list[Problem]]:
+def load(
+    root: Path, content: Path, max_files: int = MAX_FILES
+) -> tuple[list[LoadedFile], list[Problem]]:
     """Load every record under ``content``; collect one problem per unreadable file."""
-    paths, problems = discover(root, content)
+    paths, problems = discover(root, content, max_files)
     loaded: list[LoadedFile] = []
     for path, collection in paths:
         try:

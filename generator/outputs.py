@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, corrections, home, reference, render, routes
+from generator import changes, corrections, embed, home, indexes, reference, render, routes
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -53,8 +53,27 @@ class Output:
 
 
 def _pages(inputs: Inputs) -> dict[str, bytes]:
-    pages = render.render(inputs.story, inputs.history, inputs.standfirst)
-    return {src: text.encode("utf-8") for src, text in pages.items()}
+    """The Markdown pages, and beside each split index the map that forwards old anchors."""
+    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
+    pages = render.render(
+        inputs.story, inputs.history, inputs.standfirst, limit, embed.snippet(inputs.site)
+    )
+    files = {src: text.encode("utf-8") for src, text in pages.items()}
+    for index in indexes.INDEXES:
+        forward = indexes.anchors(index, inputs.story, limit, routes.html_link)
+        if forward:
+            files[f"{index.folder}/{indexes.ANCHORS}"] = forward
+        if forward and "entries_file" in index.context:
+            files[f"{index.folder}/{indexes.ENTRIES}"] = indexes.entries(
+                inputs.story, routes.html_link
+            )
+    return files
+
+
+def _page_folders() -> tuple[str, ...]:
+    """Folders of record pages and of index pages, each once."""
+    found = [*routes.folders(), *(index.folder for index in indexes.INDEXES)]
+    return tuple(f"{folder}/" for folder in dict.fromkeys(found))
 
 
 def _reference(inputs: Inputs) -> dict[str, bytes]:
@@ -64,10 +83,11 @@ def _reference(inputs: Inputs) -> dict[str, bytes]:
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "pages",
-        (*(f"{folder}/" for folder in routes.folders()), changes.FOLDER + "/", HOME),
+        (*_page_folders(), changes.FOLDER + "/", HOME),
         _pages,
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
+    Output("embed", (embed.FOLDER + "/",), embed.produce),
     Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
 )
 """Every output of a build, in the order they are produced."""

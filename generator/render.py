@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale
@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, home, routes, views
+from generator import changes, charts, escape, home, indexes, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -31,13 +31,15 @@ from generator.schema import (
     Correction,
     Event,
     Meeting,
-    Person,
     Position,
     Quote,
     Record,
     Source,
 )
 from generator.writer import MARKER
+
+if TYPE_CHECKING:
+    from generator.embed import Snippet
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -90,7 +92,8 @@ def environment() -> Environment:
         entry=_entry,
         heading=heading,
         months=months,
-        by_name=people_sorted,
+        by_name=indexes.people_sorted,
+        listing_nav=_listing_nav,
         index=index_page,
         href_to=_href_to,
         link_to=_link_to,
@@ -141,6 +144,40 @@ def _network_chart(ctx: Context) -> Markup:
     )
 
 
+@pass_context
+def _listing_nav(ctx: Context) -> Markup:
+    """Where an index page sits among its pages: on a split index's first page, the list of
+    its group pages (and the map that sends old ``#id`` links on); on a group page, previous
+    and next. Nothing on an index that is one page."""
+    listing: indexes.Listing = ctx["listing"]
+    src = ctx["page_src"]
+    if listing.parts:
+        rows = "".join(
+            f'<li><a href="{escape.attr(html_href(src, p.src))}">{escape.block(p.label)}</a> '
+            f'<span class="explainer-meta">{plural(len(p.items), "item")}</span></li>'
+            for p in listing.parts
+        )
+        return Markup(
+            '<nav class="explainer-parts" aria-label="Pages of this list" '
+            f'data-explainer-anchors="{indexes.ANCHORS}"><ol>{rows}</ol></nav>'
+        )
+    if listing.part is None:
+        return Markup("")
+    links = [
+        f'<a class="explainer-pager__{side}" href="{escape.attr(html_href(src, p.src))}">'
+        f'<span class="explainer-meta">{word}</span><span>{escape.block(p.label)}</span></a>'
+        for side, word, p in (("prev", "Previous", listing.before), ("next", "Next", listing.after))
+        if p is not None
+    ]
+    home = escape.attr(html_href(src, src.split("/")[0] + "/index.md"))
+    return Markup(
+        f'<p class="explainer-more"><a href="{home}">{escape.block(ctx["index_title"])}: all pages'
+        f'</a></p><nav class="explainer-pager" aria-label="Previous and next page">'
+        + "".join(links)
+        + "</nav>"
+    )
+
+
 def _prose(text: str) -> Markup:
     return (
         Markup(f'<div class="explainer-prose">{escape.prose(text)}</div>') if text else Markup("")
@@ -169,14 +206,18 @@ def _href_to(ctx: Context, record: Record) -> Markup:
 def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
     """A Markdown link to a record's place, named by ``text`` or the record's label."""
     target = routes.md_link(ctx["page_src"], record)
-    return Markup(f"[{escape.inline(text or record.label)}]({target})")
+    label = text or ctx["story"].label_of(record)
+    return Markup(f"[{escape.inline(label)}]({target})")
 
 
-def when(record: Meeting | Event | Quote | Dating) -> Markup:
+def when(record: Meeting | Event | Quote | Dating | Claim) -> Markup:
     """The record's date as a ``<time>`` element at the precision the editor gave."""
     end: PartialDate | None = getattr(record, "end_date", None)
-    label = display_range(record.date, end, record.approximate)
-    return Markup(f'<time datetime="{record.date.iso()}">{escape.block(label)}</time>')
+    date = record.date
+    if date is None:  # a claim the checker could not date: refused before rendering
+        raise BuildError(f"{record.id if isinstance(record, Claim) else record} has no date")
+    label = display_range(date, end, record.approximate)
+    return Markup(f'<time datetime="{date.iso()}">{escape.block(label)}</time>')
 
 
 @cache
@@ -211,14 +252,11 @@ def heading(level: int, text: str, anchor: str = "") -> Markup:
     return Markup(f"<h{level}{ident}>{escape.block(text)}</h{level}>")
 
 
-@pass_context
-def months(
-    ctx: Context, entries: Iterable[Entry | Claim]
-) -> list[tuple[str, str, list[Entry | Claim]]]:
+def months(entries: Iterable[Entry | Claim]) -> list[tuple[str, str, list[Entry | Claim]]]:
     """Timeline items grouped by month (or year, when that is all that is known)."""
     groups: dict[tuple[int, int], list[Entry | Claim]] = {}
     for entry in entries:
-        date = views.date_of(ctx["story"], entry)
+        date = entry.date or PartialDate(0)  # claims on the timeline are dated
         groups.setdefault((date.year, date.month or 0), []).append(entry)
     return [
         (PartialDate(y, m or None).display(), f"month_{y}_{m:02d}", items)
@@ -248,10 +286,11 @@ def _quote(
         parts.append(f'at <a href="{_to(src, said_at)}">{escape.block(said_at.title)}</a>')
     source = story.sources[quote.source]
     parts.append(f'source: <a href="{_to(src, source)}">{escape.block(source.title)}</a>')
+    if routes.place(quote).src != src:
+        parts.append(f'<a class="explainer-permalink" href="{_to(src, quote)}">permalink</a>')
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
-    corrected = corrections_of(quote) if anchor else ""  # on its own place only
     return Markup(
-        f'<figure class="explainer-quote"{anchor}>{corrected}<blockquote><p>'
+        f'<figure class="explainer-quote"{anchor}><blockquote><p>'
         f"{escape.block(quote.text)}</p></blockquote><figcaption>"
         + " · ".join(parts)
         + "</figcaption></figure>"
@@ -264,8 +303,10 @@ def _to(src: str, record: Record) -> Markup:
 
 
 @pass_context
-def _entry(ctx: Context, entry: Entry) -> Markup:
-    """A timeline entry as one raw HTML article carrying ``id="<record id>"``."""
+def _entry(ctx: Context, entry: Entry, compact: bool = False) -> Markup:
+    """A timeline entry as one raw HTML article carrying ``id="<record id>"`` (so that old
+    ``timeline/#<id>`` links still land on it), its title linking to the record's own page.
+    ``compact`` (a timeline split into pages) counts the quotes instead of showing them."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     kind = "meeting" if isinstance(entry, Meeting) else "event"
@@ -275,12 +316,8 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
         f'<a href="{_to(src, story.people[p])}">{escape.block(story.people[p].name)}</a>'
         for p in people
     )
-    countries = sorted(
-        {story.people[p].country for p in people} | set(getattr(entry, "parties", ()))
-    )
-    title = escape.block(entry.title)
-    if isinstance(entry, Meeting):
-        title = Markup(f'<a href="{_to(src, entry)}">{title}</a>')
+    countries = views.countries_of(story, entry)
+    title = Markup(f'<a href="{_to(src, entry)}">{escape.block(entry.title)}</a>')
     meta = [
         str(when(entry)),
         f'<span class="explainer-badge explainer-badge--{kind}">{kind}</span>',
@@ -292,15 +329,20 @@ def _entry(ctx: Context, entry: Entry) -> Markup:
             f'<strong class="explainer-badge explainer-badge--{status}">{escape.block(status)}'
             "</strong>"
         )
-    meta.append(f'<a class="explainer-permalink" href="#{escape.attr(entry.id)}">permalink</a>')
+    meta.append(f'<a class="explainer-permalink" href="{_to(src, entry)}">permalink</a>')
     said = story.quotes_at.get(entry.id, [])
-    quotes = "".join(str(_quote(ctx, q, where=False)) for q in said)
+    if compact and said:
+        quotes = (
+            f'<p class="explainer-meta"><a href="{_to(src, entry)}">'
+            f"{plural(len(said), 'quote')}</a></p>"
+        )
+    else:
+        quotes = "".join(str(_quote(ctx, q, where=False)) for q in said)
     sources = ", ".join(
         f'<a href="{_to(src, story.sources[s])}">{escape.block(story.sources[s].title)}</a>'
         for s in entry.sources
     )
-    # The person filter also finds an entry by the people quoted there.
-    findable = [*people, *sorted({q.speaker for q in said} - set(people))]
+    findable = views.findable_people(story, entry)
     return Markup(
         f'<article class="explainer-entry explainer-entry--{kind} explainer-status--{status}" '
         f'id="{escape.attr(entry.id)}" data-kind="{kind}" data-status="{status}" '
@@ -355,23 +397,27 @@ def _status_badge(claim: Claim) -> str:
 
 
 @pass_context
-def _timeline_item(ctx: Context, item: Entry | Claim) -> Markup:
-    return _claim_entry(ctx, item) if isinstance(item, Claim) else _entry(ctx, item)
+def _timeline_item(ctx: Context, item: Entry | Claim, compact: bool = False) -> Markup:
+    """A meeting or event (:func:`_entry`), or a claim, as an article of the timeline."""
+    if isinstance(item, Claim):
+        return _claim_entry(ctx, item)
+    return _entry(ctx, item, compact)
 
 
 def _claim_entry(ctx: Context, claim: Claim) -> Markup:
     """A claim on the timeline: its question, its status and each side in a line; the
-    positions in full are on its own page. Anchored ``claim_<id>`` (``_`` never occurs in a
-    record id), so it cannot collide with a meeting or an event."""
+    positions in full are on its own page, which its title and permalink lead to. Anchored
+    ``claim_<id>`` (``_`` never occurs in a record id), so it cannot collide with the anchor of
+    a meeting or an event."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     anchor = escape.attr(f"claim_{claim.id}")
     status = escape.attr(claim.status)
     meta = [
-        str(when(story.claim_dates[claim.id])),
+        str(when(claim)),
         '<span class="explainer-badge explainer-badge--claim">claim</span>',
         _status_badge(claim),
-        f'<a class="explainer-permalink" href="#{anchor}">permalink</a>',
+        f'<a class="explainer-permalink" href="{_to(src, claim)}">permalink</a>',
     ]
     sides = "".join(
         f"<li><strong>{_side(src, story, p)}</strong>: {escape.block(p.says)}</li>"
@@ -380,7 +426,7 @@ def _claim_entry(ctx: Context, claim: Claim) -> Markup:
     return Markup(
         f'<article class="explainer-entry explainer-entry--claim explainer-claim--{status}" '
         f'id="{anchor}" data-kind="claim" data-status="{status}" '
-        f'data-people="{escape.attr(" ".join(views.item_people(claim)))}" '
+        f'data-people="{escape.attr(" ".join(views.findable_people(story, claim)))}" '
         f'data-countries="{escape.attr(" ".join(views.countries_of(story, claim)))}">'
         f'<h3><a href="{_to(src, claim)}">{escape.block(claim.title)}</a></h3>'
         f"{corrections_of(claim)}"
@@ -431,10 +477,9 @@ def _positions(ctx: Context, claim: Claim) -> Markup:
 @pass_context
 def _claim_list(ctx: Context, claims: Iterable[Claim]) -> Markup:
     """Claims as a short list: date, status and question, linked to each claim's page."""
-    story: Story = ctx["story"]
     items = "".join(
         f'<li class="explainer-brief__item explainer-claim--{escape.attr(c.status)}">'
-        f'<span class="explainer-meta">{when(story.claim_dates[c.id])} · {_status_badge(c)}'
+        f'<span class="explainer-meta">{when(c)} · {_status_badge(c)}'
         f'</span> <a href="{_to(ctx["page_src"], c)}">{escape.block(c.title)}</a></li>'
         for c in claims
     )
@@ -463,18 +508,18 @@ def correction(item: Correction) -> Markup:
 
 
 @pass_context
-def _source(ctx: Context, source: Source) -> Markup:
-    """A source as one raw HTML section anchored by its id, with what cites it."""
+def _source(ctx: Context, source: Source, own: bool = False) -> Markup:
+    """A source as one raw HTML section anchored by its id (so old ``sources/#<id>`` links
+    land on it), with what cites it: every record on its ``own`` page, a count on a list."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
     meta = [source.publisher, source.kind]
     if source.published:
         meta.append(source.published.display())
-    parts = [
-        f"<h2>{escape.block(source.title)}</h2>",
-        str(corrections_of(source)),
-        f'<p class="explainer-meta">{escape.block(" · ".join(meta))}</p>',
-    ]
+    heading = (
+        "" if own else f'<h2><a href="{_to(src, source)}">{escape.block(source.title)}</a></h2>'
+    )
+    parts = [heading, f'<p class="explainer-meta">{escape.block(" · ".join(meta))}</p>']
     if source.url:
         archived = (
             f' · <a class="explainer-archive" href="{escape.attr(source.archive_url)}" '
@@ -495,8 +540,15 @@ def _source(ctx: Context, source: Source) -> Markup:
     links = ", ".join(
         f'<a href="{_to(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
     )
-    if links:
-        parts.append(f'<p class="explainer-cited">Cited by {len(cited)} records: {links}</p>')
+    if cited and own:
+        parts.append(
+            f'<p class="explainer-cited">Cited by {plural(len(cited), "record")}: {links}</p>'
+        )
+    elif cited:
+        parts.append(
+            f'<p class="explainer-cited"><a href="{_to(src, source)}">Cited by '
+            f"{plural(len(cited), 'record')}</a></p>"
+        )
     return Markup(
         f'<section class="explainer-source" id="{escape.attr(source.id)}">'
         + "".join(parts)
@@ -516,8 +568,15 @@ def front_matter(title: str, **extra: Any) -> Markup:
     return Markup(f"---\n{text}---\n")
 
 
-def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def plan(
+    story: Story,
+    standfirst: home.Standfirst | None = None,
+    limit: int = indexes.INDEX_LIMIT,
+    embed: Snippet | None = None,
+) -> list[Page]:
+    """Every page of the site, in a stable order: the home page, each index (one page, or a
+    first page and a page per group: :mod:`generator.indexes`), What changed, and a page for
+    every record whose route gives it one (:mod:`generator.routes`)."""
     standfirst = standfirst or home.Standfirst()
     pages = [
         Page(
@@ -527,20 +586,26 @@ def plan(story: Story, standfirst: home.Standfirst | None = None) -> list[Page]:
             {"standfirst": standfirst, "key_people": home.key_people(story, standfirst)},
             {"hide": ["toc"]},
         ),
-        Page(index_page("people"), "people.md.j2", "People", {}),
-        Page(index_page("meetings"), "meetings.md.j2", "Meetings", {}),
-        Page(index_page("timeline"), "timeline.md.j2", "Timeline", {}, {"hide": ["toc"]}),
-        Page(index_page("quotes"), "quotes.md.j2", "Quotes", {"anchor_quotes": True}),
-        Page(index_page("sources"), "sources.md.j2", "Sources", {}),
-        Page(index_page("topics"), "topics.md.j2", "Topics", {}),
-        Page(index_page("claims"), "claims.md.j2", "Claims", {}),
-        Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}),
     ]
+    for index in indexes.INDEXES:
+        for listing in indexes.listings(index, story, limit):
+            title = f"{index.title}: {listing.part.label}" if listing.part else index.title
+            context = {
+                **index.context,
+                "listing": listing,
+                "index_title": index.title,
+                "embed": embed if index.folder == "timeline" and not listing.part else None,
+            }
+            pages.append(Page(listing.src, index.template, title, context, index.meta))
+    pages.append(Page(changes.CHANGES_PAGE, "changes.md.j2", "What changed", {}))
     for collection, template in routes.own_pages().items():
         records = story.collection(collection)
         pages += [
             Page(
-                record_page(collection, rid), template, records[rid].label, {"record": records[rid]}
+                record_page(collection, rid),
+                template,
+                story.label_of(records[rid]),
+                {"record": records[rid]},
             )
             for rid in sorted(records)
         ]
@@ -562,13 +627,16 @@ def render_page(page: Page, story: Story, history: History | None = None) -> str
 
 
 def render(
-    story: Story, history: History | None = None, standfirst: home.Standfirst | None = None
+    story: Story,
+    history: History | None = None,
+    standfirst: home.Standfirst | None = None,
+    limit: int = indexes.INDEX_LIMIT,
+    embed: Snippet | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
-    ``standfirst`` (``content/standfirst.md``) opens the home page."""
-    return {page.src: render_page(page, story, history) for page in plan(story, standfirst)}
-
-
-def people_sorted(people: Iterable[Person]) -> list[Person]:
-    return sorted(people, key=lambda p: (p.name.split()[-1].casefold(), p.name))
+    ``standfirst`` (``content/standfirst.md``) opens the home page; ``limit`` is the most
+    items an index page holds before it splits; ``embed`` (:func:`generator.embed.snippet`)
+    the code the timeline page offers for embedding it."""
+    pages = plan(story, standfirst, limit, embed)
+    return {page.src: render_page(page, story, history) for page in pages}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator import indexes
 from generator.pages import html_href, index_page, md_href, record_page
 from generator.schema import COLLECTIONS, Record
 
@@ -40,13 +41,18 @@ ROUTES: dict[str, Route] = {
     "people": Route("people", "person.md.j2"),
     "meetings": Route("meetings", "meeting.md.j2"),
     "topics": Route("topics", "topic.md.j2"),
+    "events": Route("events", "event.md.j2"),
+    "quotes": Route("quotes", "quote.md.j2"),
+    "sources": Route("sources", "source.md.j2"),
     "claims": Route("claims", "claim.md.j2"),
-    "events": Route("timeline"),
-    "quotes": Route("quotes"),
-    "sources": Route("sources"),
 }
 """Every collection's route. A new collection is a schema class, a line here and (for its own
-pages) a template."""
+pages) a template.
+
+Every record of the real story has its own page: one canonical address that does not move as
+the story grows (an index page may split, :mod:`generator.indexes`; a record page never moves),
+and a page a reader can share. ``Route(folder)`` without a template would put a collection's
+records as anchors on the folder's index page instead."""
 
 if set(ROUTES) != set(COLLECTIONS):  # pragma: no cover - a programming error, caught at import
     raise RuntimeError(f"routes {sorted(ROUTES)} do not match collections {sorted(COLLECTIONS)}")
@@ -87,6 +93,20 @@ def md_link(from_src: str, record: Record) -> str:
 def own_pages() -> dict[str, str]:
     """Collections whose records have their own page, with the template of that page."""
     return {name: route.template for name, route in ROUTES.items() if route.own_page}
+
+
+SPLIT_PAGES = f"/*/{indexes.PARTS}/*.md"
+"""The pages of split indexes (:mod:`generator.indexes`), kept out of the sidebar too."""
+
+
+def unlisted_record_pages(not_in_nav: str) -> list[str]:
+    """Own-page collections whose pages ``mkdocs.yml``'s ``not_in_nav`` does not keep out of
+    the sidebar (as ``/people/*.md``): with a ``nav``, MkDocs would warn about each page, and
+    without ``not_in_nav`` every page would embed every other (README, "Decisions")."""
+    patterns = {line.strip() for line in not_in_nav.splitlines()}
+    wanted = [f"/{route.folder}/*.md" for route in ROUTES.values() if route.own_page]
+    wanted.append(SPLIT_PAGES)
+    return [pattern for pattern in dict.fromkeys(wanted) if pattern not in patterns]
 
 
 def folders() -> tuple[str, ...]:

@@ -20,8 +20,9 @@ from generator.urls import ARCHIVE_HOSTS
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Ids are file names and URL segments, so only lowercase ASCII, digits and single hyphens."""
 
-RESERVED_IDS = frozenset({"index"})
-"""Ids that would clash with a generated index page (``people/index.md``)."""
+RESERVED_IDS = frozenset({"index", "pages"})
+"""Ids that would clash with a generated index page (``people/index.md``) or the folder of a
+split index's pages (``people/pages/``)."""
 
 
 class Kind(StrEnum):
@@ -62,7 +63,6 @@ class FieldSpec:
     """For a DATE field: the day must be given (``YYYY-MM-DD``)."""
 
 
-_NO_DEFAULT: Any = dataclasses.MISSING
 _EMPTY: dict[Kind, Any] = {
     Kind.TEXT: "",
     Kind.LONGTEXT: "",
@@ -412,6 +412,11 @@ class Claim(Record):
     topics: tuple[str, ...] = _topics()
     meeting: str = spec(Kind.REF, "Id of the meeting the claim is about.", ref="meetings")
     event: str = spec(Kind.REF, "Id of the event the claim is about.", ref="events")
+    date: PartialDate | None = field(default=None, compare=False)
+    """Where the claim stands on the timeline, set when the story is linked (not a YAML field):
+    the date of its earliest dated position, or else of the meeting or event it is about."""
+    approximate: bool = field(default=False, compare=False)
+    """Whether that date is inferred (as the position's or the entry's is)."""
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

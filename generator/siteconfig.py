@@ -48,11 +48,27 @@ class SiteConfig:
     url: str = ""
     """``site_url`` with a trailing slash, or empty when the story gives none."""
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    """``theme.language``: the ``lang`` of pages the generator writes as HTML itself."""
+    not_in_nav: str = ""
+    """MkDocs' ``not_in_nav`` patterns (gitignore style), as written."""
+    has_nav: bool = False
 
     @property
     def base_path(self) -> str:
         """The path the site is served under (``/explainer/``), ``/`` without a site_url."""
         return urlsplit(self.url).path or "/" if self.url else "/"
+
+    def count(self, name: str, default: int) -> int:
+        """A whole-number setting of the generator, ``extra: {explainer: {name: N}}``; one that
+        is not a whole number above 0 is refused, naming the setting."""
+        settings = self.extra.get("explainer")
+        value = settings.get(name, default) if isinstance(settings, dict) else default
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise BuildError(
+                f"mkdocs.yml: extra.explainer.{name} must be a whole number above 0, not {value!r}"
+            )
+        return value
 
     def absolute(self, src: str, anchor: str = "") -> str:
         """The absolute URL of a page (by its source path under ``docs/``) or a file.
@@ -66,6 +82,11 @@ class SiteConfig:
             )
         path = page_url(src) if src.endswith(".md") else posixpath.normpath(src)
         return self.url + path + (f"#{anchor}" if anchor else "")
+
+
+def _language(theme: object) -> str:
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else "en"
 
 
 def read(config: Path) -> SiteConfig:
@@ -93,4 +114,7 @@ def read(config: Path) -> SiteConfig:
         description=str(data.get("site_description") or ""),
         url=url,
         extra=extra if isinstance(extra, dict) else {},
+        language=_language(data.get("theme")),
+        not_in_nav=str(data.get("not_in_nav") or ""),
+        has_nav="nav" in data,
     )

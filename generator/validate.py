@@ -327,6 +327,21 @@ def is_code_like(value: str) -> bool:
     return len(value) == 2 and value.isascii() and value.isalpha()
 
 
+def check_fields(
+    path: str, mapping: Mapping, specs: dict[str, FieldSpec]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a mapping that is not a record (the home page's front matter) against field
+    specs, exactly as a record's fields are checked."""
+    checker = _Checker(path)
+    return checker.fields(mapping, specs), checker.problems
+
+
+def check_value(path: str, node: Node, name: str, spec: FieldSpec) -> tuple[Any, list[Problem]]:
+    """Check one value (the home page's Markdown body) as a field of kind ``spec.kind``."""
+    checker = _Checker(path)
+    return checker.convert(node, name, spec), checker.problems
+
+
 def is_country(code: str) -> bool:
     """An ISO 3166-1 alpha-2 code, written in capitals as the standard does."""
     if len(code) != 2 or not code.isascii() or not code.isupper():

@@ -11,7 +11,6 @@ from generator.link import sort_key
 from generator.schema import COLLECTIONS, Claim, Correction, Meeting, Quote
 
 if TYPE_CHECKING:
-    from generator.dates import PartialDate
     from generator.link import Entry, Story
     from generator.schema import Person, Record
 
@@ -24,12 +23,14 @@ def people_of(entry: Entry) -> tuple[str, ...]:
     return entry.participants if isinstance(entry, Meeting) else entry.people
 
 
-def status_of(entry: Entry) -> str:
-    """An event has no status field: it happened."""
-    return entry.status if isinstance(entry, Meeting) else "held"
+def status_of(entry: Entry | Claim) -> str:
+    """An event has no status field: it happened. A claim's status says how it stands."""
+    return entry.status if isinstance(entry, Meeting | Claim) else "held"
 
 
-def kind_of(entry: Entry) -> str:
+def kind_of(entry: Entry | Claim) -> str:
+    if isinstance(entry, Claim):
+        return "claim"
     return "meeting" if isinstance(entry, Meeting) else "event"
 
 
@@ -106,6 +107,13 @@ def item_people(item: Entry | Claim) -> tuple[str, ...]:
     return people_of(item)
 
 
+def findable_people(story: Story, entry: Entry | Claim) -> list[str]:
+    """The people the person filter finds an entry by: its own, then the people quoted there."""
+    own = list(item_people(entry))
+    quoted = {q.speaker for q in story.quotes_at.get(entry.id, [])}
+    return [*own, *sorted(quoted - set(own))]
+
+
 def countries_of(story: Story, entry: Entry | Claim) -> list[str]:
     """Country codes of a timeline item: its people's countries, a meeting's parties, and
     the countries that take a position in a claim."""
@@ -128,16 +136,10 @@ def timeline_countries(story: Story) -> list[str]:
     return sorted({code for item in items for code in countries_of(story, item)})
 
 
-def date_of(story: Story, item: Entry | Claim) -> PartialDate:
-    """Where an item stands on the timeline (a claim: see :class:`generator.link.Dating`)."""
-    return story.claim_dates[item.id].date if isinstance(item, Claim) else item.date
-
-
 def claims_in_order(story: Story) -> list[Claim]:
-    """Claims by their date on the timeline, then by id."""
-    return sorted(
-        story.claims.values(), key=lambda c: (story.claim_dates[c.id].date.earliest, c.id)
-    )
+    """Claims by their date on the timeline (:attr:`generator.schema.Claim.date`), then id."""
+    dated = [c for c in story.claims.values() if c.date is not None]
+    return sorted(dated, key=lambda c: (_earliest(c), c.id))
 
 
 def timeline_items(story: Story) -> list[Entry | Claim]:
@@ -146,10 +148,14 @@ def timeline_items(story: Story) -> list[Entry | Claim]:
     items: list[Entry | Claim] = []
     claims = claims_in_order(story)
     for entry in story.timeline:
-        while claims and date_of(story, claims[0]).earliest < entry.date.earliest:
+        while claims and _earliest(claims[0]) < entry.date.earliest:
             items.append(claims.pop(0))
         items.append(entry)
     return items + claims
+
+
+def _earliest(claim: Claim) -> tuple[int, int, int]:
+    return claim.date.earliest if claim.date else (0, 0, 0)
 
 
 @dataclass(frozen=True)

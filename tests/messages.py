@@ -12,8 +12,8 @@ import ast
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
-MODULES = ("loader.py", "validate.py", "link.py", "dates.py", "urls.py")
-"""Where content problems are made: loading, field checks, references, dates, URLs."""
+MODULES = tuple(sorted(path.name for path in GENERATOR.glob("*.py")))
+"""Every module of the generator: a content problem made anywhere must be explained."""
 
 GAP = "…"
 

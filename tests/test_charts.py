@@ -14,7 +14,7 @@ from generator.dates import PartialDate
 from generator.render import render
 from generator.writer import MARKER
 from tests.conftest import MINIMAL
-from tests.test_home import PERSON, story_files
+from tests.test_home import MEETING, PERSON, story_files
 
 EVIL = '<img src=x onerror=alert(1)> "A" & {{ 7*7 }} </svg><script>alert(2)</script>'
 
@@ -147,3 +147,56 @@ def test_hostile_names_and_titles_stay_text_in_charts_and_filters(content):
     assert entry.h3 is not None
     assert entry.h3.get_text() == EVIL
     assert entry["data-people"] == "ada-lovelace bo-ek"
+
+
+# -- bounded as the story grows ------------------------------------------------------------------
+
+
+def _big_story_files(people: int, months: int) -> dict[str, str | bytes]:
+    """``people`` people (surnames P00…), a meeting a month for ``months`` months between
+    neighbours on a ring, so everyone has shared meetings."""
+    files: dict[str, str | bytes] = dict(MINIMAL)
+    for i in range(people):
+        files[f"people/p{i:02d}.yml"] = PERSON.format(name=f"Person P{i:02d}", country="SE")
+    for m in range(months):
+        year, month = 2024 + m // 12, m % 12 + 1
+        a, b = f"p{m % people:02d}", f"p{(m + 1) % people:02d}"
+        files[f"meetings/m{m:02d}.yml"] = MEETING.format(
+            title=f"Meeting {m}", date=f"{year}-{month:02d}-10", people=f"{a}, {b}", status="held"
+        )
+    return files
+
+
+def test_room_chart_shows_the_last_months_and_the_most_present(content):
+    story = check(content(_big_story_files(people=30, months=30))).story
+    rows = charts.room_rows(story, charts.window(story), charts.ROOM_PEOPLE)
+    assert len(rows) == charts.ROOM_PEOPLE
+    months = {(e.date.year, e.date.month) for _, entries in rows for e in entries}
+    assert len(months) <= charts.ROOM_MONTHS
+    assert min(months) >= (2025, 7), "only the last twelve months with meetings"
+    html = html_of(charts.room_chart(story, "index.md"))
+    assert len(html.select("text.chart-label")) == charts.ROOM_PEOPLE
+    note = html.select_one(".explainer-more")
+    assert note is not None
+    assert "of 30 on the timeline" in note.get_text()
+    assert [a["href"] for a in note.select("a")] == ["timeline/", "people/"]
+
+
+def test_network_keeps_the_most_connected_and_links_to_everyone(content):
+    story = check(content(_big_story_files(people=40, months=40))).story
+    html = html_of(charts.network_chart(story, "people/index.md", lambda p: ("", p.name)))
+    assert len(html.select("circle.chart-node")) == charts.NETWORK_PEOPLE
+    kept = {t.get_text() for t in html.select("circle.chart-node title")}
+    assert "Ada Lovelace" not in kept, "no shared meeting: left out first"
+    note = html.select_one(".explainer-more")
+    assert note is not None
+    assert f"{charts.NETWORK_PEOPLE} people with the most shared meetings, of 41" in (
+        note.get_text()
+    )
+
+
+def test_small_story_charts_are_not_bounded(story):
+    assert "explainer-more" not in charts.room_chart(story, "index.md")
+    assert "explainer-more" not in charts.network_chart(
+        story, "people/index.md", lambda p: ("", p.name)
+    )

@@ -164,14 +164,15 @@ def test_a_claim_needs_a_date(content):
 
 def test_without_a_dated_position_a_claim_takes_its_meetings_date(content):
     text = CLAIM.replace("    date: 2026-01-29\n", "").replace("    date: 2026-01-30\n", "")
-    story = check(content({**PEOPLE, "claims/pause.yml": text})).story
-    assert story.claim_dates["pause"].date.iso() == "2026-01-29"  # the cabinet event's
-    text = text.replace("event: cabinet", "meeting: talks")
-    story = check(content({**PEOPLE, "claims/pause.yml": text})).story
-    assert story.claim_dates["pause"].date.iso() == "2026-02-01"
-    story = check(content({**PEOPLE, "claims/pause.yml": CLAIM})).story
-    dating = story.claim_dates["pause"]
-    assert (dating.date.iso(), dating.approximate) == ("2026-01-29", True)  # earliest position
+    assert dated(content, text) == ("2026-01-29", False)  # the cabinet event's
+    assert dated(content, text.replace("event: cabinet", "meeting: talks")) == ("2026-02-01", False)
+    assert dated(content, CLAIM) == ("2026-01-29", True)  # the earliest position's
+
+
+def dated(content, text: str) -> tuple[str, bool]:
+    """Where the claim stands on the timeline once linked: its date and whether inferred."""
+    claim = check(content({**PEOPLE, "claims/pause.yml": text})).story.claims["pause"]
+    return (claim.date.iso() if claim.date else "", claim.approximate)
 
 
 CORRECTED = "corrections:\n  - date: 2026-02-02\n    text: An earlier version said *Lyon*.\n"

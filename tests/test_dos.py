@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.loader import MAX_FILES, MAX_RECORD_BYTES
-from tests.conftest import ROOT, write_files
+from tests.conftest import ROOT, problems_of, write_files
 
 pytestmark = pytest.mark.site  # slow: thousands of files
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -160,3 +160,20 @@ def test_attack_is_refused_or_handled_within_bounds(
         "peak_mib": round(result["peak_kib"] / 1024, 1),
     }
     print(f"{name}: {figures[name]}")
+
+
+def test_the_file_limit_is_a_setting_and_the_error_names_it(content) -> None:
+    project = content({f"topics/t{n}.yml": "title: T\n" for n in range(4)})
+    project.config.write_text(
+        "site_name: x\nsite_url: https://x.org/\nextra:\n  explainer:\n    max_files: 3\n",
+        encoding="utf-8",
+    )
+    assert problems_of(project) == [
+        "content:1:1: (content): 4 records, over the 3 limit (raise extra.explainer.max_files "
+        "in mkdocs.yml if the story is meant to be this big)"
+    ]
+    project.config.write_text(
+        "site_name: x\nsite_url: https://x.org/\nextra:\n  explainer:\n    max_files: 4\n",
+        encoding="utf-8",
+    )
+    assert problems_of(project) == []

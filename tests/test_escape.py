@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import escape
+from generator.errors import BuildError
 
 EXTENSIONS = [
     "attr_list",
@@ -77,7 +78,7 @@ def test_block_text_in_raw_html_stays_literal(text):
 
 
 def test_inline_refuses_line_breaks():
-    with pytest.raises(ValueError, match="one line"):
+    with pytest.raises(BuildError, match="several lines"):
         escape.inline("a\nb")
 
 

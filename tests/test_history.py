@@ -141,7 +141,7 @@ def test_what_changed_lists_changes_newest_first_with_links(repo: Project) -> No
     assert days == ["## 10 January 2026", "## 5 January 2026", "## 1 January 2026"]
     assert "    - Added person: [Bob Example](../people/bob-example.md)\n" in text
     assert "    - Changed person: [Ada Lovelace](../people/ada-lovelace.md)\n" in text
-    assert "    - Added source: [Notes](../sources/index.md#notes)\n" in text
+    assert "    - Added source: [Notes](../sources/notes.md)\n" in text
     assert "carl" not in text
 
 

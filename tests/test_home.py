@@ -83,7 +83,7 @@ def test_latest_is_newest_first_and_leaves_scheduled_to_whats_next(content):
     [
         (
             "---\ntitel: Oops\n---\nText\n",
-            "content/standfirst.md:2:1: titel: unknown field (did you mean 'title'?)",
+            "content/standfirst.md:2:1: titel: unknown field 'titel' (did you mean 'title'?)",
         ),
         (
             "---\ntitle: T\nkey_people: [ada-lovelace, bo-eck]\n---\n",
@@ -92,12 +92,12 @@ def test_latest_is_newest_first_and_leaves_scheduled_to_whats_next(content):
         ),
         (
             "---\nkey_people: bo-ek\n---\n",
-            "content/standfirst.md:2:13: key_people: expected a list of person ids "
-            "(write [first-id, second-id])",
+            "content/standfirst.md:2:13: key_people: expected a list "
+            "(write [a, b] or one '- item' per line)",
         ),
         (
             "---\ntitle: [a, b]\n---\n",
-            "content/standfirst.md:2:1: title: expected one line of text (write a short title)",
+            "content/standfirst.md:2:8: title: expected text, got a list (quote the value)",
         ),
         (
             "---\ntitle: a\ntitle: b\n---\n",

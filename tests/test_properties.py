@@ -253,7 +253,7 @@ WIDE = [
         ]
     ),
 ]
-"""The extensions the escaping rules were fuzzed against (shared/notes/hostile-inputs.md), so
+"""The extensions the escaping rules were fuzzed against (tests/hostile/CATALOGUE.md), so
 that enabling one in mkdocs.yml later cannot turn record text into markup."""
 
 

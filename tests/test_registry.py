@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator import outputs, routes, siteconfig
-from generator.build import Project, check
+from generator.build import Project, check, generate
 from generator.errors import BuildError
 from generator.schema import COLLECTIONS
 from tests.conftest import ROOT, STORIES
@@ -20,14 +20,22 @@ def test_every_collection_has_one_route():
     assert set(routes.ROUTES) == set(COLLECTIONS)
 
 
-def test_own_page_or_anchor_on_the_index(story):
+def test_every_record_has_its_own_page(story):
     person = story.people["steve-witkoff"]
     assert routes.place(person) == routes.Place("people/steve-witkoff.md")
     event = next(iter(story.events.values()))
-    assert routes.place(event) == routes.Place("timeline/index.md", event.id)
+    assert routes.place(event) == routes.Place(f"events/{event.id}.md")
     source = next(iter(story.sources.values()))
-    assert routes.html_link("people/steve-witkoff.md", source) == f"../../sources/#{source.id}"
-    assert routes.md_link("people/steve-witkoff.md", source) == f"../sources/index.md#{source.id}"
+    assert routes.html_link("people/steve-witkoff.md", source) == f"../../sources/{source.id}/"
+    assert routes.md_link("people/steve-witkoff.md", source) == f"../sources/{source.id}.md"
+
+
+def test_a_route_without_a_template_is_an_anchor_on_its_index(monkeypatch, story):
+    monkeypatch.setitem(routes.ROUTES, "events", routes.Route("timeline"))
+    event = next(iter(story.events.values()))
+    assert routes.place(event) == routes.Place("timeline/index.md", event.id)
+    assert routes.html_link("people/x.md", event) == f"../../timeline/#{event.id}"
+    assert "events" not in routes.own_pages()
 
 
 def test_absolute_urls_come_from_site_url():
@@ -59,7 +67,7 @@ def test_mkdocs_only_tags_do_not_stop_the_reader(tmp_path):
     assert site.url == "https://x.org/a/"
 
 
-def _output(name, owns, files):
+def _output(name: str, owns: tuple[str, ...], files: dict[str, bytes]) -> outputs.Output:
     return outputs.Output(name, owns, lambda _inputs: files)
 
 
@@ -83,3 +91,32 @@ def test_the_real_outputs_produce_disjoint_owned_paths(story):
     assert "people/steve-witkoff.md" in files
     assert "reference/people.md" in files
     assert all(outputs.OWNED.entry_of(path) for path in files)
+
+
+def test_record_pages_missing_from_not_in_nav_are_named(tmp_path):
+    text = (ROOT / "mkdocs.yml").read_text("utf-8").replace("  /topics/*.md\n", "")
+    (tmp_path / "mkdocs.yml").write_text(text, "utf-8")
+    site = siteconfig.read(tmp_path / "mkdocs.yml")
+    assert routes.unlisted_record_pages(site.not_in_nav) == ["/topics/*.md"]
+    assert routes.unlisted_record_pages(siteconfig.read(ROOT / "mkdocs.yml").not_in_nav) == []
+
+
+def test_generate_warns_about_record_pages_in_the_sidebar(content):
+    project = content(
+        {"people/ada-lovelace.yml": "name: Ada Lovelace\nrole: Analyst\ncountry: GB\n"}
+    )
+    text = (ROOT / "mkdocs.yml").read_text("utf-8").replace("  /people/*.md\n", "")
+    project.config.write_text(text, "utf-8")
+    checked, _ = generate(project)
+    assert [str(p) for p in checked.warnings] == [
+        "warning: mkdocs.yml:1:1: not_in_nav: record pages /people/*.md are not listed "
+        "(add the line /people/*.md under not_in_nav)"
+    ]
+
+
+def test_git_ignores_everything_the_generator_owns_in_docs():
+    ignored = set((ROOT / ".gitignore").read_text("utf-8").splitlines())
+    wanted = {f"/docs/{f}/" for f in outputs.OWNED.folders} | {
+        f"/docs/{f}" for f in outputs.OWNED.files
+    }
+    assert wanted <= ignored, sorted(wanted - ignored)

@@ -1,5 +1,5 @@
 """The GitHub workflows: linted by actionlint and zizmor, and holding the rules of
-``shared/notes/hostile-inputs.md`` §E (least privilege, pinned actions, no injection)."""
+``tests/hostile/CATALOGUE.md`` §E (least privilege, pinned actions, no injection)."""
 
 from __future__ import annotations
 

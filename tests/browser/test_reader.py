@@ -55,7 +55,7 @@ def search(page: Page, query: str) -> list[str]:
         ("Путин", ["/people/vladimir-putin/"]),
         (
             "apparent commitment to achieving peace",
-            ["/quotes/", "/meetings/florida-dmitriev/#what-was-said"],
+            ["/quotes/witkoff-encouraged/", "/meetings/florida-dmitriev/"],
         ),
     ],
 )
@@ -63,6 +63,19 @@ def test_search_finds_the_right_page(open_page: OpenPage, query: str, expected: 
     page, _ = open_page()
     found = search(page, query)
     assert set(expected) <= set(found), found
+
+
+def test_no_search_data_is_fetched_until_the_reader_types(open_page: OpenPage) -> None:
+    page, watched = open_page()
+    page.wait_for_load_state("networkidle")
+    page.locator("input.md-search__input").click()
+    page.wait_for_timeout(300)
+    fetched = [u for u in watched.requests if "search_index" in u or "/pagefind/" in u]
+    assert fetched == [], "nothing of the index before the reader types"
+    found = search(page, "Witkoff")
+    assert "/people/steve-witkoff/" in found
+    assert [u for u in watched.requests if "/pagefind/" in u], "the index loads on typing"
+    assert not [u for u in watched.requests if "search_index" in u], "Material's never loads"
 
 
 def visible_entries(page: Page) -> list[str]:
@@ -141,7 +154,7 @@ def test_permalink_opens_at_its_entry(open_page: OpenPage) -> None:
     assert box is not None
     assert 0 <= box["y"] < 800 / 2, "the entry is at the top of the window"
     page.click("#florida-dmitriev .explainer-permalink")
-    assert page.url.endswith("timeline/#florida-dmitriev")
+    assert page.url.endswith("meetings/florida-dmitriev/"), "a permalink is the record's page"
 
 
 def test_home_links_lead_to_records(open_page: OpenPage, server: Server) -> None:
@@ -154,7 +167,7 @@ def test_home_links_lead_to_records(open_page: OpenPage, server: Server) -> None
     page.locator(".explainer-latest a", has_text="Witkoff and Dmitriev meet in Florida").click()
     assert page.url == server.url("meetings/florida-dmitriev/")
     page.locator(".explainer-pager__prev").click()
-    assert page.url == server.url("timeline/#peskov-confirms-pause")
+    assert page.url == server.url("events/peskov-confirms-pause/")
 
 
 def test_the_watch_catches_what_it_should() -> None:

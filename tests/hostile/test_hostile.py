@@ -1,4 +1,4 @@
-"""Every entry of ``shared/notes/hostile-inputs.md`` as a data-driven case (see README.md).
+"""Every entry of ``tests/hostile/CATALOGUE.md`` as a data-driven case (see README.md).
 
 Reject and accept cases run the real command line in-process, one small project each. Literal
 cases are batched into one site built twice with MkDocs (hostile and benign), then compared page
