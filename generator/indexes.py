@@ -216,8 +216,13 @@ def anchors(index: Index, story: Story, limit: int, href: Callable[[str, Any], s
     if len(items) <= limit:
         return b""
     home = index_page(index.folder)
-    found = {item.id: href(home, item) for item in items}
+    found = {_anchor(item): href(home, item) for item in items}
     return (json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
+
+
+def _anchor(item: Any) -> str:
+    """The anchor an item had on a one-page index: its id (a claim's: ``claim_<id>``)."""
+    return views.anchor_of(item) if isinstance(item, Claim) else str(item.id)
 
 
 def entries(story: Story, href: Callable[[str, Any], str]) -> bytes:
@@ -226,7 +231,7 @@ def entries(story: Story, href: Callable[[str, Any], str]) -> bytes:
     home = index_page("timeline")
     found = [
         {
-            "id": f"claim_{entry.id}" if isinstance(entry, Claim) else entry.id,
+            "id": views.anchor_of(entry),
             "title": entry.title,
             "when": display_range(entry.date, getattr(entry, "end_date", None), entry.approximate)
             if entry.date

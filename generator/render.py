@@ -411,7 +411,7 @@ def _claim_entry(ctx: Context, claim: Claim) -> Markup:
     a meeting or an event."""
     story: Story = ctx["story"]
     src = ctx["page_src"]
-    anchor = escape.attr(f"claim_{claim.id}")
+    anchor = escape.attr(views.anchor_of(claim))
     status = escape.attr(claim.status)
     meta = [
         str(when(claim)),

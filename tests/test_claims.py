@@ -243,12 +243,12 @@ def test_claim_page_shows_status_positions_quotes_and_sources(pages):
     assert positions[1].select_one("figure") is None
     sources = [p.select_one(".explainer-sources a") for p in positions]
     assert [s["href"] for s in sources if isinstance(s, Tag)] == [
-        "../../sources/#notes",
-        "../../sources/#wire",
-        "../../sources/#wire",
+        "../../sources/notes/",
+        "../../sources/wire/",
+        "../../sources/wire/",
     ]
     about = page.select(".explainer-facts dd a")
-    assert [a["href"] for a in about] == ["../../timeline/#cabinet", "../../topics/strikes/"]
+    assert [a["href"] for a in about] == ["../../events/cabinet/", "../../topics/strikes/"]
     assert "<em>differ</em>" in pages["claims/pause.md"]
 
 
@@ -309,6 +309,9 @@ def test_corrections_are_shown_on_top_of_the_page_and_the_timeline_entry(pages):
     assert isinstance(first, Tag)
     assert first.name == "aside", "corrections come first"
     assert first.get_text() == "Corrected on 2 February 2026: An earlier version said Lyon."
+    event = pages["events/cabinet.md"]
+    assert event.index("explainer-corrections") < event.index("explainer-facts")
+    assert "## Claims" in event
     bob = html(pages["people/bob-smith.md"]).select(".explainer-correction")
     assert [c.get_text().split(":")[0] for c in bob] == [
         "Corrected on 1 March 2026",
@@ -333,7 +336,7 @@ def test_corrections_page_lists_every_correction_newest_first(content):
     ] == [
         ("1 March 2026", "../people/bob-smith/"),
         ("2 February 2026", "../claims/pause/"),
-        ("2 February 2026", "../timeline/#cabinet"),
+        ("2 February 2026", "../events/cabinet/"),
         ("15 January 2026", "../people/bob-smith/"),
     ]
 
