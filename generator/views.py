@@ -136,7 +136,7 @@ def timeline_countries(story: Story) -> list[str]:
     return sorted({code for item in items for code in countries_of(story, item)})
 
 
-def anchor_of(item: Entry | Claim) -> str:
+def anchor_of(item: Record) -> str:
     """An item's anchor on the timeline: its id, or ``claim_<id>`` for a claim (``_`` never
     occurs in an id, so a claim cannot take a meeting's or an event's anchor)."""
     return f"claim_{item.id}" if isinstance(item, Claim) else item.id
