@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.test_pages import settle
-from tests.browser.test_reader import visible_entries
+from tests.browser.test_reader import search, visible_entries
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,6 +58,19 @@ def test_kind_filter_shows_claims(open_page: OpenPage) -> None:
     assert "3 of 10" in page.locator(".explainer-filter-status").inner_text()
     page.select_option("select[name=person]", "dmitry-peskov")
     assert visible_entries(page) == ["claim_kyiv-pause-length"]
+
+
+@pytest.mark.parametrize(
+    ("query", "claim"),
+    [
+        ("only a two-day pause", "/claims/kyiv-pause-length/"),
+        ("Did Putin agree to meet Zelenskyy", "/claims/putin-agreed-to-meet-zelenskyy/"),
+    ],
+)
+def test_search_finds_claims(open_page: OpenPage, query: str, claim: str) -> None:
+    page, _ = open_page()
+    found = [href.split("#")[0] for href in search(page, query)]
+    assert claim in found, found
 
 
 def test_footer_leads_to_corrections(open_page: OpenPage) -> None:
