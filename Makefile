@@ -8,7 +8,8 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site generate check serve test lint types unit goldens clean browser-deps schemas
+.PHONY: site generate check serve test lint types unit goldens clean browser-deps card-fonts \
+	schemas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,14 @@ browser-deps:  ## Debian's Chromium for browser tests, and npm packages (axe-cor
 	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
 	    npm ci --silent --no-audit --no-fund; fi; fi
 
+card-fonts:  ## Debian's Noto Sans CJK, so the share-card tests can draw Chinese and Japanese
+	@[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq fonts-noto-cjk >/dev/null \
+	  || { echo "share-card tests need Noto Sans CJK: apt-get install fonts-noto-cjk"; \
+	       exit 1; }; }
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
@@ -51,10 +60,10 @@ lint: $(TEST_STAMP)
 types: $(TEST_STAMP)
 	$(BIN)/mypy
 
-unit: $(TEST_STAMP)
+unit: $(TEST_STAMP) card-fonts
 	$(BIN)/pytest -m "not site and not browser"
 
-test: $(TEST_STAMP) browser-deps lint types  ## every test, ruff and mypy
+test: $(TEST_STAMP) browser-deps card-fonts lint types  ## every test, ruff and mypy
 	$(BIN)/pytest
 
 schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import (
     engine,
+    excerpts,
     history,
     home,
     link,
@@ -74,6 +75,8 @@ def check(project: Project) -> Checked:
     known = loader.known_ids(project.content)
     story, found = link.link(records, partials, known)
     problems += found
+    if (project.docs / excerpts.METHODOLOGY[0]).is_file():
+        story.methodology = excerpts.METHODOLOGY[0]
     standfirst, found = home.load(project.root, project.content, known["people"])
     problems += found
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -7,7 +7,6 @@ a person knows the meetings they attended, whom they met and what they said.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +29,11 @@ from generator.schema import (
     fields_of,
 )
 from generator.validate import Partial, did_you_mean
+from generator.verbatim import (
+    Match,
+    Mismatch,
+    verify,
+)
 
 Entry = Meeting | Event
 """A timeline entry."""
@@ -42,38 +46,6 @@ class Dating:
 
     date: PartialDate
     approximate: bool = False
-
-
-_FOLD = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‟": '"',
-        "«": '"',
-        "»": '"',
-        "″": '"',
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "`": "'",
-        "–": "-",
-        "—": "-",
-        "‒": "-",
-        "―": "-",
-        "‐": "-",
-        "‑": "-",
-        "−": "-",
-    }
-)
-_SPACE = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Fold whitespace, typographic quotes, apostrophes and dashes; nothing more."""
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
 
 
 @dataclass
@@ -105,6 +77,11 @@ class Story:
     """Claims by the id of a person who takes a position in them."""
     claims_at: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     """Claims by the id of the meeting or event they are about."""
+    verified: dict[str, Match] = field(default_factory=dict)
+    """Where each quote checked against a stored source text is in that text, by quote id."""
+    methodology: str = ""
+    """The hand-written page (under ``docs/``) that explains the checks, when the story has
+    one; quotes link to it. Set by :func:`generator.build.check`, not by the content."""
 
     def collection(self, name: str) -> dict[str, Record]:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -143,6 +120,7 @@ def link(
     problems = [p for partial in checks for p in _check_refs(partial, known)]
     problems += _check_meetings(checks) + _check_quotes(story, checks)
     problems += _check_claims(story, checks)
+    problems += _check_sources(story)
     problems += _check_timeline_ids(story)
     depths, found = _after_depths(story)
     problems += found
@@ -280,24 +258,7 @@ def _check_quotes(story: Story, checks: list[Partial]) -> list[Problem]:
                     "keep one of meeting and event",
                 )
             )
-        source = story.sources.get(quote.values.get("source", ""))
-        text = quote.values.get("text", "")
-        if (
-            source
-            and source.text
-            and text
-            and quote.usable("text")
-            and fold(text) not in fold(source.text)
-        ):
-            problems.append(
-                Problem(
-                    quote.path,
-                    *quote.marks.get("text", (1, 1)),
-                    "text",
-                    f"quote does not appear word for word in source '{source.id}'",
-                    f"compare with content/sources/{source.id}.txt",
-                )
-            )
+        problems += _check_verbatim(story, quote)
     return problems
 
 
@@ -358,6 +319,40 @@ def _dating(story: Story, claim: Partial) -> Dating | None:
         return Dating(first.date, first.approximate)
     entry = story.entry(claim.values.get("meeting", "") or claim.values.get("event", ""))
     return Dating(entry.date, entry.approximate) if entry else None
+
+
+def _check_verbatim(story: Story, quote: Partial) -> list[Problem]:
+    """A quote citing a source with a stored text must be in it word for word
+    (:mod:`generator.verbatim`); where it is, is kept for the excerpt readers see."""
+    source = story.sources.get(quote.values.get("source", ""))
+    text = quote.values.get("text", "")
+    if not (source and source.text and text and quote.usable("text")):
+        return []
+    found = verify(text, source.text, source.id)
+    if isinstance(found, Match):
+        if quote.values.get("id") in story.quotes:
+            story.verified[quote.values["id"]] = found
+        return []
+    return [_mismatch(quote, found)]
+
+
+def _mismatch(quote: Partial, found: Mismatch) -> Problem:
+    return Problem(quote.path, *quote.marks.get("text", (1, 1)), "text", found.message, found.hint)
+
+
+def _check_sources(story: Story) -> list[Problem]:
+    """``text_public`` promises a text to publish: there must be one."""
+    return [
+        Problem(
+            source.path,
+            *source.mark("text_public"),
+            "text_public",
+            "text_public is true but the source has no stored text",
+            f"save the text as {source.path.removesuffix('.yml')}.txt, or remove text_public",
+        )
+        for source in story.sources.values()
+        if source.text_public and not source.text
+    ]
 
 
 def _derive(story: Story, depths: dict[str, int]) -> None:

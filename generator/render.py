@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, home, indexes, routes, views
+from generator import changes, charts, escape, excerpts, home, indexes, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -291,8 +291,9 @@ def _quote(
     anchor = f' id="{escape.attr(quote.id)}"' if ctx.get("anchor_quotes") else ""
     return Markup(
         f'<figure class="explainer-quote"{anchor}><blockquote><p>'
-        f"{escape.block(quote.text)}</p></blockquote><figcaption>"
+        f"{excerpts.quote_text(story, quote)}</p></blockquote><figcaption>"
         + " · ".join(parts)
+        + str(excerpts.context(story, quote, src))
         + "</figcaption></figure>"
     )
 
@@ -549,6 +550,8 @@ def _source(ctx: Context, source: Source, own: bool = False) -> Markup:
             f'<p class="explainer-cited"><a href="{_to(src, source)}">Cited by '
             f"{plural(len(cited), 'record')}</a></p>"
         )
+    if own:
+        parts.append(excerpts.public_text(story, source))
     return Markup(
         f'<section class="explainer-source" id="{escape.attr(source.id)}">'
         + "".join(parts)

@@ -328,6 +328,12 @@ class Source(Record):
         "What sort of source it is.",
         choices=("article", "social-post", "statement", "transcript", "other"),
     )
+    text_public: bool = spec(
+        Kind.BOOL,
+        "True when the licence of the saved text (`<id>.txt`) allows publishing it: the "
+        "source's page then shows the whole text with every quote marked. Otherwise readers "
+        "see only the sentences around each quote.",
+    )
     text: str = ""
     """The source's own text from ``<id>.txt``, when there is one (not a YAML field)."""
 

@@ -18,7 +18,14 @@ MODULES = tuple(sorted(path.name for path in GENERATOR.glob("*.py")))
 GAP = "…"
 
 # The position of the message among the positional arguments of each problem-making call.
-_MESSAGE_ARG = {"error": 2, "warn": 2, "LoadError": 2, "Problem": 4, "ValueError": 0}
+_MESSAGE_ARG = {
+    "error": 2,
+    "warn": 2,
+    "LoadError": 2,
+    "Problem": 4,
+    "ValueError": 0,
+    "Mismatch": 0,
+}
 
 
 def template(node: ast.expr, names: dict[str, list[ast.expr]]) -> list[str]:

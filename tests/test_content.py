@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.build import Project, check
-from generator.link import fold
+from generator.verbatim import fold
 from tests.conftest import ROOT
 
 ARTICLE = (ROOT / "content" / "sources" / "article.txt").read_text(encoding="utf-8")

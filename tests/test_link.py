@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.build import check
-from generator.link import fold
+from generator.verbatim import fold
 from tests.conftest import MINIMAL, problems_of
 
 TALKS = """\
@@ -164,4 +164,33 @@ def test_records_with_errors_still_get_the_cross_record_checks(content):
         "content/quotes/q.yml:2:1: text: quote does not appear word for word in source 'notes' "
         "(compare with content/sources/notes.txt)",
         "content/quotes/q.yml:3:7: date: month is out of range (write YYYY, YYYY-MM or YYYY-MM-DD)",
+    ]
+
+
+def test_quote_problems_say_what_failed_where_the_text_is(content):
+    notes = "Ada said: “we are encouraged by the meeting.”\n\nLater she said “it is settled.”\n"
+    files = {
+        **MINIMAL,
+        "sources/notes.txt": notes,
+        "quotes/ok.yml": "speaker: ada-lovelace\ntext: we are encouraged … [the talks]\n"
+        "date: 2026\nsource: notes\n",
+        "quotes/mid.yml": "speaker: ada-lovelace\ndate: 2026\ntext: re encouraged\nsource: notes\n",
+        "quotes/far.yml": "speaker: ada-lovelace\ndate: 2026\nsource: notes\n"
+        "text: >-\n  we are encouraged …\n  it is settled\n",
+        "quotes/order.yml": "speaker: ada-lovelace\ndate: 2026\nsource: notes\n"
+        "text: the meeting … we are encouraged\n",
+        "quotes/added.yml": "speaker: ada-lovelace\ndate: 2026\nsource: notes\n"
+        "text: we are [very] encouraged\n",
+    }
+    assert problems_of(content(files)) == [
+        "content/quotes/added.yml:4:1: text: an insertion does not stand for 1 to 6 words of "
+        "source 'notes' ([brackets] replace a few of the speaker's words; mark a longer cut "
+        "with …)",
+        "content/quotes/far.yml:4:1: text: the quote's parts are in different paragraphs of "
+        "source 'notes' (part 1 in paragraph 1; part 2 in paragraph 2) (an elision joins words "
+        "of one paragraph; make one quote per paragraph)",
+        "content/quotes/mid.yml:3:1: text: quote starts mid-word in source 'notes' (inside "
+        "'are') (quote whole words)",
+        "content/quotes/order.yml:4:1: text: part 2 of the quote comes before part 1 in source "
+        "'notes' (keep the source's order, or make two quotes)",
     ]

@@ -425,9 +425,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-SKIP = {"end_date", "after", "archive_url", "event", "meeting", "parties"}
-"""Fields whose validity depends on another field or record; the hostile cases and
-test_link.py cover them."""
+SKIP = {"end_date", "after", "archive_url", "event", "meeting", "parties", "text_public"}
+"""Fields whose validity depends on another field, record or file (``text_public`` on the
+source's ``.txt``); the hostile cases, test_link.py and test_excerpts.py cover them."""
 
 
 def record_values(collection: str) -> st.SearchStrategy[dict[str, Any]]:

@@ -70,7 +70,7 @@ def test_the_real_meeting_page_has_neighbours_and_country_groups(built_site):
     nxt = page.select_one(".explainer-pager__next")
     assert prev is not None
     assert nxt is not None
-    assert prev["href"] == "../../timeline/#peskov-confirms-pause"
+    assert prev["href"] == "../../events/peskov-confirms-pause/"
     assert nxt["href"] == "../abu-dhabi-round/"
     groups = [h.get_text() for h in page.find_all("h3")]
     assert groups == ["United States", "Russia"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator.build import Project
+from generator.verbatim import EXCERPT_WORDS
 from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, write_files
 
 pytestmark = pytest.mark.site
@@ -285,3 +287,60 @@ def test_minimal_story_builds(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (project.site / "people" / "ada-lovelace" / "index.html").is_file()
     assert (project.site / "index.html").is_file(), "the home page is generated, docs/ or not"
+
+
+def _source_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def _longest_run_of(source: str, page: str) -> int:
+    """The most consecutive words of ``source`` that a reader finds together on ``page``."""
+    words = _source_words(source)
+    hay = " " + " ".join(_source_words(page)) + " "
+    best = start = 0
+    for end in range(1, len(words) + 1):
+        while start < end and f" {' '.join(words[start:end])} " not in hay:
+            start += 1
+        best = max(best, end - start)
+    return best
+
+
+def test_quotes_show_their_context_and_no_page_publishes_the_article(built_site):
+    figures = article(built_site, "quotes").select("figure.explainer-quote")
+    assert figures
+    for figure in figures:
+        assert figure.select(".explainer-excerpt mark"), figure.get("id")
+        check = figure.select_one(".explainer-check")
+        assert check is not None
+        assert re.match(r"In the source, paragraph \d+; checked word for word", check.get_text())
+    article_text = (ROOT / "content/sources/article.txt").read_text(encoding="utf-8")
+    longest = max(
+        _longest_run_of(
+            article_text, article(built_site, rel.removesuffix("index.html")).get_text(" ")
+        )
+        for rel in pages(built_site)
+        if rel.endswith("index.html") and soup(built_site, rel).find("article")
+    )
+    assert 30 < longest <= EXCERPT_WORDS
+
+
+def test_a_public_source_text_is_shown_marked_and_anchored(tmp_path):
+    project = copy_project(STORIES / "harbour", tmp_path / "h")
+    minutes = project.content / "sources" / "council-minutes"
+    with minutes.with_suffix(".yml").open("a", encoding="utf-8") as record:
+        record.write("text_public: true\n")
+    with minutes.with_suffix(".txt").open("a", encoding="utf-8") as text:
+        text.write("\nA clerk noted <script>alert(1)</script> and <b>left</b>.\n")
+    proc = run_explainer(project, "build")
+    assert proc.returncode == 0, proc.stderr
+    sources = article(project.site, "sources/council-minutes")
+    body = sources.select_one("#council-minutes .explainer-source-text")
+    assert body is not None
+    assert not body.find_all(["script", "b"])
+    assert "A clerk noted <script>alert(1)</script> and <b>left</b>." in body.get_text()
+    marked = [m.get_text() for m in body.find_all("mark")]
+    assert "We have never closed the port for so long." in marked
+    quote = article(project.site, "quotes").select_one("figure#berg-storm .explainer-check a")
+    assert quote is not None
+    assert quote["href"] == "../sources/council-minutes/#council-minutes_berg-storm"
+    assert sources.select_one("#council-minutes_berg-storm") is not None

@@ -1,0 +1,567 @@
+"""Share cards: a 1200×630 PNG per page for ``og:image``, drawn offline with Pillow.
+
+Why this module exists on its own: Material's social plugin needs Cairo and downloads fonts at
+build time, which the house rules forbid. A card is title, subtitle, the story's name and a
+colour band, in any script the story uses, and must come out byte-identical from the same inputs.
+
+How it stays honest:
+
+- **Fonts** come from pinned packages, never from whatever the machine has: Noto Sans (Latin,
+  Greek, Cyrillic) and Noto Sans Arabic from PyPI, and Noto Sans CJK from Debian's
+  ``fonts-noto-cjk`` when it is installed (see :data:`CJK_DIRS`; it is 90 MB, too heavy for a
+  base dependency). Each character takes the first font of :func:`chain` whose cmap has it; a
+  character no font has stops the build (:class:`~generator.errors.BuildError`) rather than
+  printing a tofu box.
+- **Layout** is Pillow's basic one on every machine: Pillow's Raqm layout loads FriBiDi from
+  the system when it is there, so using it would make the bytes depend on the machine. Arabic is
+  shaped to presentation forms by ``arabic-reshaper`` and put in visual order by ``python-bidi``.
+- **Fitting**: text wraps at spaces (and between CJK characters), shrinks through a few sizes,
+  and ends with an ellipsis when even the smallest size has too many lines; nothing overflows.
+- **Bytes**: a 256-colour palette PNG with no chunk beyond IHDR, PLTE, IDAT and IEND (no time,
+  no text, no dpi), compressed at a fixed level by the zlib bundled in the pinned Pillow wheel.
+- **Cache**: :func:`cards` keys each card by a hash of its text, colour, the fonts' bytes, the
+  libraries' versions and :data:`VERSION`, and keeps it in ``<cache_dir>/<key>.png``. A cached
+  file is used only if every PNG chunk's CRC holds and it decodes to a whole 1200×630 image.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import io
+import json
+import os
+import re
+import tempfile
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import arabic_reshaper
+from bidi import get_display
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont, features
+
+from generator.errors import BuildError
+
+VERSION = 1
+"""Bump when the drawing changes, so every cached card is redrawn."""
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 96
+"""Left and right margin of the text; the colour band sits inside the left one."""
+BAND = 24
+"""Width of the colour band along the left edge."""
+TEXT_WIDTH = WIDTH - 2 * MARGIN
+BACKGROUND = (250, 250, 247)
+INK = (20, 20, 20)
+MUTED = (85, 85, 85)
+DEFAULT_COLOUR = "#3f51b5"
+"""Material's indigo, the theme's primary colour."""
+ELLIPSIS = "…"
+MAX_CHARS = 400
+"""More characters than a line of text can hold (about 140 at the smallest size)."""
+CACHE_FOLDER = "cards"
+"""The cards' folder in the build's cache (``.explainer/cache/cards/<key>.png``). Nothing prunes
+it yet: a card whose text changed leaves its old file behind."""
+COMPRESS_LEVEL = 6
+"""zlib's default: level 9 halves the speed of a card for 10 % fewer bytes."""
+PALETTE = 256
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where one text field goes and how it may shrink: sizes are tried largest first."""
+
+    sizes: tuple[int, ...]
+    bold: bool
+    colour: tuple[int, int, int]
+    max_lines: int
+
+
+STORY = Block(sizes=(32, 28), bold=False, colour=MUTED, max_lines=1)
+TITLE = Block(sizes=(76, 68, 60, 52, 46), bold=True, colour=INK, max_lines=3)
+SUBTITLE = Block(sizes=(38, 34, 30), bold=False, colour=MUTED, max_lines=3)
+STORY_BASELINE = 104
+TITLE_TOP = 170
+TEXT_BOTTOM = HEIGHT - 64
+GAP = 28
+LEADING = 1.22
+"""Line height as a multiple of the font size (the same for every font in a line)."""
+
+
+# --- fonts -----------------------------------------------------------------------------------
+
+CJK_DIRS = (Path("/usr/share/fonts/opentype/noto"),)
+"""Where Debian's ``fonts-noto-cjk`` puts Noto Sans CJK (index 0 of each collection: the
+Japanese-preferred face, which covers Chinese, Japanese and Korean)."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face: a file, its index in a collection, and a weight for a variable font."""
+
+    path: Path
+    index: int = 0
+    weight: int | None = None
+
+
+@dataclass(frozen=True)
+class Font:
+    """A family of the fallback chain, in the two weights a card uses."""
+
+    name: str
+    regular: FontFile
+    bold: FontFile
+
+    def face(self, bold: bool) -> FontFile:
+        return self.bold if bold else self.regular
+
+
+def _package_font(package: str, filename: str) -> Path:
+    """A font file shipped inside a pinned PyPI package (the fontpkg layout: ``files/``)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise BuildError(f"share cards need the Python package {package}; run `make site`")
+    return Path(spec.origin).parent / "files" / filename
+
+
+def _variable(name: str, path: Path) -> Font:
+    return Font(name, FontFile(path, weight=400), FontFile(path, weight=700))
+
+
+@cache
+def chain() -> tuple[Font, ...]:
+    """The fonts, in the order a character tries them."""
+    fonts = [
+        _variable("Noto Sans", _package_font("fontpkg_noto_sans", "NotoSans[wdth,wght].ttf")),
+        _variable(
+            "Noto Sans Arabic",
+            _package_font("fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf"),
+        ),
+    ]
+    for folder in CJK_DIRS:
+        regular, bold = folder / "NotoSansCJK-Regular.ttc", folder / "NotoSansCJK-Bold.ttc"
+        if regular.is_file() and bold.is_file():
+            fonts.append(Font("Noto Sans CJK", FontFile(regular), FontFile(bold)))
+            break
+    return tuple(fonts)
+
+
+@cache
+def coverage(face: FontFile) -> frozenset[int]:
+    """The code points a face maps to a glyph (read lazily: the CJK cmap takes a moment)."""
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def face_for(char: str, bold: bool) -> FontFile | None:
+    """The first face of the chain that has a glyph for ``char``."""
+    for font in chain():
+        face = font.face(bold)
+        if ord(char) in coverage(face):
+            return face
+    return None
+
+
+@cache
+def _pillow_font(face: FontFile, size: int) -> ImageFont.FreeTypeFont:
+    font = ImageFont.truetype(
+        str(face.path), size, index=face.index, layout_engine=ImageFont.Layout.BASIC
+    )
+    if face.weight is not None:
+        font.set_variation_by_axes(
+            [
+                float(
+                    face.weight if axis["name"] in ("Weight", b"Weight") else axis["default"] or 0
+                )
+                for axis in font.get_variation_axes()
+            ]
+        )
+    return font
+
+
+@cache
+def fingerprint() -> str:
+    """What besides the text decides a card's pixels: fonts' bytes, library versions."""
+    parts = [f"cards {VERSION} png {COMPRESS_LEVEL} {PALETTE}"]
+    # Pillow built from source would use the system's FreeType and zlib: name them too.
+    parts += [f"{lib} {features.version(lib)}" for lib in ("freetype2", "zlib")]
+    for dist in ("pillow", "arabic-reshaper", "python-bidi"):
+        parts.append(f"{dist} {importlib.metadata.version(dist)}")
+    for font in chain():
+        for face in (font.regular, font.bold):
+            digest = hashlib.sha256(face.path.read_bytes()).hexdigest()
+            parts.append(f"{face.path.name}#{face.index}@{face.weight} {digest}")
+    return "\n".join(parts)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    """One paragraph: NFC, whitespace collapsed, invisible format characters dropped."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return _SPACES.sub(" ", text).strip()
+
+
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+"""Characters a line may break between without a space: Han, kana, Hangul, CJK marks."""
+_UNIT = re.compile(f"[{_CJK}] *|[^ {_CJK}]+ *| +")
+
+
+def _units(text: str) -> list[str]:
+    """Pieces a line may break after: a word with its trailing space, or one CJK character."""
+    return _UNIT.findall(text)
+
+
+def _field(text: str, block: Block) -> str:
+    """The part of a field a card can show, and one character more to tell it was cut."""
+    return _clean(text)[: MAX_CHARS * block.max_lines + 1]
+
+
+def is_rtl(text: str) -> bool:
+    """The paragraph direction: that of its first strong character (Unicode's rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def visual(line: str, rtl: bool) -> str:
+    """A logical line as drawn left to right: Arabic shaped, then bidi-reordered."""
+    if not any(unicodedata.bidirectional(ch) in ("R", "AL", "AN") for ch in line):
+        return line
+    shaped: str = arabic_reshaper.reshape(line)
+    return str(get_display(shaped, base_dir="R" if rtl else "L"))
+
+
+@dataclass(frozen=True)
+class Run:
+    """Characters drawn with one face, at a position (left end of the baseline)."""
+
+    text: str
+    face: FontFile
+    size: int
+    x: float
+    baseline: float
+
+    def font(self) -> ImageFont.FreeTypeFont:
+        return _pillow_font(self.face, self.size)
+
+
+class MissingGlyphs(BuildError):
+    """No font of the chain has these characters; ``chars`` lists them, ``cards`` where."""
+
+    def __init__(self, chars: set[str], cards: Iterable[str] = ()) -> None:
+        self.chars = frozenset(chars)
+        self.cards = tuple(sorted(cards))
+        listed = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in sorted(chars))
+        where = f" in {', '.join(self.cards)}" if self.cards else ""
+        super().__init__(
+            f"share cards: no font has {listed}{where} (remove the character from the text; "
+            "Chinese, Japanese and Korean need Debian's fonts-noto-cjk)"
+        )
+
+
+def missing_glyphs(title: str, subtitle: str, story: str) -> set[str]:
+    """Characters of a card that no font of the chain has, as they would be drawn."""
+    missing: set[str] = set()
+    for field, block in ((title, TITLE), (subtitle, SUBTITLE), (story, STORY)):
+        text = _field(field, block)
+        shown = visual(text, is_rtl(text)) + text
+        missing |= {char for char in shown if face_for(char, block.bold) is None}
+    return missing
+
+
+def _runs(line: str, bold: bool) -> list[tuple[str, FontFile]]:
+    """Split a visual line into runs of one face each; spaces stay with the run they are in."""
+    runs: list[tuple[str, FontFile]] = []
+    missing = {char for char in line if face_for(char, bold) is None}
+    if missing:
+        raise MissingGlyphs(missing)
+    for char in line:
+        face = face_for(char, bold)
+        assert face is not None
+        if char == " " and runs:
+            face = runs[-1][1]
+        if runs and runs[-1][1] == face:
+            runs[-1] = (runs[-1][0] + char, face)
+        else:
+            runs.append((char, face))
+    return runs
+
+
+def measure(line: str, bold: bool, size: int, rtl: bool) -> float:
+    """The drawn width of a logical line, in pixels."""
+    return sum(
+        _pillow_font(face, size).getlength(text) for text, face in _runs(visual(line, rtl), bold)
+    )
+
+
+def _fits(line: str, block: Block, size: int, rtl: bool) -> bool:
+    return measure(line.rstrip(), block.bold, size, rtl) <= TEXT_WIDTH
+
+
+def _wrap(text: str, block: Block, size: int, rtl: bool, limit: int) -> list[str]:
+    """Greedy lines no wider than the text box; a unit wider than a line is cut anywhere.
+
+    Stops at ``limit + 1`` lines: one line too many says the text does not fit, and laying out
+    the rest of a long text would only cost time.
+    """
+    lines: list[str] = []
+    current = ""
+    for unit in _units(text):
+        if _fits(current + unit, block, size, rtl):
+            current += unit
+            continue
+        if current:
+            lines.append(current.rstrip())
+            current = ""
+        rest = unit
+        while len(lines) <= limit and not _fits(rest, block, size, rtl):
+            cut = 1
+            while cut < len(rest) and _fits(rest[: cut + 1], block, size, rtl):
+                cut += 1
+            lines.append(rest[:cut])
+            rest = rest[cut:]
+        if len(lines) > limit:
+            return lines
+        current = rest
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _ellipsize(lines: list[str], keep: int, block: Block, size: int, rtl: bool) -> list[str]:
+    """The first ``keep`` lines, the last one cut to end with an ellipsis that fits."""
+    full = lines[keep - 1]
+    last = full
+    while last and not _fits(last.rstrip() + ELLIPSIS, block, size, rtl):
+        last = last[:-1]
+    space = last.rfind(" ")
+    if len(last) < len(full) and full[len(last)] != " " and space > len(last) // 2:
+        last = last[:space]  # end on a whole word when that does not waste half the line
+    return [*lines[: keep - 1], last.rstrip() + ELLIPSIS]
+
+
+def fit(text: str, block: Block, max_lines: int) -> tuple[int, list[str]]:
+    """The largest size at which the text fits in ``max_lines`` lines, and those lines.
+
+    Only the first :data:`MAX_CHARS` characters per line are laid out, more than a line can
+    show, so a huge text costs no more than a long one; cutting them forces the ellipsis.
+    """
+    rtl = is_rtl(text)
+    cap = MAX_CHARS * max_lines
+    cut, text = len(text) > cap, text[:cap]
+    lines: list[str] = []
+    for size in block.sizes:
+        lines = _wrap(text, block, size, rtl, max_lines)
+        if len(lines) <= max_lines and not cut:
+            return size, lines
+    size = block.sizes[-1]
+    if len(lines) < max_lines:  # only zero-width characters make a cut text this short
+        return size, [*lines[:-1], *_ellipsize([lines[-1] + " "], 1, block, size, rtl)]
+    return size, _ellipsize(lines, max_lines, block, size, rtl)
+
+
+def line_height(size: int) -> int:
+    return round(size * LEADING)
+
+
+def _place(text: str, block: Block, top: float, bottom: float) -> tuple[list[Run], float]:
+    """Runs for one field, laid from ``top``; returns them and the bottom of the last line."""
+    text = _field(text, block)
+    if not text:
+        return [], top
+    room = int((bottom - top) // line_height(block.sizes[-1]))
+    size, lines = fit(text, block, max(1, min(block.max_lines, room)))
+    rtl = is_rtl(text)
+    placed: list[Run] = []
+    baseline = top + size
+    for line in lines:
+        shown = visual(line, rtl)
+        pieces = _runs(shown, block.bold)
+        widths = [_pillow_font(face, size).getlength(piece) for piece, face in pieces]
+        x = MARGIN + TEXT_WIDTH - sum(widths) if rtl else MARGIN
+        for (piece, face), width in zip(pieces, widths, strict=True):
+            placed.append(Run(piece, face, size, x, baseline))
+            x += width
+        baseline += line_height(size)
+    return placed, baseline - line_height(size) + size * 0.3
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as a triple; anything else is a programming error in the caller."""
+    if not _COLOUR.fullmatch(colour):
+        raise BuildError(f"share cards: colour {colour!r} is not #rrggbb")
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything a card draws, kept apart from drawing so tests can check each run."""
+
+    band: tuple[int, int, int]
+    runs: tuple[tuple[Run, tuple[int, int, int]], ...]
+
+
+def layout(title: str, subtitle: str, story: str, colour: str = DEFAULT_COLOUR) -> Layout:
+    """Where every run of text goes: the story's name on top, the title, then the subtitle."""
+    band = rgb(colour)
+    missing = missing_glyphs(title, subtitle, story)
+    if missing:
+        raise MissingGlyphs(missing)
+    story_runs, _ = _place(story, STORY, STORY_BASELINE - STORY.sizes[0], TITLE_TOP)
+    title_runs, bottom = _place(title, TITLE, TITLE_TOP, TEXT_BOTTOM)
+    sub_runs, end = _place(subtitle, SUBTITLE, bottom + GAP, TEXT_BOTTOM)
+    # Centre title and subtitle in the space left, so a short card is not all at the top.
+    shift = max(0.0, (TEXT_BOTTOM - (end if sub_runs else bottom)) / 2)
+    runs = [(run, STORY.colour) for run in story_runs]
+    runs += [(replace(run, baseline=run.baseline + shift), TITLE.colour) for run in title_runs]
+    runs += [(replace(run, baseline=run.baseline + shift), SUBTITLE.colour) for run in sub_runs]
+    return Layout(band, tuple(runs))
+
+
+def draw(plan: Layout) -> Image.Image:
+    """The card as an image."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, BAND - 1, HEIGHT - 1), fill=plan.band)
+    for run, ink in plan.runs:
+        pen.text((run.x, run.baseline), run.text, font=run.font(), fill=ink, anchor="ls")
+    return image
+
+
+def encode(image: Image.Image) -> bytes:
+    """PNG bytes with nothing but the pixels: no time, text or dpi chunks.
+
+    A card has a few hundred colours (the antialiasing of a few inks), so a 256-colour palette
+    (median cut, no dither: deterministic) changes no channel by more than about one step and
+    halves the file (about 30 KB instead of 60 KB).
+    """
+    palette = image.quantize(PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", compress_level=COMPRESS_LEVEL, optimize=False)
+    return buffer.getvalue()
+
+
+def card(title: str, subtitle: str, story: str, colour: str = DEFAULT_COLOUR) -> bytes:
+    """One share card as PNG bytes: the same arguments always give the same bytes."""
+    return encode(draw(layout(title, subtitle, story, colour)))
+
+
+# --- many cards, cached ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """One card to produce, and the site path it is written to."""
+
+    path: str
+    title: str
+    subtitle: str
+    story: str
+    colour: str = DEFAULT_COLOUR
+
+    def key(self) -> str:
+        """The cache key: everything that decides the card's bytes."""
+        text = json.dumps(
+            [self.title, self.subtitle, self.story, self.colour, fingerprint()],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chunks_intact(data: bytes) -> bool:
+    """Whether every chunk's CRC matches and the file ends with IEND: any changed or missing
+    byte shows (decoding alone lets a lost IEND or a damaged zlib tail through)."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return False
+    pos, kind = 8, b""
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        end = pos + 8 + length
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : end]
+        if end + 4 > len(data) or zlib.crc32(kind + body) != int.from_bytes(
+            data[end : end + 4], "big"
+        ):
+            return False
+        pos = end + 4
+    return kind == b"IEND" and pos == len(data)
+
+
+def _decodes(data: bytes) -> bool:
+    """Whether cached bytes are a whole card: intact chunks that decode at the card's size."""
+    if not _chunks_intact(data):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return image.format == "PNG" and image.size == (WIDTH, HEIGHT)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+
+
+def _cached(cache_dir: Path, key: str) -> bytes | None:
+    try:
+        data = (cache_dir / f"{key}.png").read_bytes()
+    except OSError:
+        return None
+    return data if _decodes(data) else None
+
+
+def _store(cache_dir: Path, key: str, data: bytes) -> None:
+    """Write atomically, so a killed build leaves no half card under the final name."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, cache_dir / f"{key}.png")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
+    """``{path: png}`` for every spec, drawing only cards whose key is not in the cache.
+
+    Characters no font has are collected over all cards and reported once.
+    """
+    out: dict[str, bytes] = {}
+    missing: set[str] = set()
+    where: list[str] = []
+    for spec in specs:
+        if spec.path in out or spec.path in where:
+            raise BuildError(f"share cards: {spec.path} is produced twice")
+        key = spec.key()
+        data = _cached(cache_dir, key) if cache_dir is not None else None
+        if data is None:
+            try:
+                data = card(spec.title, spec.subtitle, spec.story, spec.colour)
+            except MissingGlyphs as exc:
+                missing |= exc.chars
+                where.append(spec.path)
+                continue
+            if cache_dir is not None:
+                _store(cache_dir, key, data)
+        out[spec.path] = data
+    if missing:
+        raise MissingGlyphs(missing, where)
+    return out

@@ -1,0 +1,425 @@
+"""Share cards: size, bytes that do not change, the cache, and every script without tofu.
+
+Three cards are also written to ``tests/artifacts/`` to be looked at: a long English name, a
+Cyrillic one, and CJK with Arabic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
+
+from generator import cards as cards_mod
+from generator.cards import (
+    BACKGROUND,
+    HEIGHT,
+    MARGIN,
+    WIDTH,
+    CardSpec,
+    MissingGlyphs,
+    card,
+    cards,
+    layout,
+)
+from generator.errors import BuildError
+from tests.conftest import ROOT, STORIES
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+REAL_STORY = "Peace talks explained: US, Russia, Ukraine, early 2026"
+HARBOUR = "The harbour bridge vote"
+
+# Made-up samples where the stories have none: neither story has CJK or Arabic text yet.
+LONG_NAME = (
+    "Maximilian Alexander Friedrich-Wilhelm von Hohenzollern-Sigmaringen Witkoff-Dmitriev, "
+    "Special Envoy for Everything That Was Ever Discussed in Florida"
+)
+CJK = "港湾大桥投票 — ハーバー橋の投票"
+ARABIC = "مجلس المدينة يصوت على الجسر"
+
+SAMPLES = {
+    "latin": ("Steve Witkoff", "United States Special Envoy", REAL_STORY),
+    "cyrillic": ("Кирилл Дмитриев", "Kirill Dmitriev, Russian Special Envoy", REAL_STORY),
+    "greek": ("Μαρία Παπαδοπούλου", "Maria Papadopoulou, mayor", HARBOUR),
+    "cjk": (CJK, "The council votes on the bridge", HARBOUR),
+    "arabic": (ARABIC, "The council votes on the bridge", HARBOUR),
+}
+
+ARTIFACT_CARDS = {
+    "card-long-english.png": (
+        LONG_NAME,
+        "Kremlin confirms Trump’s request to stop targeting Kyiv until 1 February, "
+        "and a subtitle long enough to need more than the three lines it may take, so that "
+        "it has to stop with an ellipsis at the end of its last line, however small its "
+        "letters get",
+        REAL_STORY,
+    ),
+    "card-cyrillic.png": SAMPLES["cyrillic"],
+    "card-cjk-arabic.png": (CJK, ARABIC + " 2024", HARBOUR),
+}
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, pos = [], 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        chunks.append(data[pos + 4 : pos + 8])
+        pos += 12 + length
+    return chunks
+
+
+def _image(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data))
+
+
+def _cmap(face: cards_mod.FontFile) -> set[int]:
+    """Read independently of the module's own (cached) coverage."""
+    with TTFont(face.path, fontNumber=face.index) as font:
+        return set(font.getBestCmap())
+
+
+# --- the picture -----------------------------------------------------------------------------
+
+
+def test_a_card_is_a_1200_by_630_png_with_nothing_but_pixels():
+    data = card(*SAMPLES["latin"])
+    image = _image(data)
+    assert (image.format, image.size, image.mode) == ("PNG", (1200, 630), "P")
+    chunks = set(_png_chunks(data))
+    assert chunks == {b"IHDR", b"PLTE", b"IDAT", b"IEND"}, "no tIME, tEXt or pHYs chunks"
+
+
+def test_the_palette_changes_no_colour_visibly():
+    plan = layout(*ARTIFACT_CARDS["card-long-english.png"])
+    exact = cards_mod.draw(plan)
+    stored = _image(cards_mod.encode(exact)).convert("RGB")
+    for band in ImageChops.difference(exact, stored).split():
+        histogram = band.histogram()
+        assert sum(histogram[3:]) == 0, "no channel off by more than two steps"
+        assert sum(histogram[1:]) > 0, "the image had more than 256 colours to merge"
+
+
+def test_the_colour_band_has_the_colour():
+    image = _image(card("A", "B", "C", "#ff0000")).convert("RGB")
+    assert image.getpixel((5, 300)) == (255, 0, 0)
+    assert image.getpixel((WIDTH - 5, 300)) == BACKGROUND
+
+
+@pytest.mark.parametrize("colour", ["red", "#fff", "#12345g", "#1234567"])
+def test_a_colour_must_be_hex(colour):
+    with pytest.raises(BuildError, match="not #rrggbb"):
+        card("A", "B", "C", colour)
+
+
+def test_same_text_same_bytes():
+    assert card(*SAMPLES["cyrillic"]) == card(*SAMPLES["cyrillic"])
+    assert card(*SAMPLES["cyrillic"]) != card("Кирилл Дмитриев", "", REAL_STORY)
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed():
+    here = {name: hashlib.sha256(card(*args)).hexdigest() for name, args in SAMPLES.items()}
+    script = (
+        "import hashlib, json, sys\n"
+        "from generator.cards import card\n"
+        "samples = json.loads(sys.stdin.read())\n"
+        "print(json.dumps({k: hashlib.sha256(card(*v)).hexdigest() for k, v in "
+        "samples.items()}))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(SAMPLES),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    assert json.loads(proc.stdout) == here
+
+
+# --- scripts and fonts -----------------------------------------------------------------------
+
+
+def _ink(image: Image.Image, run: cards_mod.Run) -> int:
+    """Pixels that differ from the background inside a run's own box."""
+    left, top, right, bottom = run.font().getbbox(run.text, anchor="ls")
+    box = (
+        int(run.x + left),
+        int(run.baseline + top),
+        int(run.x + right) + 1,
+        int(run.baseline + bottom) + 1,
+    )
+    region = image.crop(box)
+    diff = ImageChops.difference(region, Image.new("RGB", region.size, BACKGROUND))
+    histogram = diff.convert("L").histogram()
+    return sum(histogram) - histogram[0]
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_every_glyph_comes_from_a_font_that_has_it_and_draws_ink(sample):
+    plan = layout(*SAMPLES[sample])
+    image = cards_mod.draw(plan)
+    for run, _ in plan.runs:
+        cmap = _cmap(run.face)
+        missing = [c for c in run.text if ord(c) not in cmap]
+        assert not missing, f"{run.face.path.name} lacks {missing}"
+        if run.text.strip():
+            assert _ink(image, run) > 20, f"nothing drawn for {run.text!r}"
+    drawn = "".join(run.text for run, _ in plan.runs)
+    assert drawn.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Дмитриев", "NotoSans[wdth,wght].ttf"),
+        ("Παπαδοπούλου", "NotoSans[wdth,wght].ttf"),
+        (ARABIC, "NotoSansArabic[wdth,wght].ttf"),
+        ("港湾大桥", "NotoSansCJK-Bold.ttc"),
+        ("ハーバー", "NotoSansCJK-Bold.ttc"),
+    ],
+)
+def test_each_script_falls_back_to_its_font(text, family):
+    plan = layout(text, "", "")
+    faces = {run.face.path.name for run, _ in plan.runs if run.text.strip()}
+    assert faces == {family}
+
+
+def test_arabic_is_shaped_and_right_to_left():
+    plan = layout(ARABIC, "", "")
+    (run, _) = plan.runs[0]
+    letters = [c for c in run.text if c != " "]
+    forms = [c for c in letters if 0xFE70 <= ord(c) <= 0xFEFF]
+    assert forms == letters, "every letter is in its joined (presentation) form"
+    # The first logical letter (meem) is drawn last, at the right: visual order.
+    assert unicodedata.name(run.text[-1]).startswith("ARABIC LETTER MEEM")
+    right = run.x + run.font().getlength(run.text)
+    assert right == pytest.approx(WIDTH - MARGIN), "right-aligned"
+
+
+def test_a_character_no_font_has_stops_the_build_once_for_all_cards():
+    specs = [
+        CardSpec("a.png", "Tibetan ཀ", "", "S"),
+        CardSpec("b.png", "Fine", "", "S"),
+        CardSpec("c.png", "Ogham ᚁ", "", "S"),
+    ]
+    with pytest.raises(MissingGlyphs) as caught:
+        cards(specs, None)
+    assert caught.value.chars == {"ཀ", "ᚁ"}
+    assert caught.value.cards == ("a.png", "c.png")
+    assert "U+0F40 TIBETAN LETTER KA, U+1681 OGHAM LETTER BEITH in a.png, c.png" in str(
+        caught.value
+    )
+
+
+def test_every_missing_character_of_a_card_is_named_at_once():
+    with pytest.raises(MissingGlyphs) as caught:
+        card("ཀ " + "word " * 80 + "ᚁ", "ཁ", "ᚂ")
+    assert caught.value.chars == {"ཀ", "ᚁ", "ཁ", "ᚂ"}
+
+
+def _story_strings(folder: Path) -> list[str]:
+    strings: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(folder.rglob("*.yml")):
+        walk(yaml.safe_load(path.read_text("utf-8")))
+    return strings
+
+
+@pytest.mark.parametrize("story", [ROOT / "content", STORIES / "harbour" / "content"])
+def test_every_text_of_the_stories_has_a_font_for_every_character(story):
+    strings = _story_strings(story)
+    assert len(set("".join(strings))) > 60
+    lacking = {c for text in strings for c in cards_mod.missing_glyphs(text, text, text)}
+    assert lacking == set()
+
+
+def test_the_stories_native_names_draw():
+    for name in ("Кирилл Дмитриев", "Μαρία Παπαδοπούλου"):
+        assert name in {
+            s
+            for st in (ROOT / "content", STORIES / "harbour" / "content")
+            for s in _story_strings(st)
+        }
+        plan = layout(name, "", "")
+        assert "".join(run.text for run, _ in plan.runs) == name
+
+
+# --- fitting ---------------------------------------------------------------------------------
+
+
+def _within(plan: cards_mod.Layout) -> None:
+    for run, _ in plan.runs:
+        left, top, right, bottom = run.font().getbbox(run.text, anchor="ls")
+        assert run.x + left >= MARGIN - 2, run.text
+        assert run.x + right <= WIDTH - MARGIN + 2, run.text
+        assert run.baseline + bottom <= HEIGHT - 40, run.text
+        assert run.baseline + top >= 0, run.text
+
+
+def test_a_long_title_shrinks_then_ends_with_an_ellipsis_and_never_overflows():
+    title, subtitle, story = ARTIFACT_CARDS["card-long-english.png"]
+    plan = layout(title, subtitle, story)
+    _within(plan)
+    sizes = {run.size for run, _ in plan.runs if run.text.startswith("Maximilian")}
+    assert sizes == {cards_mod.TITLE.sizes[-1]}, "shrunk to the smallest size"
+    title_lines = {run.baseline for run, _ in plan.runs if run.size in cards_mod.TITLE.sizes}
+    assert len(title_lines) == cards_mod.TITLE.max_lines
+    texts = [run.text for run, _ in plan.runs]
+    assert sum(text.endswith("…") for text in texts) == 2, "title and subtitle both cut"
+
+
+def test_a_short_title_keeps_the_largest_size():
+    plan = layout("Steve Witkoff", "", "")
+    assert {run.size for run, _ in plan.runs} == {cards_mod.TITLE.sizes[0]}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "x" * 400,  # one word, no place to break
+        "港" * 200,  # CJK breaks between any two characters
+        "Дмитриев " * 60,
+        ARABIC * 10,
+        "word " * 20_000,  # far more than a card shows: laid out only as far as it can show
+        "x\u0301" * 2_000,  # combining accents take no width: the cut text still fits
+    ],
+)
+def test_no_text_overflows(title):
+    plan = layout(title, title, title)
+    _within(plan)
+    assert plan.runs
+    last_line = max(run.baseline for run, _ in plan.runs)
+    shown = "".join(run.text for run, _ in plan.runs if run.baseline == last_line)
+    assert "…" in shown, "the subtitle does not fit: its last line has an ellipsis"
+
+
+def test_a_story_name_stays_on_one_line():
+    plan = layout("T", "", "A very long story name " * 10)
+    story_lines = {run.baseline for run, _ in plan.runs if run.size in cards_mod.STORY.sizes}
+    assert len(story_lines) == 1
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Count the cards actually drawn (not read from the cache)."""
+    calls: list[str] = []
+    real = cards_mod.card
+
+    def counting(title: str, subtitle: str, story: str, colour: str) -> bytes:
+        calls.append(title)
+        return real(title, subtitle, story, colour)
+
+    monkeypatch.setattr(cards_mod, "card", counting)
+    return calls
+
+
+def _specs(n: int) -> list[CardSpec]:
+    return [CardSpec(f"assets/cards/p{i}.png", f"Person {i}", "Role", REAL_STORY) for i in range(n)]
+
+
+def test_the_second_run_reads_every_card_from_the_cache(tmp_path, drawn):
+    first = cards(_specs(4), tmp_path)
+    assert len(drawn) == 4
+    assert len(list(tmp_path.glob("*.png"))) == 4
+    second = cards(_specs(4), tmp_path)
+    assert len(drawn) == 4, "nothing redrawn"
+    assert second == first
+
+
+def test_changed_text_redraws_that_card_only(tmp_path, drawn):
+    cards(_specs(3), tmp_path)
+    changed = _specs(3)
+    changed[1] = CardSpec(changed[1].path, "Person 1", "New role", REAL_STORY)
+    out = cards(changed, tmp_path)
+    assert drawn == ["Person 0", "Person 1", "Person 2", "Person 1"]
+    assert out[changed[1].path] == card("Person 1", "New role", REAL_STORY)
+
+
+def test_a_changed_colour_or_font_redraws(tmp_path, drawn, monkeypatch):
+    cards(_specs(1), tmp_path)
+    spec = _specs(1)[0]
+    cards([CardSpec(spec.path, spec.title, spec.subtitle, spec.story, "#000000")], tmp_path)
+    assert len(drawn) == 2
+    monkeypatch.setattr(cards_mod, "VERSION", cards_mod.VERSION + 1)
+    cards_mod.fingerprint.cache_clear()
+    try:
+        cards(_specs(1), tmp_path)
+    finally:
+        cards_mod.fingerprint.cache_clear()
+    assert len(drawn) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: b"not a png at all",
+        lambda data: data[:-40] + bytes(40),  # IDAT tail and IEND zeroed
+        lambda data: data[:200] + bytes(b ^ 0xFF for b in data[200:260]) + data[260:],
+    ],
+)
+def test_a_damaged_cached_card_is_redrawn(tmp_path, drawn, damage):
+    good = cards(_specs(1), tmp_path)
+    (cached,) = tmp_path.glob("*.png")
+    cached.write_bytes(damage(cached.read_bytes()))
+    again = cards(_specs(1), tmp_path)
+    assert len(drawn) == 2
+    assert again == good
+    assert cached.read_bytes() == good["assets/cards/p0.png"], "the cache is repaired"
+
+
+def test_no_cache_dir_draws_every_time(drawn):
+    cards(_specs(2), None)
+    cards(_specs(2), None)
+    assert len(drawn) == 4
+
+
+def test_a_path_produced_twice_is_an_error():
+    with pytest.raises(BuildError, match="produced twice"):
+        cards([*_specs(1), *_specs(1)], None)
+
+
+# --- screenshots -----------------------------------------------------------------------------
+
+
+def test_screenshots_of_three_cards():
+    """For people to look at (like the browser screenshots): ``tests/artifacts/card-*.png``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, args in ARTIFACT_CARDS.items():
+        (ARTIFACTS / name).write_bytes(card(*args))
+        with Image.open(ARTIFACTS / name) as image:
+            assert image.size == (WIDTH, HEIGHT)
+
+
+def test_the_title_is_bold_and_the_rest_regular():
+    """The variable Noto Sans is set to weight 700 for the title (wider strokes, wider text)."""
+    bold = cards_mod.measure("Steve Witkoff", True, 60, False)
+    regular = cards_mod.measure("Steve Witkoff", False, 60, False)
+    assert bold > regular * 1.04
