@@ -30,6 +30,7 @@ MAX_FILES = 20_000
 ``mkdocs.yml`` raises it."""
 MAX_FILES_SETTING = "extra.explainer.max_files"
 
+_LINE_BREAKS = re.compile("\r\n|\r|\n")
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _COMMENT_AFTER = re.compile(r"^[ \t]+#")
 _FORBIDDEN_IN_VALUES = re.compile(
@@ -138,7 +139,7 @@ class _TreeBuilder:
     """Builds the located tree from parser events, refusing what records must not hold."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
+        self.lines = _LINE_BREAKS.split(text)  # as YAML counts lines: "\r" alone breaks one
         self.stack: list[Mapping | Sequence] = []
         self.keys: list[Scalar | None] = []
         self.root: Node | None = None
@@ -188,7 +189,8 @@ class _TreeBuilder:
             _check_value(event.value, line, col)
             plain = event.style is None
             end = event.end_mark
-            rest = self.lines[end.line][end.column :] if plain and end else ""
+            inside = plain and end is not None and end.line < len(self.lines)
+            rest = self.lines[end.line][end.column :] if inside and end else ""
             node = Scalar(event.value, line, col, plain, bool(_COMMENT_AFTER.match(rest)))
         elif isinstance(event, yaml.MappingStartEvent):
             node = Mapping(line, col)

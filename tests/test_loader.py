@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator import loader
 from tests.conftest import MINIMAL, problems_of
 
 P = "content/people/ada-lovelace.yml"
@@ -183,3 +184,18 @@ def test_every_error_of_a_run_is_reported_sorted(content):
         "content/people/zed.yml:3:10: country: 'XX' is not an ISO 3166-1 alpha-2 country code "
         "(use an ISO 3166-1 alpha-2 code such as US or UA)",
     ]
+
+
+def test_a_lone_carriage_return_breaks_a_line_as_in_yaml():
+    """Found by the byte-mutation property test: old Mac line ends made the comment check read
+    past the last line."""
+    mapping = loader.parse("a: b\rc: d #x\r")
+    values = {k: v[1] for k, v in mapping.items.items()}
+    assert all(isinstance(v, loader.Scalar) for v in values.values())
+    assert {k: v.value for k, v in values.items() if isinstance(v, loader.Scalar)} == {
+        "a": "b",
+        "c": "d",
+    }
+    c = values["c"]
+    assert isinstance(c, loader.Scalar)
+    assert c.comment_after
