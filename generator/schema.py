@@ -355,7 +355,11 @@ class Position:
     one_of: ClassVar[tuple[str, str]] = ("by", "party")
     """A position is taken by a person or by a party: exactly one of the two."""
 
-    by: str = spec(Kind.REF, "Id of the person who takes this position.", ref="people")
+    by: str = spec(
+        Kind.REF,
+        "Id of the person who takes this position; give `by` or `party`, not both.",
+        ref="people",
+    )
     party: str = spec(
         Kind.PARTY,
         "Who takes it when it is not a person of the story: a country as its ISO code (two "
