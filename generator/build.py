@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import (
+    changes,
     engine,
     excerpts,
     history,
@@ -18,6 +19,7 @@ from generator import (
     link,
     loader,
     outputs,
+    render,
     routes,
     siteconfig,
     validate,
@@ -54,6 +56,11 @@ class Project:
         """Scratch space beside ``docs/`` and ``site/`` (same file system, so renames are
         atomic); git-ignored."""
         return self.root / ".explainer"
+
+    @property
+    def cache(self) -> Path:
+        """What later builds may reuse (the history of each commit); safe to delete."""
+        return self.work / "cache"
 
 
 @dataclass
@@ -92,10 +99,10 @@ def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     checked.warnings += _nav_problems(site)
     inputs = outputs.Inputs(
         story=checked.story,
-        history=history.read(project.root),
+        history=history.read(project.root, project.cache),
         standfirst=checked.standfirst,
         site=site,
-        cache=project.work / "cache",
+        cache=project.cache,
     )
     files = outputs.produce(inputs)
     result = writer.write(project.docs, project.work, files, outputs.OWNED)
@@ -125,3 +132,10 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
     checked, result = generate(project)
     engine.build_site(project.root, project.config, project.site, project.work, engine_name)
     return checked, result
+
+
+def changes_since(project: Project, checked: Checked, since: str = "") -> list[str]:
+    """What the What changed page says about the commits after ``since``, as plain lines (for
+    a pull request's log: the base of the pull request)."""
+    found = history.read(project.root, project.cache, since)
+    return changes.report(checked.story, found, render.country_name)

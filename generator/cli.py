@@ -82,6 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("generate", help="validate, then write Markdown into docs/")
     build = commands.add_parser("build", help="generate, then build site/")
     build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+    changed = commands.add_parser(
+        "changes",
+        help="print what the What changed page will say, field by field (for a pull request: "
+        "--since its base)",
+    )
+    changed.add_argument(
+        "--since", default="", metavar="REF", help="only commits after this commit, branch or tag"
+    )
     preview = commands.add_parser("serve", help="live preview that follows content/ edits")
     preview.add_argument("--addr", default="127.0.0.1:8000")
     _add_editor_commands(commands)
@@ -103,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{_summary(checked)}\nwrote {len(result.written)} pages, removed "
                 f"{len(result.removed)}, {result.unchanged} unchanged"
             )
+        elif args.command == "changes":
+            checked = pipeline.check(project)
+            lines = pipeline.changes_since(project, checked, args.since)
+            print("\n".join(lines) if lines else "no change to any value readers see")
         elif args.command == "build":
             checked, result = pipeline.build(project, args.engine)
             _report(checked.warnings, style)

@@ -16,6 +16,7 @@ own and only our ``<mark>`` and ``<span>`` tags are added around the escaped pie
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -76,6 +77,16 @@ def _marked(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _words(match: verbatim.Match, text: str) -> tuple[str, int]:
+    """The marked excerpt and its paragraph number: the same on every page that shows the
+    quote (five at least), so it is made once (a string caches its hash: the key is cheap)."""
+    cut = verbatim.excerpt(match, text)
+    words = _marked(text, cut.start, cut.end, cut.marks)
+    words = ("… " if cut.cut_before else "") + words + (" …" if cut.cut_after else "")
+    return words, cut.paragraph
+
+
 def context(story: Story, quote: Quote, page_src: str) -> Markup:
     """The quote's place in its source, or a plain word that it was not checked."""
     source = story.sources[quote.source]
@@ -85,10 +96,8 @@ def context(story: Story, quote: Quote, page_src: str) -> Markup:
             '<p class="explainer-check explainer-check--none">Not checked: no text of this '
             "source is kept to check the quote against.</p>"
         )
-    cut = verbatim.excerpt(match, source.text)
-    words = _marked(source.text, cut.start, cut.end, cut.marks)
-    words = ("… " if cut.cut_before else "") + words + (" …" if cut.cut_after else "")
-    where = f"paragraph {cut.paragraph}"
+    words, paragraph = _words(match, source.text)
+    where = f"paragraph {paragraph}"
     if source.text_public:
         href = html_href(page_src, routes.place(source).src, anchor(source.id, quote.id))
         where = f'<a href="{escape.attr(href)}">{where}</a>'

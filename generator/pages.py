@@ -44,7 +44,20 @@ def html_href(from_src: str, to_src: str, anchor: str = "") -> str:
     suffix = f"#{anchor}" if anchor else ""
     if to_src == from_src:
         return suffix or "./"
-    here = page_url(from_src).rstrip("/") or "."
-    there = page_url(to_src).rstrip("/") or "."
-    rel = posixpath.relpath(there, here)
+    rel = _relative(page_url(from_src), page_url(to_src))
     return ("./" if rel == "." else rel + "/") + suffix
+
+
+def _relative(here: str, there: str) -> str:
+    """``posixpath.relpath`` between two directory URLs (``a/b/``, ``''`` for the root),
+    without touching the file system's idea of a current folder: a site has 10,000 pages
+    with some 30 links each, and ``relpath`` was a tenth of the generator's time."""
+    source = here.rstrip("/").split("/") if here else []
+    target = there.rstrip("/").split("/") if there else []
+    common = 0
+    for a, b in zip(source, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(source) - common) + target[common:]
+    return "/".join(parts) or "."

@@ -174,3 +174,13 @@ def test_pre_commit_runs_the_check(tmp_path: Path) -> None:
     bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert bad.returncode == 1
     assert "content/people/bob.yml:1:1: role: required field is missing" in bad.stderr
+
+
+def test_pull_requests_print_what_readers_will_see() -> None:
+    """The field-level changes of the pull request, from its base commit, passed as data."""
+    workflow = load(ROOT / ".github/workflows/check.yml")
+    (step,) = [s for s in steps(workflow) if "explainer changes" in s.get("run", "")]
+    assert step["run"] == '.venv/bin/explainer changes --since "$BASE_SHA"'
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    runs = [s.get("run", "") for s in steps(workflow)]
+    assert runs.index(step["run"]) < runs.index("make test"), "seen before the long tests"
