@@ -100,7 +100,7 @@ def build(cls: type[Any], values: dict[str, Any]) -> Any:
     return cls(**{name: values.get(name, empty(s)) for name, s in fields_of(cls)})
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class Link:
     """A titled external link on a person's profile."""
 
@@ -108,7 +108,7 @@ class Link:
     url: str = spec(Kind.URL, "Where it goes: http or https only.", required=True, max_length=2000)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class Correction:
     """A correction the newsroom made to a record, shown on top of it and on the
     Corrections page."""

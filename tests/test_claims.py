@@ -7,10 +7,11 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator import corrections
-from generator.build import check
+from generator.build import check, generate
 from generator.outputs import Inputs
 from generator.render import render
-from tests.conftest import MINIMAL, problems_of, run_explainer
+from tests.conftest import MINIMAL, STORIES, copy_project, problems_of, run_explainer
+from tests.test_history import commit, git, page
 
 C = "content/claims/pause.yml"
 PEOPLE = {
@@ -365,3 +366,23 @@ def test_new_claim_scaffolds_a_record_that_check_then_guides(content):
     )
     path.write_text(filled, "utf-8")
     assert problems_of(project) == []
+
+
+def test_a_removed_correction_shows_on_what_changed(tmp_path):
+    """A correction is never removed silently: the field-level change log names it."""
+    project = copy_project(STORIES / "harbour", tmp_path / "harbour")
+    git(project.root, "init", "-q", "-b", "main")
+    commit(project.root, "Import the harbour story", "2025-03-07T09:00:00Z")
+    vote = project.content / "meetings/council-vote.yml"
+    vote.write_text(vote.read_text("utf-8").split("corrections:")[0], "utf-8")
+    commit(project.root, "Drop the correction\n\nChange-note: Tidy up.\n", "2025-03-09T10:00:00Z")
+    generate(project)
+    changes_page = page(project, "changes/index.md")
+    removed = "corrections&#58; − 7 March 2025&#58; An earlier version said the council voted 8"
+    assert "- Changed meeting: [Council votes on the bridge](../meetings/council-vote.md)\n" in (
+        changes_page
+    )
+    assert removed in changes_page
+    listed = page(project, "corrections/index.md")
+    assert "council-vote" not in listed  # gone from the list, but on record in What changed
+    assert "../people/tom-berg/" in listed
