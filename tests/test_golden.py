@@ -7,19 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from generator import corrections
+from generator import corrections, share
 from generator.build import Project, check
 from generator.outputs import Inputs
 from generator.render import render
+from generator.siteconfig import read
 from tests.conftest import STORIES
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def _pages() -> dict[str, str]:
-    checked = check(Project(STORIES / "harbour"))
-    pages = render(checked.story, standfirst=checked.standfirst)
-    listed = corrections.produce(Inputs(checked.story))
+    """With the head's front matter (share meta and JSON-LD) for the story's own site_url, and
+    the Corrections page (its own output)."""
+    project = Project(STORIES / "harbour")
+    checked = check(project)
+    inputs = Inputs(checked.story, standfirst=checked.standfirst, site=read(project.config))
+    pages = render(checked.story, standfirst=checked.standfirst, head=share.head(inputs))
+    listed = corrections.produce(inputs)
     return {**pages, **{src: data.decode("utf-8") for src, data in listed.items()}}
 
 

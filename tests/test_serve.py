@@ -10,7 +10,9 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+from generator.serve import snapshot
+from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, write_files
+from tests.test_loader import EDITOR_FILES
 
 pytestmark = pytest.mark.site
 
@@ -107,3 +109,15 @@ def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():
         if "import mkdocs" in p.read_text() or "from mkdocs" in p.read_text()
     ]
     assert offenders == []
+
+
+def test_editors_backup_and_swap_files_do_not_trigger_a_regeneration(tmp_path):
+    """Saving in Vim or Emacs makes and deletes such files around the real write: the preview
+    must see only the record's own change (one regeneration), as the loader does."""
+    content = tmp_path / "content"
+    write_files(content, {"people/ada.yml": "name: Ada\n"})
+    before = snapshot(content)
+    write_files(content, dict(EDITOR_FILES))
+    assert snapshot(content) == before
+    write_files(content, {"people/ada.yml": "name: Ada Lovelace\n"})
+    assert snapshot(content) != before
