@@ -117,10 +117,13 @@ def _subtitle(record: Record, inputs: Inputs) -> str:
     if isinstance(record, Source):
         published = f" · {record.published.display()}" if record.published else ""
         return f"{record.publisher}{published}"
-    if isinstance(record, Claim):
-        when = display_range(record.date, None, record.approximate) if record.date else ""
-        return " · ".join(p for p in (f"{record.status.capitalize()} claim", when) if p)
-    return f"Topic · {inputs.site.name}"
+    return _claim_subtitle(record) if isinstance(record, Claim) else f"Topic · {inputs.site.name}"
+
+
+def _claim_subtitle(claim: Claim) -> str:
+    """'Disputed claim · about 29 January 2026': its status, then its date on the timeline."""
+    when = display_range(claim.date, None, claim.approximate) if claim.date else ""
+    return " · ".join(p for p in (f"{claim.status.capitalize()} claim", when) if p)
 
 
 def subtitle(page: Page, inputs: Inputs) -> str:
