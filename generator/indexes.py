@@ -225,10 +225,12 @@ def _anchor(item: Any) -> str:
     return views.anchor_of(item) if isinstance(item, Claim) else str(item.id)
 
 
-def entries(story: Story, href: Callable[[str, Any], str]) -> bytes:
-    """The :data:`ENTRIES` file of a split timeline: what its filters need of each entry,
-    links relative to the timeline's first page. Plain data: the script sets it as text."""
-    home = index_page("timeline")
+def entries(
+    story: Story, href: Callable[[str, Any], str], home: str = index_page("timeline")
+) -> bytes:
+    """The :data:`ENTRIES` file of a split timeline (or of the embed): what its filters need
+    of each entry, links relative to the page ``home``. Plain data: the script sets it as
+    text."""
     found = [
         {
             "id": views.anchor_of(entry),

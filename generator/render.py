@@ -41,6 +41,10 @@ from generator.writer import MARKER
 if TYPE_CHECKING:
     from generator.embed import Snippet
 
+TOPIC_QUOTES = 20
+"""Quotes a topic's page shows in full, the latest; a big story's topic gathers hundreds
+(every quote is on the quotes pages), and a page must stay small enough for a phone."""
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -102,6 +106,7 @@ def environment() -> Environment:
         link_to=_link_to,
         source=_source,
         plural=plural,
+        topic_quotes=TOPIC_QUOTES,
         latest=views.latest,
         upcoming=views.upcoming,
         initials=views.initials,

@@ -13,6 +13,7 @@ from generator import indexes, routes, siteconfig, views
 from generator.build import Project, check
 from generator.errors import BuildError
 from generator.outputs import Inputs, produce
+from generator.render import render
 from tests.conftest import ROOT, STORIES, copy_project, run_explainer
 
 LIMIT_ONE = "\nextra:\n  explainer:\n    index_limit: 1\n"
@@ -156,3 +157,22 @@ def test_split_timeline_lists_every_entry_for_its_filters(split_site):
     form = _soup(split_site.site, "timeline").select_one("form[data-explainer-filters]")
     assert form is not None
     assert form["data-explainer-entries"] == indexes.ENTRIES
+
+
+def test_a_topic_page_shows_its_latest_quotes_and_says_where_the_rest_are(content):
+    files: dict[str, str | bytes] = {
+        "people/ada-lovelace.yml": "name: Ada Lovelace\nrole: Analyst\ncountry: GB\n",
+        "sources/notes.yml": "title: Notes\npublisher: Memoirs\n",
+        "topics/engines.yml": "title: Engines\n",
+    }
+    for n in range(25):
+        files[f"quotes/q{n:02d}.yml"] = (
+            f"speaker: ada-lovelace\ntext: Words {n}.\ndate: 2026-01-{n + 1:02d}\n"
+            "source: notes\ntopics: [engines]\n"
+        )
+    story = check(content(files)).story
+    page = render(story)["topics/engines.md"]
+    shown = [f"Words {n}." for n in range(25) if f"Words {n}." in page]
+    assert shown == [f"Words {n}." for n in range(5, 25)], "the latest twenty"
+    assert "The latest 20 of 25 quotes on this topic" in page
+    assert 'href="../../quotes/"' in page
