@@ -8,9 +8,10 @@
   lists). Prose fields are the light Markdown the editors wrote. One record per line.
 - **CSV**: ``data/<collection>.csv``, RFC 4180 (CRLF, quoted when needed), UTF-8 without a
   byte-order mark, one row per record, references as ids. List items are joined with ``; ``
-  (the checker refuses ``; `` inside an item, so a cell splits back exactly); links are their
-  URLs (titles are in the JSON). A text cell that a spreadsheet would run as a formula gets a
-  leading ``'`` (:func:`generator.escape.csv_cell`); the JSON keeps the text exact.
+  (the checker refuses ``; `` inside an item, so a cell splits back exactly); a list of items
+  with fields of their own (links, corrections) is a JSON array in its cell. A text cell that
+  a spreadsheet would run as a formula gets a leading ``'`` (:func:`generator.escape.csv_cell`);
+  the JSON keeps the text exact.
 - **datapackage.json**: a Frictionless Data Package (v2) describing each file; field types and
   descriptions come from the record schema (:func:`generator.schema.fields_of`), so they cannot
   drift from what the checker accepts.
@@ -37,7 +38,7 @@ from generator.feeds import host_of
 from generator.link import Story
 from generator.reference import code_spans
 from generator.render import front_matter
-from generator.schema import COLLECTIONS, FieldSpec, Kind, Link, Record, Source, fields_of
+from generator.schema import COLLECTIONS, FieldSpec, Kind, Record, Source, fields_of
 from generator.siteconfig import SiteConfig
 from generator.validate import LIST_SEPARATOR
 from generator.writer import MARKER
@@ -53,7 +54,8 @@ PAGE = f"{FOLDER}/index.md"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PAGE_URL = "page_url"
 """The field naming a record's own page (a source's ``url`` is where to read the source)."""
-_LISTS = (Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.LINKS)
+_LISTS = (Kind.REFS, Kind.TEXTS, Kind.COUNTRIES)
+"""List fields of plain values: one CSV cell with the items joined by '; '."""
 _SPECS = {name: tuple(fields_of(cls)) for name, cls in COLLECTIONS.items()}
 """Each collection's schema fields, read once: they are asked for on every record."""
 _DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -167,13 +169,19 @@ def json_value(urls: Addresses, spec: FieldSpec, value: Any) -> Any:
         return _ref(urls, spec, value) if value else None
     if spec.kind is Kind.REFS:
         return [_ref(urls, spec, v) for v in value]
-    if spec.kind is Kind.LINKS:
-        return [{"title": link.title, "url": link.url} for link in value]
+    if spec.kind is Kind.ITEMS:
+        return [_item_json(urls, spec, item) for item in value]
     if spec.kind in _LISTS:
         return list(value)
     if spec.kind is Kind.BOOL:
         return bool(value)
     return _scalar(value)
+
+
+def _item_json(urls: Addresses, spec: FieldSpec, item: Any) -> dict[str, Any]:
+    """One item of an ITEMS field (a link, a correction): its own fields, converted alike."""
+    assert spec.item is not None
+    return {name: json_value(urls, sub, getattr(item, name)) for name, sub in fields_of(spec.item)}
 
 
 def _scalar(value: str | PartialDate | None) -> str | None:
@@ -195,11 +203,12 @@ def columns(cls: type[Record]) -> list[str]:
     return ["id", PAGE_URL, *(name for name, _ in fields_of(cls))]
 
 
-def csv_value(spec: FieldSpec, value: Any) -> str:
-    """A field's value in one CSV cell: ids for references, lists joined with '; '."""
-    if spec.kind is Kind.LINKS:
-        links: tuple[Link, ...] = value
-        return LIST_SEPARATOR.join(link.url for link in links)
+def csv_value(urls: Addresses, spec: FieldSpec, value: Any) -> str:
+    """A field's value in one CSV cell: ids for references, lists joined with '; ', a list of
+    items (links, corrections) as a JSON array, as Table Schema's ``array`` type reads it."""
+    if spec.kind is Kind.ITEMS:
+        items = [_item_json(urls, spec, item) for item in value]
+        return json.dumps(items, ensure_ascii=False) if items else ""
     if spec.kind in _LISTS:
         return LIST_SEPARATOR.join(value)
     if spec.kind is Kind.BOOL:
@@ -215,7 +224,7 @@ def csv_file(urls: Addresses, collection: str, records: Iterable[Record]) -> byt
     writer.writerow(columns(cls))
     for record in records:
         cells = [record.id, urls(collection, record.id)]
-        cells += [csv_value(spec, getattr(record, name)) for name, spec in _SPECS[collection]]
+        cells += [csv_value(urls, spec, getattr(record, name)) for name, spec in _SPECS[collection]]
         writer.writerow([escape.csv_cell(cell) for cell in cells])
     return out.getvalue().encode("utf-8")
 
@@ -229,8 +238,9 @@ def describe(spec: FieldSpec) -> str:
     if spec.ref:
         each = "each the id" if spec.kind is Kind.REFS else "the id"
         text = f"{text.rstrip('.')} ({each} of a record in {spec.ref}.csv)."
-    if spec.kind is Kind.LINKS:
-        text += " In CSV, their URLs separated by '; ' (titles are in the JSON)."
+    if spec.kind is Kind.ITEMS and spec.item is not None:
+        keys = ", ".join(name for name, _ in fields_of(spec.item))
+        text += f" Each item has {keys}; in CSV, a JSON array."
     elif spec.kind in _LISTS:
         text += " In CSV, items are separated by '; '."
     if spec.kind is Kind.DATE:
@@ -244,6 +254,8 @@ def table_field(name: str, spec: FieldSpec) -> dict[str, Any]:
     constraints: dict[str, Any] = {}
     if spec.kind in _LISTS:
         field |= {"type": "list", "delimiter": LIST_SEPARATOR, "itemType": "string"}
+    elif spec.kind is Kind.ITEMS:
+        field["type"] = "array"
     elif spec.kind is Kind.BOOL:
         field |= {"type": "boolean", "trueValues": ["true"], "falseValues": ["false"]}
     elif spec.kind is Kind.DATE:
@@ -252,7 +264,7 @@ def table_field(name: str, spec: FieldSpec) -> dict[str, Any]:
         field["format"] = "uri"
     elif spec.kind is Kind.CHOICE:
         constraints["enum"] = list(spec.choices)
-    if spec.required and spec.kind not in _LISTS:
+    if spec.required and spec.kind not in (*_LISTS, Kind.ITEMS):
         constraints["required"] = True
     return field | ({"constraints": constraints} if constraints else {})
 

@@ -19,6 +19,7 @@ from generator import (
     calendar_ics,
     cards,
     changes,
+    corrections,
     embed,
     feeds,
     home,
@@ -115,6 +116,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("calendar", (calendar_ics.CALENDAR,), calendar_ics.produce),
     Output("data", (open_data.FOLDER + "/",), open_data.produce),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
+    Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
     Output("cards", (share.CARD_FOLDER + "/",), _cards),
 )
 """Every output of a build, in the order they are produced."""

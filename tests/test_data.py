@@ -18,7 +18,7 @@ from generator.build import Project, check
 from generator.dates import PartialDate
 from generator.history import History
 from generator.link import Story
-from generator.schema import COLLECTIONS, Kind, Link, Record, Source, fields_of
+from generator.schema import COLLECTIONS, FieldSpec, Kind, Record, Source, fields_of
 from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES, problems_of
 
@@ -36,27 +36,33 @@ def built(request: pytest.FixtureRequest) -> tuple[Story, SiteConfig, dict[str, 
     return story, site, data.produce(outputs.Inputs(story, History(), site=site))
 
 
+def _value(spec: FieldSpec, value: Any) -> Any:
+    """A field's JSON value back to what the checker holds."""
+    if spec.kind is Kind.REF:
+        return value["id"] if value else ""
+    if spec.kind is Kind.REFS:
+        return tuple(v["id"] for v in value)
+    if spec.kind is Kind.ITEMS:
+        assert spec.item is not None
+        return tuple(_built(spec.item, v) for v in value)
+    if spec.kind in (Kind.TEXTS, Kind.COUNTRIES):
+        return tuple(value)
+    if spec.kind is Kind.DATE:
+        return PartialDate.parse(value) if value else None
+    return "" if value is None else value
+
+
+def _built(cls: type[Any], obj: dict[str, Any], **extra: Any) -> Any:
+    return cls(**extra, **{name: _value(spec, obj[name]) for name, spec in fields_of(cls)})
+
+
 def from_json(cls: type[Record], obj: dict[str, Any]) -> Record:
     """A record rebuilt from its JSON, the way a researcher's script would."""
-    values: dict[str, Any] = {"id": obj["id"]}
-    for name, spec in fields_of(cls):
-        value = obj[name]
-        if spec.kind is Kind.REF:
-            value = value["id"] if value else ""
-        elif spec.kind is Kind.REFS:
-            value = tuple(v["id"] for v in value)
-        elif spec.kind is Kind.LINKS:
-            value = tuple(Link(v["title"], v["url"]) for v in value)
-        elif spec.kind in (Kind.TEXTS, Kind.COUNTRIES):
-            value = tuple(value)
-        elif spec.kind is Kind.DATE:
-            value = PartialDate.parse(value) if value else None
-        elif value is None:
-            value = ""
-        values[name] = value
-    if "text" in obj:  # a source whose text may be published
-        values["text"] = obj["text"]
-    return cls(**values)
+    extra: dict[str, Any] = {"id": obj["id"]}
+    if cls is Source and "text" in obj:  # a source whose text may be published
+        extra["text"] = obj["text"]
+    record: Record = _built(cls, obj, **extra)
+    return record
 
 
 def published(record: Record) -> Record:

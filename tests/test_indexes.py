@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import indexes, routes, siteconfig
+from generator import indexes, routes, siteconfig, views
 from generator.build import Project, check
 from generator.errors import BuildError
 from generator.outputs import Inputs, produce
@@ -114,7 +114,7 @@ def test_group_pages_chain_previous_and_next(split_site):
     site = split_site.site
     first = _soup(site, "timeline")
     keys = [str(a["href"]).strip("/").split("/")[-1] for a in first.select(".explainer-parts a")]
-    assert keys == ["2025-02", "2025-02-2", "2025-03", "2026"]
+    assert keys == ["2025-02", "2025-02-2", "2025-03", "2025-03-2", "2026"]  # a claim in March
     for before, after in itertools.pairwise(keys):
         page = _soup(site, f"timeline/pages/{before}")
         nxt = page.select_one(".explainer-pager__next")
@@ -131,19 +131,28 @@ def test_old_anchors_map_to_each_records_own_page(split_site):
     (source,) = story.sources.values()  # one source: its index is one page
     assert _soup(site, "sources").select_one(f"section#{source.id}") is not None
     assert not (site / "sources" / indexes.ANCHORS).exists()
-    for folder, records in (("timeline", story.timeline), ("quotes", story.quotes.values())):
+    timeline = views.timeline_items(story)
+    for folder, records in (("timeline", timeline), ("quotes", list(story.quotes.values()))):
         forward = json.loads((site / folder / indexes.ANCHORS).read_text("utf-8"))
-        assert set(forward) == {r.id for r in records}
+        assert set(forward) == {views.anchor_of(r) for r in records}
+        assert "claim_bridge-opening" in forward or folder == "quotes"
         for record in records:
-            target = (site / folder / forward[record.id]).resolve() / "index.html"
-            assert target.is_file(), f"{folder}/#{record.id} → {forward[record.id]}"
-            assert forward[record.id] == routes.html_link(f"{folder}/index.md", record)
+            anchor = views.anchor_of(record)
+            target = (site / folder / forward[anchor]).resolve() / "index.html"
+            assert target.is_file(), f"{folder}/#{anchor} → {forward[anchor]}"
+            assert forward[anchor] == routes.html_link(f"{folder}/index.md", record)
 
 
 def test_split_timeline_lists_every_entry_for_its_filters(split_site):
     story = check(split_site).story
     entries = json.loads((split_site.site / "timeline" / indexes.ENTRIES).read_text("utf-8"))
-    assert [e["id"] for e in entries] == [e.id for e in story.timeline]
+    assert [e["id"] for e in entries] == [views.anchor_of(e) for e in views.timeline_items(story)]
+    claim = next(e for e in entries if e["id"] == "claim_bridge-opening")
+    assert (claim["kind"], claim["status"], claim["people"]) == (
+        "claim",
+        "disputed",
+        ["maria-papadopoulou"],
+    )
     storm = next(e for e in entries if e["id"] == "storm")
     assert storm["kind"] == "event"
     assert storm["people"] == ["tom-berg"]
