@@ -260,15 +260,26 @@ def commit_item(story: Story, site: SiteConfig, commit: list[Change]) -> Item:
 
 
 def corrections(story: Story, site: SiteConfig) -> list[Item]:
-    """HOOK (corrections): entries for the ``corrections: [{date, text}]`` field of records.
-
-    That field is being added on another branch (``claims``) and had not reached ``main`` when
-    this feed was written, so there is nothing to list yet. When it lands, make one Item per
-    correction here (id ``tag_uri(site, f"{collection}/{id}/corrections/{n}")``, published and
-    updated at the correction's date, the record's absolute URL as the link); ``changes_feed``
-    already merges these items into ``changes.xml``.
-    """
-    return []
+    """One entry per correction of any record (``corrections: [{date, text}]``), dated at the
+    correction's day. Its id is the record's and the correction's place in the list, which
+    never shrinks (editors never delete a correction)."""
+    items = []
+    for name in COLLECTIONS:
+        for record in sorted(story.collection(name).values(), key=lambda r: r.id):
+            where = routes.place(record)
+            for number, correction in enumerate(record.corrections, start=1):
+                when = start_of(correction.date)
+                items.append(
+                    Item(
+                        id=tag_uri(site, f"{name}/{record.id}/corrections/{number}"),
+                        title=f"Correction: {story.label_of(record)}",
+                        link=site.absolute(where.src, where.anchor),
+                        published=when,
+                        updated=when,
+                        summary_html=str(escape.prose(correction.text)),
+                    )
+                )
+    return items
 
 
 def changes_feed(story: Story, history: History, site: SiteConfig) -> bytes:

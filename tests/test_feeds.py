@@ -185,9 +185,28 @@ def test_changes_feed_without_history_is_empty_and_valid():
     assert parsed.entries == []
 
 
-def test_corrections_hook_lists_nothing_until_the_field_exists():
-    story = check(Project(ROOT)).story
-    assert feeds.corrections(story, SITE) == []
+def test_corrections_join_the_changes_feed(content):
+    project = content(
+        {
+            **MINIMAL,
+            "people/eve.yml": "name: Eve\nrole: R\ncountry: US\ncorrections:\n"
+            "  - {date: 2026-02-02, text: 'Her role was *wrong* <b>.'}\n"
+            "  - {date: 2026-02-05, text: Fixed again.}\n",
+        }
+    )
+    story = check(project).story
+    parsed = parse(feeds.changes_feed(story, _history(), SITE))
+    fixes = [e for e in parsed.entries if "/corrections/" in e.id]
+    assert [e.id.split(":", 2)[2] for e in fixes] == [
+        "people/eve/corrections/2",
+        "people/eve/corrections/1",
+    ]
+    assert fixes[1].title == "Correction: Eve"
+    assert fixes[1].published == "2026-02-02T00:00:00Z"
+    assert fixes[1].link == SITE.url + "people/eve/"
+    assert "<em>wrong</em>" in fixes[1].summary
+    assert "<b>" not in fixes[1].summary
+    assert len({e.id for e in parsed.entries}) == len(parsed.entries)
 
 
 # -- reproducible ----------------------------------------------------------------------------
