@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import writer
 from generator.build import Project, check
@@ -57,6 +58,14 @@ def write_files(base: Path, files: dict[str, str | bytes]) -> None:
 def write_generated(docs: Path, work: Path, files: dict[str, str]) -> writer.WriteResult:
     """The writer, owning what the real registry of outputs owns."""
     return writer.write(docs, work, files, OWNED)
+
+
+def set_explainer_setting(project: Project, name: str, value: object) -> None:
+    """Set ``extra.explainer.<name>`` in a project's ``mkdocs.yml``, keeping its other
+    settings (appending a second ``extra:`` key would silently replace the first)."""
+    config = yaml.safe_load(project.config.read_text("utf-8")) or {}
+    config.setdefault("extra", {}).setdefault("explainer", {})[name] = value
+    project.config.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
 
 
 def _generated(folder: str, names: list[str]) -> set[str]:

@@ -11,12 +11,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup, Tag
 
 from generator import cards
 from generator.siteconfig import read
-from tests.conftest import ROOT, STORIES, copy_project, run_explainer, write_files
+from tests.conftest import (
+    ROOT,
+    STORIES,
+    copy_project,
+    run_explainer,
+    set_explainer_setting,
+    write_files,
+)
 
 pytestmark = pytest.mark.site
 FEEDS = {
@@ -157,9 +163,7 @@ def test_hostile_text_stays_inside_the_json_ld_and_meta(tmp_path, engine):
             "docs/notes.md": "---\njsonld: '</script><script>alert(2)</script>'\n---\n# Notes\n",
         },
     )
-    config = yaml.safe_load(project.config.read_text("utf-8"))  # one extra: key, not two
-    config["extra"]["explainer"]["index_limit"] = 2  # split indexes too
-    project.config.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    set_explainer_setting(project, "index_limit", 2)  # split indexes too
     proc = run_explainer(project, "build", "--engine", engine)
     assert proc.returncode == 0, proc.stderr
     site = project.site

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from generator import indexes, routes, siteconfig, views
@@ -15,7 +14,7 @@ from generator.build import Project, check
 from generator.errors import BuildError
 from generator.outputs import Inputs, produce
 from generator.render import render
-from tests.conftest import ROOT, STORIES, copy_project, run_explainer
+from tests.conftest import ROOT, STORIES, copy_project, run_explainer, set_explainer_setting
 
 LIMIT_ONE = "\nextra:\n  explainer:\n    index_limit: 1\n"
 
@@ -30,9 +29,7 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The harbour story built with at most one item on an index page, so every index
     splits (and one month holds two entries: a continued group)."""
     project = copy_project(STORIES / "harbour", tmp_path_factory.mktemp("split") / "harbour")
-    config = yaml.safe_load(project.config.read_text("utf-8"))  # one extra: key, not two
-    config.setdefault("extra", {}).setdefault("explainer", {})["index_limit"] = 1
-    project.config.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    set_explainer_setting(project, "index_limit", 1)
     proc = run_explainer(project, "build")
     assert proc.returncode == 0, proc.stderr
     return project

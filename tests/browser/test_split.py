@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.conftest import OpenPage, Server, _serve
-from tests.conftest import STORIES, copy_project, run_explainer
+from tests.conftest import STORIES, copy_project, run_explainer, set_explainer_setting
 
 pytestmark = pytest.mark.browser
 
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def split_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     project = copy_project(STORIES / "harbour", tmp_path_factory.mktemp("split") / "harbour")
-    with project.config.open("a", encoding="utf-8") as handle:
-        handle.write("\nextra:\n  explainer:\n    index_limit: 1\n")
+    set_explainer_setting(project, "index_limit", 1)
     proc = run_explainer(project, "build")
     assert proc.returncode == 0, proc.stderr
     yield from _serve(project.site)
@@ -53,7 +52,7 @@ def test_filters_on_the_first_page_search_every_page(
         "Council votes on the bridge",
     ]
     status = page.locator(".explainer-filter-status").inner_text()
-    assert status.startswith("Showing 3 of 4 entries")
+    assert status.startswith("Showing 3 of 5 entries")  # four entries and a claim
     page.select_option("select[name=kind]", "event")
     page.wait_for_function("document.querySelectorAll('.explainer-results li').length === 1")
     results.first.click()
