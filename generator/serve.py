@@ -1,10 +1,16 @@
 """Live preview: regenerate ``docs/`` when ``content/`` changes, while MkDocs serves it.
 
 This is the thin adapter between the generator and MkDocs: MkDocs runs as a child process
-watching ``docs/`` and ``theme/``; this loop polls ``content/`` (a few dozen ``stat`` calls
-every quarter second) and regenerates on change. The writer touches nothing when nothing
-changed, so a rebuild never triggers another: there is no loop. Invalid content is reported and
-the last good pages stay up.
+watching ``docs/`` and ``theme/``; this loop sleeps until the system reports a change in
+``content/`` (:mod:`generator.watch`: nothing is listed or polled while nobody edits) and
+regenerates. The writer touches nothing when nothing changed, so a rebuild never triggers
+another: there is no loop. Invalid content is reported and the last good pages stay up.
+
+MkDocs runs with ``--dirty``: it rebuilds only the pages whose Markdown the writer rewrote (the
+writer keeps unchanged files' mtimes), which is what makes one saved record show in about a
+second rather than after a whole-site build. What that leaves stale, and what we remove
+ourselves (a deleted record's page), is in :mod:`generator.preview` and the README ("Live
+preview"). ``explainer build`` always builds clean.
 
 MkDocs' watcher ignores directory events, and the writer swaps whole folders in by renaming
 them, which produces mostly directory events. So after a regeneration that changed pages, the
@@ -14,18 +20,23 @@ adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always r
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from generator import build as pipeline
+from generator import preview
 from generator.engine import die_with_parent
 from generator.errors import BuildError, ContentError, Problem
+from generator.watch import ContentWatcher
 
-POLL_SECONDS = 0.25
+WAKE_SECONDS = 1.0
+"""How often the idle loop checks that MkDocs still runs (one ``waitpid``: nothing else)."""
 
 
 def snapshot(content: Path) -> dict[str, tuple[int, int]]:
@@ -41,7 +52,8 @@ Report = Callable[[Sequence[Problem]], None]
 """Prints problems; the command line passes its own, so the preview reads like ``check``."""
 
 
-def regenerate(project: pipeline.Project, report: Report) -> None:
+def regenerate(project: pipeline.Project, report: Report, site: Path | None = None) -> None:
+    """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from."""
     started = time.perf_counter()
     try:
         checked, result = pipeline.generate(project)
@@ -53,6 +65,7 @@ def regenerate(project: pipeline.Project, report: Report) -> None:
         print(f"error: {exc}", file=sys.stderr)
         return
     report(checked.warnings)
+    preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
     if result.changed:
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
@@ -70,13 +83,16 @@ def _stop(signum: int, frame: object) -> None:
 def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     """Serve until interrupted or terminated; the MkDocs child never outlives us."""
     signal.signal(signal.SIGTERM, _stop)
+    seen = snapshot(project.content)  # once, to notice edits made while we start up
     regenerate(project, report)
+    tmp = preview.scratch(project.work)
     command = [
         sys.executable,
         "-m",
         "mkdocs",
         "serve",
         "--livereload",
+        "--dirty",
         "--dev-addr",
         addr,
         "--config-file",
@@ -85,20 +101,40 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     child = subprocess.Popen(
         command,
         cwd=project.root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509 - no threads here
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)},
+        # the child starts before the watcher's thread does: no threads here yet
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
     )
-    seen = snapshot(project.content)
     try:
-        while child.poll() is None:
-            time.sleep(POLL_SECONDS)
-            now = snapshot(project.content)
-            if now != seen:
-                seen = now
-                regenerate(project, report)
+        follow(project, report, child, tmp, seen)
     except KeyboardInterrupt:
         pass
     finally:
         child.terminate()
         child.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+class Child(Protocol):
+    """What :func:`follow` needs of the MkDocs process: whether it still runs."""
+
+    def poll(self) -> int | None: ...
+
+
+def follow(
+    project: pipeline.Project,
+    report: Report,
+    child: Child,
+    tmp: Path,
+    seen: dict[str, tuple[int, int]],
+) -> None:
+    """Regenerate after each settled change to ``content/`` while ``child`` runs. ``seen`` is
+    the snapshot taken before the first generation; once the watcher listens, one more listing
+    catches an edit made in between, and from then on nothing lists the tree."""
+    with ContentWatcher(project.content) as watcher:
+        if snapshot(project.content) != seen:
+            regenerate(project, report, preview.served_site(tmp))
+        while child.poll() is None:
+            if watcher.wait(WAKE_SECONDS):
+                regenerate(project, report, preview.served_site(tmp))
