@@ -93,6 +93,7 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
         "serve",
         "--livereload",
         "--dirty",
+        "--no-strict",  # --dirty logs a warning on every build; `explainer build` stays strict
         "--dev-addr",
         addr,
         "--config-file",
