@@ -5,10 +5,15 @@ anyone where. We give its process a ``TMPDIR`` of our own (:func:`scratch`), so 
 ``mkdocs_*`` folder in it is the site being served (:func:`served_site`).
 
 Why we need it: with ``--dirty``, MkDocs rebuilds only the pages whose Markdown is newer than
-their HTML, and never deletes anything. A deleted or renamed record's old page would stay
-reachable in the preview until a restart. The writer knows exactly which files it removed from
-``docs/``, so :func:`forget` removes what MkDocs published for them. The published build
-(``explainer build``) always starts from an empty folder and needs none of this.
+their HTML, and never deletes anything. So after each regeneration :func:`forget` removes what
+MkDocs published for every file the writer removed from ``docs/`` (a deleted or renamed
+record's old page would otherwise stay reachable until a restart), and :func:`expire` dates
+what it published for every file the writer wrote back to 1970. Those would be rebuilt anyway
+(the writer gives them a new mtime), but a MkDocs build already running while the writer
+swapped folders in can write HTML newer than the new Markdown from what it read before; an
+expired page is rebuilt by the next build whatever happened, and stays served until then. The
+published build (``explainer build``) always starts from an empty folder and needs none of
+this.
 """
 
 from __future__ import annotations
@@ -44,13 +49,13 @@ def published(src: str) -> str:
     return page_url(src) + "index.html" if src.endswith(".md") else src
 
 
-def forget(site: Path | None, removed: Iterable[str]) -> list[str]:
-    """Delete what MkDocs published for the ``docs/`` files in ``removed``, and the folders
+def forget(site: Path | None, changed: Iterable[str]) -> list[str]:
+    """Delete what MkDocs published for the ``docs/`` files in ``changed``, and the folders
     that leaves empty; returns the site paths deleted."""
     if site is None:
         return []
     gone = []
-    for src in removed:
+    for src in changed:
         target = site / published(src)
         if target.is_file():
             target.unlink()
@@ -67,3 +72,14 @@ def _prune(folder: Path, site: Path) -> None:
         except OSError:
             return  # not empty
         folder = folder.parent
+
+
+def expire(site: Path | None, written: Iterable[str]) -> None:
+    """Make what MkDocs published for ``written`` older than any source, so its next dirty
+    build remakes it (it keeps being served meanwhile)."""
+    if site is None:
+        return
+    for src in written:
+        target = site / published(src)
+        if target.is_file():
+            os.utime(target, ns=(0, 0))

@@ -66,6 +66,7 @@ def regenerate(project: pipeline.Project, report: Report, site: Path | None = No
         return
     report(checked.warnings)
     preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
+    preview.expire(site, result.written)
     if result.changed:
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
