@@ -26,11 +26,13 @@ How it stays honest:
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import importlib.metadata
 import importlib.util
 import io
 import json
+import multiprocessing
 import os
 import re
 import tempfile
@@ -539,29 +541,57 @@ def _store(cache_dir: Path, key: str, data: bytes) -> None:
         raise
 
 
+PARALLEL_FROM = 48
+"""Cards to draw before the work is shared among processes (one per core): a big story's
+first build draws thousands, at about a tenth of a second each."""
+
+
+def _draw(spec: CardSpec) -> bytes | frozenset[str]:
+    """One card, or the characters no font has (a process pool cannot carry the exception
+    with its details across, so it comes back as a value)."""
+    try:
+        return card(spec.title, spec.subtitle, spec.story, spec.colour)
+    except MissingGlyphs as exc:
+        return frozenset(exc.chars)
+
+
+def _draw_all(todo: list[CardSpec]) -> list[bytes | frozenset[str]]:
+    workers = os.cpu_count() or 1
+    if len(todo) < PARALLEL_FROM or workers == 1:
+        return [_draw(spec) for spec in todo]
+    context = multiprocessing.get_context("forkserver")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_draw, todo, chunksize=16))
+
+
 def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
     """``{path: png}`` for every spec, drawing only cards whose key is not in the cache.
 
     Characters no font has are collected over all cards and reported once.
     """
-    out: dict[str, bytes] = {}
-    missing: set[str] = set()
-    where: list[str] = []
+    found: dict[str, bytes] = {}
+    todo: list[tuple[CardSpec, str]] = []
+    order: dict[str, None] = {}
     for spec in specs:
-        if spec.path in out or spec.path in where:
+        if spec.path in order:
             raise BuildError(f"share cards: {spec.path} is produced twice")
+        order[spec.path] = None
         key = spec.key()
         data = _cached(cache_dir, key) if cache_dir is not None else None
         if data is None:
-            try:
-                data = card(spec.title, spec.subtitle, spec.story, spec.colour)
-            except MissingGlyphs as exc:
-                missing |= exc.chars
-                where.append(spec.path)
-                continue
-            if cache_dir is not None:
-                _store(cache_dir, key, data)
-        out[spec.path] = data
+            todo.append((spec, key))
+        else:
+            found[spec.path] = data
+    missing: set[str] = set()
+    where: list[str] = []
+    for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
+        if isinstance(drawn, frozenset):
+            missing |= drawn
+            where.append(spec.path)
+            continue
+        if cache_dir is not None:
+            _store(cache_dir, key, drawn)
+        found[spec.path] = drawn
     if missing:
         raise MissingGlyphs(missing, where)
-    return out
+    return {path: found[path] for path in order}

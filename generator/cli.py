@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import build as pipeline
-from generator import json_schema, scaffold
-from generator.errors import BuildError, ContentError, Problem, Severity
+from generator import json_schema, lock, scaffold
+from generator.errors import BuildError, ContentError, Problem, Severity, file_error
 from generator.schema import COLLECTIONS
 from generator.serve import serve
 
@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(checked.warnings, style)
             print(_summary(checked))
         elif args.command == "generate":
-            checked, result = pipeline.generate(project)
+            with lock.held(project.work, _say):
+                checked, result = pipeline.generate(project)
             _report(checked.warnings, style)
             print(
                 f"{_summary(checked)}\nwrote {len(result.written)} pages, removed "
@@ -116,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines = pipeline.changes_since(project, checked, args.since)
             print("\n".join(lines) if lines else "no change to any value readers see")
         elif args.command == "build":
-            checked, result = pipeline.build(project, args.engine)
+            with lock.held(project.work, _say):
+                checked, result = pipeline.build(project, args.engine)
             _report(checked.warnings, style)
             print(
                 f"{_summary(checked)}\nwrote {len(result.written)} pages; built site/ with "
@@ -132,7 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUILD
+    except OSError as exc:  # a full disk, a read-only folder: one line, never a traceback
+        print(f"error: {file_error(project.root, exc)}", file=sys.stderr)
+        return EXIT_BUILD
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -126,6 +126,7 @@ def _commit_site(site: Path, work: Path) -> None:
     if new.exists():
         if site.exists() and not old.exists():
             os.rename(site, old)
+        faults.point("site-swap")
         os.rename(new, site)
     (work / SITE_JOURNAL).unlink()
     if old.exists():

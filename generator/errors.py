@@ -5,8 +5,13 @@ Library code raises these; only :mod:`generator.cli` turns them into exit codes.
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -55,3 +60,37 @@ class ContentError(GeneratorError):
 
 class BuildError(GeneratorError):
     """Something other than content failed: the site engine, the file system."""
+
+
+_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+)
+
+
+def file_error(root: Path, exc: OSError) -> str:
+    """One line for a file-system failure (a full disk, a read-only folder): the path, relative
+    to the project when inside it, and the system's reason, so an editor knows what to free or
+    unlock. The writer and the engine leave ``docs/`` and ``site/`` whole (old or new) and the
+    next run finishes or drops what was staged, so for a refused write the fix is always: free
+    space or make it writable, then run again."""
+    name = exc.filename if exc.filename is not None else "a file"
+    path = Path(os.fsdecode(name))
+    if path.is_absolute() and path.is_relative_to(root):
+        path = path.relative_to(root)
+    reason = exc.strerror or str(exc)
+    if exc.errno in _WRITE_ERRNOS:
+        hint = "free some space or make it writable, then run again"
+        return f"cannot write {path.as_posix()}: {reason} ({hint})"
+    return f"cannot use {path.as_posix()}: {reason}"
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Name ``path`` in an OSError raised inside: a failed ``write()`` (a full disk) carries
+    no file name of its own, and :func:`file_error` must say which file it was."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise

@@ -11,6 +11,8 @@ Every function returns :class:`markupsafe.Markup`, which the templates require (
 from __future__ import annotations
 
 import html
+import json
+import re
 import string
 
 from markdown_it import MarkdownIt
@@ -46,6 +48,56 @@ def attr(text: str) -> Markup:
     return Markup(_html_text(text))
 
 
+_SCRIPT_JSON = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def json_script(data: object) -> Markup:
+    """JSON for the inside of a ``<script>`` data block (``application/ld+json``).
+
+    An HTML parser ends a script at ``</script`` and treats ``<!--`` specially, whatever the
+    JSON means, so every ``<``, ``>`` and ``&`` is written as its ``\\u`` escape (they can only
+    occur inside JSON strings, where the escape means the same character), and so are U+2028
+    and U+2029, which older JavaScript parsers take for line ends. Everything else stays
+    readable (``ensure_ascii=False``: Cyrillic stays Cyrillic). Keys are sorted and separators
+    fixed, so the same data always gives the same bytes.
+    """
+    text = json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return Markup(text.translate(_SCRIPT_JSON))
+
+
+_NOT_YAML_PRINTABLE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""What a YAML double-quoted scalar may not hold as it is: controls, DEL, C1 (U+0085 is a YAML
+line break), U+2028 and U+2029 (YAML line breaks too), U+FEFF (a byte-order mark), surrogates
+and non-characters."""
+
+
+def _code_point(match: re.Match[str]) -> str:
+    point = ord(match[0])
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar on one line, for front matter.
+
+    JSON's string syntax is YAML's (``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``), so ``json.dumps``
+    does the work in C; what YAML would not read as it is (:data:`_NOT_YAML_PRINTABLE`) becomes
+    its own escape, ``\\U`` beyond U+FFFF (YAML does not pair surrogates). Letters of every script
+    stay readable. Any YAML parser reads back the same text, and a long value costs no
+    pure-Python YAML emitter time.
+    """
+    return _NOT_YAML_PRINTABLE.sub(_code_point, json.dumps(text, ensure_ascii=False))
+
+
 _MD = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
 
 
@@ -76,6 +128,18 @@ def prose(text: str) -> Markup:
         elif token.type == "inline":
             out.extend(_render_inline(token.children or []))
     return Markup("".join(out))
+
+
+def prose_text(text: str) -> str:
+    """Light Markdown as plain text, paragraphs joined by a space: for share cards and
+    structured data, whose readers show text, not markup. Link targets are dropped."""
+    words = [
+        child.content if child.type in ("text", "code_inline") else " "
+        for block in _MD.parse(text)
+        for child in [*(block.children or []), block]
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak", "paragraph_close")
+    ]
+    return " ".join("".join(words).split())
 
 
 _TAGS = {

@@ -17,6 +17,7 @@ POINTS = (
     "docs-manifest",  # every folder swapped in, the manifest not yet
     "site-built",  # the engine built .explainer/site-new, not yet hardened or swapped
     "site-journal",  # the site's journal written, site/ not yet swapped
+    "site-swap",  # site/ moved aside, the new one not yet in its place: no site/ at all
 )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.errors import BuildError
+from generator.errors import BuildError, writing
 
 THEME_SCRIPTS = {
     "sha256-nicDKD8N+Ac4e1sdTbP9Yt9soQHHjvjNS5ZFHpWH9VI=": "Material 9.8.2: __md_scope, "
@@ -164,4 +164,5 @@ def harden_site(site: Path) -> None:
     for path in sorted(site.rglob("*.html")):
         page = path.read_text(encoding="utf-8")
         hardened = harden_page(page, path.relative_to(site).as_posix())
-        path.write_text(hardened, encoding="utf-8", newline="")
+        with writing(path):
+            path.write_text(hardened, encoding="utf-8", newline="")

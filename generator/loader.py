@@ -9,6 +9,7 @@ is not used: it crashes the process on deep nesting and disagrees with the pure 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,23 @@ MAX_FILES = 20_000
 """Records a story may hold by default; ``extra: {explainer: {max_files: N}}`` in
 ``mkdocs.yml`` raises it."""
 MAX_FILES_SETTING = "extra.explainer.max_files"
+
+IGNORED = (
+    ".*",  # hidden: .DS_Store, ._x (macOS), .#x (Emacs lock), .x.swp (Vim), .~lock.x# (Office)
+    "*~",  # backups: Emacs, Vim with 'backup', gedit, nano
+    "#*#",  # Emacs auto-save
+    "*.swp",  # Vim swap files kept beside the file under another name ('directory' option)
+    "*.swo",
+    "*.swx",
+    "4913",  # Vim's probe that the folder is writable, made and deleted on every save
+    "*___jb_tmp___",  # JetBrains' safe write
+    "*___jb_old___",
+    "Thumbs.db",  # Windows Explorer
+    "desktop.ini",
+)
+"""Files in ``content/`` that editors' programs make on their own, as git's usual ignore lists
+(github/gitignore's Global/ templates) name them: the loader and the preview pass them over.
+Files a person makes (``.yaml``, ``.bak``, ``.orig``, a ``README.md``) are still reported."""
 
 _LINE_BREAKS = re.compile("\r\n|\r|\n")
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -326,7 +344,7 @@ def discover(
             )
         ]
     for folder in sorted(content.iterdir()):
-        if folder.name.startswith(".") or not folder.is_dir():
+        if ignored(folder.name) or not folder.is_dir():
             continue
         if folder.name not in COLLECTIONS:
             problems.append(
@@ -341,6 +359,8 @@ def discover(
             )
             continue
         for path in sorted(folder.iterdir()):
+            if ignored(path.name):
+                continue
             problem = _check_name(root, path, folder.name)
             if problem:
                 problems.append(problem)
@@ -361,10 +381,13 @@ def discover(
     return found, problems
 
 
+def ignored(name: str) -> bool:
+    """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+
+
 def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
     """A record file must be a regular ``<id>.yml`` (sources may add ``<id>.txt``)."""
-    if path.name.startswith("."):
-        return None
     message, hint, name = _name_problem(path, collection)
     return Problem(_rel(root, path), 1, 1, name, message, hint) if message else None
 
@@ -396,7 +419,7 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
     for name, ids in known.items():
         if (content / name).is_dir():
-            ids.update(p.stem for p in (content / name).glob("*.yml"))
+            ids.update(p.stem for p in (content / name).glob("*.yml") if not ignored(p.name))
     return known
 
 

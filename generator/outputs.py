@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import changes, embed, home, indexes, reference, render, routes
+from generator import cards, changes, embed, home, indexes, reference, render, routes, share
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -56,7 +56,12 @@ def _pages(inputs: Inputs) -> dict[str, bytes]:
     """The Markdown pages, and beside each split index the map that forwards old anchors."""
     limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
     pages = render.render(
-        inputs.story, inputs.history, inputs.standfirst, limit, embed.snippet(inputs.site)
+        inputs.story,
+        inputs.history,
+        inputs.standfirst,
+        limit,
+        embed.snippet(inputs.site),
+        head=share.head(inputs),
     )
     files = {src: text.encode("utf-8") for src, text in pages.items()}
     for index in indexes.INDEXES:
@@ -76,6 +81,12 @@ def _page_folders() -> tuple[str, ...]:
     return tuple(f"{folder}/" for folder in dict.fromkeys(found))
 
 
+def _cards(inputs: Inputs) -> dict[str, bytes]:
+    """Every page's share card, drawn again only when its text changed (cached by content)."""
+    cache = inputs.cache / cards.CACHE_FOLDER if inputs.cache else None
+    return cards.cards(share.card_specs(inputs), cache)
+
+
 def _reference(inputs: Inputs) -> dict[str, bytes]:
     return {src: text.encode("utf-8") for src, text in reference.pages().items()}
 
@@ -88,6 +99,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
+    Output("cards", (share.CARD_FOLDER + "/",), _cards),
 )
 """Every output of a build, in the order they are produced."""
 

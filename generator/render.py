@@ -8,8 +8,8 @@ plain string, so a template that forgets to escape fails loudly instead of publi
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,9 @@ class Page:
     context: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
     """More front matter, e.g. ``hide: [toc]`` for Material."""
+    head: dict[str, str | dict[str, str]] = field(default_factory=dict)
+    """Front matter for the page's ``<head>`` (:mod:`generator.share`): texts, or mappings of
+    texts, written by :func:`head_lines`."""
 
 
 def _require_escaped(value: object) -> object:
@@ -394,8 +397,11 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 and parser took a tenth of the generator's time at 10,000 pages."""
 
 
-def front_matter(title: str, **extra: Any) -> Markup:
-    """YAML front matter written by ``safe_dump`` and read back to prove the round trip.
+def front_matter(
+    title: str, *, head: dict[str, str | dict[str, str]] | None = None, **extra: Any
+) -> Markup:
+    """YAML front matter written by ``safe_dump`` and read back to prove the round trip, then
+    the ``head`` entries (:func:`head_lines`).
 
     The title is HTML-escaped because MkDocs themes print page titles unescaped.
     """
@@ -403,7 +409,27 @@ def front_matter(title: str, **extra: Any) -> Markup:
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=10_000)
     if yaml.load(text, Loader=_Loader) != data:  # noqa: S506 - a safe loader
         raise BuildError(f"front matter for {title!r} does not round-trip")
-    return Markup(f"---\n{text}---\n")
+    if head and set(head) & set(data):
+        raise BuildError(f"front matter for {title!r} names {sorted(set(head) & set(data))} twice")
+    return Markup(f"---\n{text}{head_lines(head or {})}---\n")
+
+
+def head_lines(head: dict[str, str | dict[str, str]]) -> str:
+    """One YAML line per entry, every text double-quoted by :func:`escape.yaml_quoted`, whose
+    round trip its tests prove: share meta and JSON-LD, on every page and megabytes over a big
+    story, cost no YAML emitter time and give the same bytes with or without libyaml."""
+    lines = []
+    for key, value in sorted(head.items()):
+        if not key.isidentifier():
+            raise BuildError(f"front matter key {key!r} is not a plain name")
+        if isinstance(value, dict):
+            pairs = ", ".join(f"{k}: {escape.yaml_quoted(v)}" for k, v in sorted(value.items()))
+            if not all(k.isidentifier() for k in value):
+                raise BuildError(f"front matter key in {key!r} is not a plain name")
+            lines.append(f"{key}: {{{pairs}}}\n")
+        else:
+            lines.append(f"{key}: {escape.yaml_quoted(value)}\n")
+    return "".join(lines)
 
 
 def plan(
@@ -452,7 +478,7 @@ def plan(
 
 def render_page(page: Page, story: Story, history: History | None = None) -> str:
     template = environment().get_template(page.template)
-    front = Markup(f"{front_matter(page.title, **page.meta)}{MARKER}\n")
+    front = Markup(f"{front_matter(page.title, head=page.head, **page.meta)}{MARKER}\n")
     text = template.render(
         story=story,
         page_src=page.src,
@@ -470,11 +496,18 @@ def render(
     standfirst: home.Standfirst | None = None,
     limit: int = indexes.INDEX_LIMIT,
     embed: Snippet | None = None,
+    *,
+    head: Callable[[list[Page]], dict[str, dict[str, str | dict[str, str]]]] | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
     ``standfirst`` (``content/standfirst.md``) opens the home page; ``limit`` is the most
     items an index page holds before it splits; ``embed`` (:func:`generator.embed.snippet`)
-    the code the timeline page offers for embedding it."""
+    the code the timeline page offers for embedding it; ``head``, given every page, says what
+    more front matter each one carries for its ``<head>`` (share meta and JSON-LD,
+    :func:`generator.share.head`)."""
     pages = plan(story, standfirst, limit, embed)
+    if head is not None:
+        extra = head(pages)
+        pages = [replace(page, head=extra.get(page.src, {})) for page in pages]
     return {page.src: render_page(page, story, history) for page in pages}

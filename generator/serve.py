@@ -27,12 +27,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from stat import S_ISREG
 from typing import Protocol
 
 from generator import build as pipeline
-from generator import preview
+from generator import lock, preview
 from generator.engine import die_with_parent
-from generator.errors import BuildError, ContentError, Problem
+from generator.errors import BuildError, ContentError, Problem, file_error
+from generator.loader import ignored
 from generator.watch import ContentWatcher
 
 WAKE_SECONDS = 1.0
@@ -40,12 +42,19 @@ WAKE_SECONDS = 1.0
 
 
 def snapshot(content: Path) -> dict[str, tuple[int, int]]:
-    """Path → (mtime_ns, size) for every file under ``content``."""
-    return {
-        str(p): (p.stat().st_mtime_ns, p.stat().st_size)
-        for p in sorted(content.rglob("*"))
-        if p.is_file()
-    }
+    """Path → (mtime_ns, size) for every file under ``content``, except the backup and swap
+    files editors' programs leave there (the loader ignores them, so must the preview)."""
+    found: dict[str, tuple[int, int]] = {}
+    for path in sorted(content.rglob("*")):
+        if any(ignored(part) for part in path.relative_to(content).parts):
+            continue
+        try:
+            stat = path.stat()
+        except OSError:  # gone since the listing: the next poll sees it gone
+            continue
+        if S_ISREG(stat.st_mode):
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
 
 
 Report = Callable[[Sequence[Problem]], None]
@@ -56,13 +65,17 @@ def regenerate(project: pipeline.Project, report: Report, site: Path | None = No
     """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from."""
     started = time.perf_counter()
     try:
-        checked, result = pipeline.generate(project)
+        with lock.held(project.work, _say):  # a `make site` meanwhile waits, and we for it
+            checked, result = pipeline.generate(project)
     except ContentError as exc:
         report(exc.problems)
         print("content has errors; the preview keeps the last good pages", file=sys.stderr)
         return
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return
+    except OSError as exc:
+        print(f"error: {file_error(project.root, exc)}", file=sys.stderr)
         return
     report(checked.warnings)
     preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
@@ -74,6 +87,10 @@ def regenerate(project: pipeline.Project, report: Report, site: Path | None = No
         f"{len(result.written)} written, {len(result.removed)} removed",
         file=sys.stderr,
     )
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -8,8 +8,9 @@ it is told. What wakes it:
 - a file created, modified, deleted, moved or touched under ``content/``, and a folder
   created, deleted or moved (a folder's own "modified" event only says a file in it came or
   went, which the file's event says better);
-- not an editor's backup, swap or lock file (``zoe.yml~``, ``.#zoe.yml``, ``.zoe.yml.swp``):
-  the loader ignores them, so the preview must too, or every save would regenerate twice;
+- not an editor's backup, swap or lock file (``zoe.yml~``, ``.#zoe.yml``, ``.zoe.yml.swp``,
+  :func:`generator.loader.ignored`): the loader ignores them, so the preview must too, or every
+  save would regenerate twice;
 - not a file being opened, read or closed unwritten: regenerating reads every record, and those
   reads must not wake the preview again.
 
@@ -20,7 +21,6 @@ metadata change). :meth:`ContentWatcher.wait` returns once the events have been 
 
 from __future__ import annotations
 
-import fnmatch
 import threading
 import time
 from pathlib import Path, PurePath
@@ -37,6 +37,8 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from generator.loader import ignored
+
 QUIET_SECONDS = 0.1
 """How long events must stop before a change counts as one: long enough for an editor's
 backup-write-rename sequence, short enough that nobody waits for it."""
@@ -48,14 +50,6 @@ CHANGES = {
     EVENT_TYPE_MOVED,
     EVENT_TYPE_ATTRIB,  # ``touch``, ``chmod``: the old poller saw those too
 }
-
-EDITOR_FILES = (".*", "*~", "#*#", "*.swp", "*.swo", "*.swx", "4913")
-"""Names editors write beside the file they save (hidden, backup, auto-save, swap, Vim's probe)."""
-
-
-def ignored(name: str) -> bool:
-    """Whether a name under ``content/`` is an editor's scratch file rather than content."""
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_FILES)
 
 
 def relevant(event: FileSystemEvent, content: Path) -> bool:

@@ -6,36 +6,88 @@ its attribute names (what a record must never add to); its *text* is what a read
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import markdown
+import yaml
 from bs4 import BeautifulSoup
+
+from generator.schema import Kind
 
 Shape = Counter[tuple[str, tuple[str, ...]]]
 
 
+ROOT = Path(__file__).resolve().parent.parent
 SEARCH_INDEX = "search/search_index.json"
 
 
 def norm(text: str) -> str:
-    """Whitespace folded: line breaks and paragraph breaks are the template's business."""
+    """Whitespace folded, for tests that look for a phrase across the template's elements."""
     return " ".join(text.split())
 
 
 def squash(text: str) -> str:
-    """No whitespace at all: Material's search index drops ``<br>`` without a space."""
+    """No whitespace at all: Material's search index drops ``<br>`` without a space and folds
+    the rest, so there only the other characters can be compared."""
     return "".join(text.split())
 
 
 def visible_text(soup: BeautifulSoup) -> str:
+    """The page's text exactly, whitespace included: strings of different elements joined by
+    one space, a ``<br>`` as a line break of its own (see :func:`display`)."""
     for tag in soup.find_all(["script", "style", "template", "noscript"]):
         tag.decompose()
     for tag in soup.find_all(True, attrs={"aria-hidden": "true"}):
         tag.decompose()  # decoration derived from text (a name's initials), not the text
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    return norm(soup.get_text(" "))
+    return str(soup.get_text(" "))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
+_HARD_BREAK = re.compile(r" {2,}\n")
+
+
+def display(value: str, kind: Kind) -> str:
+    """Exactly what a reader sees of a record's text, as :func:`visible_text` reads it: the
+    escaping contract keeps every character, and these are the only whitespace changes allowed:
+
+    - at the ends of a value, any Unicode whitespace may go (the checker strips spaces, and
+      Markdown strips the ends of headings, list items and table cells);
+    - one-line text: nothing else, runs of spaces and no-break spaces stay as typed;
+    - multi-line text: each line break becomes ``<br>``, nothing else changes;
+    - prose (light Markdown, CommonMark's rules): a line of only spaces and tabs separates
+      paragraphs; inside one, a line break is a space (``<br>`` after two or more spaces), the
+      spaces before it and the spaces and tabs starting the next line go; a paragraph's ends
+      lose any Unicode whitespace and an empty one shows nothing.
+    """
+    if kind is Kind.PROSE:
+        shown = (_prose_paragraph(p) for p in _BLANK_LINE.split(value.strip()))
+        return " ".join(p for p in shown if p)
+    if kind is Kind.LONGTEXT:
+        lines = value.strip().split("\n")
+        parts = [part for line in lines for part in ("\n", line)][1:]
+        return " ".join(part for part in parts if part)
+    return value.strip()
+
+
+def _prose_paragraph(paragraph: str) -> str:
+    parts: list[str] = []
+    lines = paragraph.split("\n")
+    for number, line in enumerate(lines):
+        text = line if number == 0 else line.lstrip(" \t")
+        if number == len(lines) - 1:
+            parts.append(text)
+        elif _HARD_BREAK.search(line + "\n"):
+            parts.append(text.rstrip(" ") + " \n ")
+        else:
+            parts.append(text.rstrip(" ") + " ")
+    return "".join(parts).strip()
 
 
 def shape(soup: BeautifulSoup) -> Shape:
@@ -78,18 +130,35 @@ def benign_twin(text: str, word: str) -> str:
     return "\n".join(lines)
 
 
+def _exact(text: str) -> str:
+    return text
+
+
+def quote_label(text: str) -> str:
+    """How lists name a quote (``Story.label_of``): its first six words, single-spaced and in
+    curly quotes, with "…" when there are more. An excerpt, so its spacing is its own."""
+    words = text.split()
+    return "“" + " ".join(words[:6]) + (" …" if len(words) > 6 else "") + "”"
+
+
 def compare_literal(
     hostile: dict[str, tuple[Shape, str]],
     control: dict[str, tuple[Shape, str]],
     text: str,
     benign: str,
+    excerpts: tuple[str, str] | None = None,
 ) -> int:
     """Assert ``text`` shows literally wherever ``benign`` did, on pages shaped like the
-    control's; return how often it was shown (0 means the field was never on a page)."""
+    control's; return how often it was shown (0 means the field was never on a page).
+    ``excerpts`` (the typed text's and the twin's) are swapped first, where lists show an
+    excerpt (:func:`quote_label`) instead of the text."""
     shown = 0
     for page, (shape_seen, seen) in hostile.items():
-        fold = squash if page == SEARCH_INDEX else norm
+        fold = squash if page == SEARCH_INDEX else _exact
         before, after, typed, twin = fold(control[page][1]), fold(seen), fold(text), fold(benign)
+        if excerpts and page != SEARCH_INDEX:
+            shown += before.count(excerpts[1])
+            before = before.replace(excerpts[1], excerpts[0])
         times = before.count(twin)
         if before.replace(twin, typed) != after:
             # not the same text with the word swapped back: the page may sort by this text,
@@ -100,3 +169,66 @@ def compare_literal(
             assert shape_seen == control[page][0], f"{page}: elements or attributes differ"
         shown += times
     return shown
+
+
+# -- a generated Markdown page as MkDocs would turn it into HTML ---------------------------
+
+
+@functools.cache
+def _converter(extensions: tuple[str, ...]) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(extensions), extension_configs=CONFIGS)
+
+
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+"""MkDocs' own front-matter pattern (mkdocs/utils/meta.py): the closing ``---`` starts a line,
+so a title ending in ``---`` does not end the front matter."""
+
+
+def page_html(page: str, extensions: list[str]) -> str:
+    """A generated page as Python-Markdown with ``extensions`` turns it into HTML (the front
+    matter's title as MkDocs would put it in ``<title>``)."""
+    match = FRONT_MATTER.match(page)
+    assert match, "generated page without front matter"
+    front, body = match.group(1), page[match.end() :]
+    title = yaml.safe_load(front)["title"]
+    html = _converter(tuple(extensions)).reset().convert(body)
+    return f"<title>{title}</title>{html}"
+
+
+def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
+    """Shape and visible text of a generated page (see :func:`page_html`)."""
+    return read_html(page_html(page, extensions))
+
+
+def _record_soup(page: str, anchor: str) -> BeautifulSoup:
+    soup = BeautifulSoup(page_html(page, EXTENSIONS), "html.parser")
+    if anchor:
+        found = soup.find(id=anchor)
+        assert found is not None, f"no element with id {anchor!r}"
+        soup = BeautifulSoup(str(found), "html.parser")
+    return soup
+
+
+def shown_at(page: str, anchor: str = "") -> str:
+    """What a reader sees of a generated page, or of the one record at ``#anchor`` on it (the
+    element with that id: a record's section, entry or figure)."""
+    return norm(visible_text(_record_soup(page, anchor)))
+
+
+def links_at(page: str, anchor: str = "") -> list[str]:
+    """Every link target of a generated page, or of the record at ``#anchor`` on it."""
+    return [str(a["href"]) for a in _record_soup(page, anchor).find_all("a", href=True)]
+
+
+def _site_extensions() -> tuple[list[str], dict[str, Any]]:
+    """MkDocs always adds toc, tables and fenced_code; then what mkdocs.yml asks for."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for item in config.get("markdown_extensions", []):
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = options or {}
+    return list(dict.fromkeys(names)), configs
+
+
+EXTENSIONS, CONFIGS = _site_extensions()

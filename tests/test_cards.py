@@ -423,3 +423,16 @@ def test_the_title_is_bold_and_the_rest_regular():
     bold = cards_mod.measure("Steve Witkoff", True, 60, False)
     regular = cards_mod.measure("Steve Witkoff", False, 60, False)
     assert bold > regular * 1.04
+
+
+def test_many_cards_are_drawn_in_processes_with_the_same_bytes(monkeypatch, tmp_path):
+    monkeypatch.setattr(cards_mod, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    specs = [CardSpec(f"cards/p{n}.png", f"Person {n}", "Envoy", "Story") for n in range(3)]
+    drawn = cards_mod.cards(specs, tmp_path / "cache")
+    assert list(drawn) == [s.path for s in specs]
+    assert all(drawn[s.path] == card(s.title, s.subtitle, s.story) for s in specs)
+    emoji = CardSpec("cards/bad.png", "Smile \U0001f600", "Envoy", "Story")
+    with pytest.raises(MissingGlyphs) as caught:
+        cards_mod.cards([*specs, emoji, CardSpec("cards/p9.png", "P9", "E", "S")], None)
+    assert "cards/bad.png" in str(caught.value)

@@ -3,11 +3,17 @@ extensions a Material site commonly enables (the deeper, fuzzed proof is in the 
 
 from __future__ import annotations
 
+import json
+import os
+
 import markdown
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator import escape
+from generator import escape, render
 from generator.errors import BuildError
 
 EXTENSIONS = [
@@ -99,3 +105,88 @@ def test_prose_survives_markdown_with_extensions():
     soup = _html(f"<div>{escape.prose(text)}</div>")
     assert [t.name for t in soup.find_all(True)] == ["div", "p", "p", "em"]
     assert soup.get_text() == 'Intro {: onclick="x" } {++ins++}Second para'
+
+
+SCRIPT_HOSTILE = [
+    *HOSTILE,
+    "</script><script>alert(1)</script>",
+    "</SCRIPT >",
+    "<!-- <script>",
+    "a\u2028b\u2029c",
+    "\\u003c/script>",
+    "\\</script>",
+    "]]> & &amp; <![CDATA[",
+    "Кирилл Дмитриев 習近平 محمد \U0001f600",
+]
+
+
+def _script_block(json_text: str) -> BeautifulSoup:
+    return BeautifulSoup(
+        f'<html><head><script type="application/ld+json">{json_text}</script>'
+        "<meta name=after></head></html>",
+        "html.parser",
+    )
+
+
+@pytest.mark.parametrize("text", SCRIPT_HOSTILE)
+def test_json_script_keeps_text_inside_one_script_block(text):
+    encoded = str(escape.json_script({"name": text, "list": [text]}))
+    assert json.loads(encoded) == {"name": text, "list": [text]}
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in encoded
+    page = _script_block(encoded)
+    scripts = page.find_all("script")
+    assert len(scripts) == 1
+    assert json.loads(scripts[0].string or "") == {"name": text, "list": [text]}
+    assert page.find("meta", attrs={"name": "after"}) is not None
+
+
+def test_json_script_is_deterministic_and_readable():
+    first = escape.json_script({"b": "Дмитриев", "a": [1, "x"]})
+    assert first == escape.json_script({"a": [1, "x"], "b": "Дмитриев"})
+    assert first == '{"a":[1,"x"],"b":"Дмитриев"}'
+    assert escape.json_script("</script>") == '"\\u003c/script\\u003e"'
+
+
+def test_json_script_refuses_what_json_cannot_say():
+    with pytest.raises(ValueError, match="JSON compliant"):
+        escape.json_script(float("nan"))
+
+
+@given(st.text())
+@settings(derandomize=bool(os.environ.get("CI")), max_examples=300)
+def test_json_script_round_trips_any_text(text):
+    encoded = str(escape.json_script(text))
+    assert json.loads(encoded) == text
+    assert not set("<>&\u2028\u2029") & set(encoded)
+
+
+def test_prose_text_is_the_words_without_markup():
+    text = "Mayor since *2019*, a [public engineer](https://x.org)\nby training.\n\nNext <b>."
+    assert escape.prose_text(text) == "Mayor since 2019, a public engineer by training. Next <b>."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*SCRIPT_HOSTILE, "", "\\ud83d\\ude00", "a\x7fb\x00c\n\t'\"#: -", "\x85\ufeff\ufffe\xa0"],
+)
+def test_yaml_quoted_is_one_line_that_reads_back_the_same(text):
+    quoted = escape.yaml_quoted(text)
+    assert len(quoted.splitlines()) == 1
+    assert yaml.safe_load(f"key: {quoted}\n") == {"key": text}
+    libyaml = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # what MkDocs reads front matter with
+    assert yaml.load(f"key: {quoted}\n", Loader=libyaml) == {"key": text}
+
+
+@given(st.text())
+@settings(derandomize=bool(os.environ.get("CI")), max_examples=300)
+def test_yaml_quoted_round_trips_any_text(text):
+    assert yaml.safe_load(f"k: {escape.yaml_quoted(text)}") == {"k": text}
+
+
+@given(st.dictionaries(st.sampled_from(["description", "jsonld"]), st.text()), st.text())
+@settings(derandomize=bool(os.environ.get("CI")), max_examples=200)
+def test_front_matter_with_head_entries_reads_back_the_same(head, title):
+    text = render.front_matter("T", head={**head, "explainer": {"title": title, "url": "u"}})
+    data = yaml.safe_load(text.split("---\n")[1])
+    assert data == {"title": "T", **head, "explainer": {"title": title, "url": "u"}}

@@ -85,21 +85,54 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     before, after = states.before, states.after
     docs, site = tree(project.docs), tree(project.site)
-    # the site in use is always the previous one, whole
-    assert site == before["site"]
+    if point == "site-swap":
+        # the one moment without a site/: the old one whole aside, the new one whole beside it
+        assert not project.site.exists()
+        assert tree(project.work / "site-old") == before["site"]
+        assert (project.work / "site-journal").exists()
+    else:
+        # the site in use is always the previous one, whole
+        assert site == before["site"]
+    if point == "docs-swap":
+        assert_swap_half_done(project, states)
     # every page in docs/ is whole: the previous or the next version of itself
     for rel, data in docs.items():
         assert data in (before["docs"].get(rel), after["docs"].get(rel)), rel
     if point in ("docs-staged", "docs-journal"):
         assert docs == before["docs"]
-    if point in ("docs-manifest", "site-built", "site-journal"):
+    if point in ("docs-manifest", "site-built", "site-journal", "site-swap"):
         assert docs == after["docs"]
     # the next plain run needs no cleaning and builds what a clean build builds
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     assert tree(project.docs) == after["docs"]
     assert tree(project.site) == after["site"]
-    assert sorted(p.name for p in project.work.iterdir()) == ["manifest.json"]
+    assert sorted(p.name for p in project.work.iterdir()) == ["lock", "manifest.json"]
+
+
+def assert_swap_half_done(project: Project, states: States) -> None:
+    """The kill at ``docs-swap`` must really interrupt the swap: the journal decided it, some
+    folders are swapped (their old selves in ``.explainer/old``, the new ones in docs/) and
+    others still wait in ``.explainer/stage``, so recovery has something to finish."""
+    work = project.work
+    assert (work / "journal.json").exists()
+    swapped = sorted(p.name for p in (work / "old").iterdir())
+    waiting = sorted(p.name for p in (work / "stage").iterdir() if p.name != "manifest.json")
+    assert swapped, waiting
+    assert waiting, swapped
+    assert not set(swapped) & set(waiting)
+    for folder in swapped:  # in docs/: the new pages; aside: the old ones
+        assert tree(project.docs / folder) == _under(states.after["docs"], folder)
+        assert tree(work / "old" / folder) == _under(states.before["docs"], folder)
+    for folder in waiting:  # in docs/: still the old pages; staged: the new ones
+        assert tree(project.docs / folder) == _under(states.before["docs"], folder)
+        assert tree(work / "stage" / folder) == _under(states.after["docs"], folder)
+
+
+def _under(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    return {
+        rel[len(folder) + 1 :]: data for rel, data in files.items() if rel.startswith(folder + "/")
+    }
 
 
 def start_build(project: Project, own_group: bool = False) -> subprocess.Popen[bytes]:
@@ -114,20 +147,44 @@ def start_build(project: Project, own_group: bool = False) -> subprocess.Popen[b
     )
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.5])
-def test_sigkill_at_any_moment_leaves_a_whole_site(
-    delay: float, states: States, tmp_path: Path
-) -> None:
-    """A kill from outside, at a moment the process does not choose."""
-    project = crashed_copy(states, tmp_path / "p")
-    proc = start_build(project)
-    time.sleep(delay)
-    proc.kill()
-    proc.wait(timeout=60)
-    assert tree(project.site) in (states.before["site"], states.after["site"])
-    assert run(project).returncode == 0
-    assert tree(project.site) == states.after["site"]
-    assert tree(project.docs) == states.after["docs"]
+WRITING = ("stage", "journal.json", "old", "site-new", "site-journal", "site-old")
+"""What a run leaves in ``.explainer/`` only while it writes: staged pages, a journal, folders
+swapped aside. Found after a kill, they prove the kill landed in the middle of a write."""
+FRACTIONS = (0.15, 0.35, 0.55, 0.75, 0.9, 0.45, 0.65, 0.25)
+"""Kill moments as fractions of an uninterrupted run: the first five always, the rest only
+until one has landed mid-write (a loaded machine stretches some phases)."""
+
+
+def test_sigkill_at_any_moment_leaves_a_whole_site(states: States, tmp_path: Path) -> None:
+    """A kill from outside, at moments the process does not choose, spread over a build
+    timed on this machine just before; at least one must land mid-write, or the test proved
+    nothing about writes."""
+    timed = crashed_copy(states, tmp_path / "timed")
+    started = time.monotonic()
+    assert run(timed).returncode == 0
+    duration = time.monotonic() - started
+    landed: list[str] = []
+    for number, fraction in enumerate(FRACTIONS):
+        if number >= 5 and landed:
+            break
+        project = crashed_copy(states, tmp_path / f"p{number}")
+        proc = start_build(project)
+        time.sleep(fraction * duration)
+        finished = proc.poll() is not None
+        proc.kill()
+        proc.wait(timeout=60)
+        left = sorted(n for n in WRITING if (project.work / n).exists())
+        if left and not finished:
+            landed.append(f"{fraction:.2f}: {', '.join(left)}")
+        if project.site.exists():
+            assert tree(project.site) in (states.before["site"], states.after["site"])
+        else:  # killed between the two renames of the swap, as at the site-swap point
+            assert tree(project.work / "site-old") == states.before["site"]
+        assert run(project).returncode == 0
+        assert tree(project.site) == states.after["site"]
+        assert tree(project.docs) == states.after["docs"]
+    print("kills that landed mid-write:", landed)
+    assert landed, f"no kill landed mid-write ({duration:.1f} s run): adjust FRACTIONS"
 
 
 def test_kill_when_staging_appears(states: States, tmp_path: Path) -> None:

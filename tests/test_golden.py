@@ -7,16 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from generator import share
 from generator.build import Project, check
+from generator.outputs import Inputs
 from generator.render import render
+from generator.siteconfig import read
 from tests.conftest import STORIES
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def _pages() -> dict[str, str]:
-    checked = check(Project(STORIES / "harbour"))
-    return render(checked.story, standfirst=checked.standfirst)
+    """With the head's front matter (share meta and JSON-LD) for the story's own site_url."""
+    project = Project(STORIES / "harbour")
+    checked = check(project)
+    inputs = Inputs(checked.story, standfirst=checked.standfirst, site=read(project.config))
+    return render(checked.story, standfirst=checked.standfirst, head=share.head(inputs))
 
 
 def test_golden_pages(request):

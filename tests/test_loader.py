@@ -186,6 +186,43 @@ def test_every_error_of_a_run_is_reported_sorted(content):
     ]
 
 
+EDITOR_FILES: dict[str, str | bytes] = {
+    "people/ada-lovelace.yml~": "name: [broken",  # Emacs, Vim with 'backup', gedit, nano
+    "people/.#ada-lovelace.yml": "x",  # Emacs lock
+    "people/#ada-lovelace.yml#": "name: [broken",  # Emacs auto-save
+    "people/.ada-lovelace.yml.swp": b"b0VIM 9.0\x00\x00",  # Vim swap
+    "people/ada-lovelace.yml.swp": b"b0VIM 9.0\x00\x00",  # Vim swap, 'directory' option
+    "people/4913": "",  # Vim's probe of the folder
+    "people/ada-lovelace.yml___jb_tmp___": "name: [broken",  # JetBrains safe write
+    "sources/notes.txt~": "old text",
+    "sources/.DS_Store": b"\x00\x00\x00\x01Bud1",  # macOS Finder
+    ".DS_Store": b"\x00\x00\x00\x01Bud1",
+    "people/Thumbs.db": b"\xd0\xcf\x11\xe0",  # Windows Explorer
+}
+
+
+def test_editors_backup_and_swap_files_are_ignored_as_git_does(content):
+    """Files editors' programs leave beside a record: not records, not errors, not ids."""
+    project = content({**MINIMAL, **EDITOR_FILES})
+    assert problems_of(project) == []
+    assert loader.known_ids(project.content)["people"] == {"ada-lovelace"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ada.yaml", "unexpected file 'ada.yaml' (rename it to .yml)"),
+        ("README.md", "unexpected file 'README.md' (move it out of content/)"),
+        ("ada.yml.bak", "unexpected file 'ada.yml.bak' (move it out of content/)"),
+        ("ada.yml.orig", "unexpected file 'ada.yml.orig' (move it out of content/)"),
+    ],
+)
+def test_files_a_person_made_are_still_reported(content, name, expected):
+    """Only what programs make on their own is ignored; a stray file someone saved is not."""
+    project = content({**MINIMAL, **EDITOR_FILES, f"people/{name}": "name: A\n"})
+    assert problems_of(project) == [f"content/people/{name}:1:1: (file): {expected}"]
+
+
 def test_a_lone_carriage_return_breaks_a_line_as_in_yaml():
     """Found by the byte-mutation property test: old Mac line ends made the comment check read
     past the last line."""

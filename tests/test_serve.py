@@ -10,7 +10,9 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+from generator.serve import snapshot
+from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, write_files
+from tests.test_loader import EDITOR_FILES
 
 pytestmark = pytest.mark.site
 
@@ -144,3 +146,15 @@ def test_the_dirty_preview_drops_a_deleted_records_page_and_shows_an_added_one(t
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_editors_backup_and_swap_files_do_not_trigger_a_regeneration(tmp_path):
+    """Saving in Vim or Emacs makes and deletes such files around the real write: the preview
+    must see only the record's own change (one regeneration), as the loader does."""
+    content = tmp_path / "content"
+    write_files(content, {"people/ada.yml": "name: Ada\n"})
+    before = snapshot(content)
+    write_files(content, dict(EDITOR_FILES))
+    assert snapshot(content) == before
+    write_files(content, {"people/ada.yml": "name: Ada Lovelace\n"})
+    assert snapshot(content) != before

@@ -14,7 +14,8 @@ import pytest
 
 from generator import build as pipeline
 from generator import serve
-from generator.watch import ContentWatcher, ignored
+from generator.loader import ignored
+from generator.watch import ContentWatcher
 from tests.conftest import write_files
 
 QUIET_WINDOW = 0.6

@@ -68,6 +68,22 @@ def test_refuses_to_replace_a_hand_written_page_in_a_generated_folder(dirs):
     assert (docs / "people" / "notes.md").read_text() == "# My notes\n"
 
 
+def test_a_page_with_long_front_matter_is_still_recognised_as_generated(dirs):
+    docs, work = dirs
+    long = f"---\ntitle: x\njsonld: '{'x' * 20_000}'\n---\n{MARKER}\nbody\n"
+    write(docs, work, {"people/a.md": long})
+    (work / writer.MANIFEST).unlink()  # before any manifest, the marker alone decides
+    assert write(docs, work, {"people/a.md": page("A")}).written == ["people/a.md"]
+
+
+def test_the_marker_counts_only_right_after_the_front_matter(dirs):
+    docs, work = dirs
+    (docs / "people").mkdir()
+    (docs / "people" / "quoted.md").write_text(f"---\ntitle: x\n---\n# Notes\n{MARKER}\n")
+    with pytest.raises(BuildError, match=r"not replaced: docs/people/quoted\.md"):
+        write(docs, work, {"people/a.md": page("A")})
+
+
 def test_recover_puts_back_a_folder_moved_aside_by_a_crash(dirs):
     docs, work = dirs
     write(docs, work, {"people/a.md": page("A")})

@@ -21,12 +21,21 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import cli
+from generator import cli, routes
 from generator.build import Project, check
 from generator.outputs import OWNED
+from generator.schema import COLLECTIONS, fields_of
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
-from tests.htmlcheck import benign_twin, compare_literal, parse_site, squash
+from tests.htmlcheck import (
+    benign_twin,
+    compare_literal,
+    display,
+    links_at,
+    parse_site,
+    shown_at,
+    squash,
+)
 
 CASES = Path(__file__).parent / "cases"
 Snapshot = dict[str, tuple[bytes, int]]
@@ -48,6 +57,7 @@ class Case:
     hostile: dict[str, Any] = field(default_factory=dict)
     scenario: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    shown: dict[str, list[str | dict[str, str]]] = field(default_factory=dict)
 
 
 def read_case(path: Path) -> Case:
@@ -68,6 +78,7 @@ def read_case(path: Path) -> Case:
         "hostile",
         "scenario",
         "options",
+        "shown",
     }
     assert set(data) <= known, f"{path.name}: unknown keys {set(data) - known}"
     assert data["expect"] in ("reject", "accept", "literal", "scenario"), path.name
@@ -93,6 +104,7 @@ def read_case(path: Path) -> Case:
         hostile=data.get("hostile") or {},
         scenario=data.get("scenario", ""),
         options=data.get("options") or {},
+        shown=data.get("shown") or {},
     )
 
 
@@ -178,6 +190,18 @@ def test_accept(case: Case, project: Path, capsys: pytest.CaptureFixture[str]) -
             assert str(getattr(record, name)) == value, f"{ref}.{name}"
     for page in (project / "docs").rglob("*.md"):
         assert b"\r" not in page.read_bytes(), page
+    # accepted means published: the record's canonical place (its page, or its element on a
+    # list page, as routes.py says) shows it
+    assert case.shown, f"{case.name}: say what the accepted record's page shows (shown:)"
+    for where, texts in case.shown.items():
+        place = routes.place_of(*where.split("/"))
+        markdown = (project / "docs" / place.src).read_text(encoding="utf-8")
+        seen, links = shown_at(markdown, place.anchor), links_at(markdown, place.anchor)
+        for text in texts:
+            if isinstance(text, dict):  # {href: url}: a link to exactly that address
+                assert text["href"] in links, f"{where}: no link to {text['href']} in {links}"
+            else:
+                assert text in seen, f"{where}: {text!r} not shown in {seen!r}"
 
 
 # -- literal: one site with every hostile value, one with benign words -------------------------
@@ -193,6 +217,10 @@ def literal_values() -> Iterator[tuple[Case, str, str]]:
             for index, text in enumerate(value if isinstance(value, list) else [value]):
                 word = f"Benign{number}x{name.replace('_', '')}x{index}"
                 yield case, text, benign_twin(text, word)
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def literal_content(benign: bool) -> dict[str, str | bytes]:
@@ -239,8 +267,11 @@ def test_literal(case: Case, literal_sites: tuple[Path, Path]) -> None:
     """The case's text shows literally wherever the benign word did, on pages with exactly
     the elements and attributes of the benign build."""
     hostile, control = parsed_sites(literal_sites)
+    collection = case.record.split("/")[0]
+    kinds = {name: spec.kind for name, spec in fields_of(COLLECTIONS[collection])}
     for _, text, benign in (v for v in literal_values() if v[0] is case):
-        shown = compare_literal(hostile, control, text, benign)
+        kind = next(kinds[name] for name, value in case.hostile.items() if text in _texts(value))
+        shown = compare_literal(hostile, control, display(text, kind), display(benign, kind))
         assert shown > 0, f"{case.name}: the field is shown nowhere, so nothing was tested"
 
 
