@@ -34,7 +34,7 @@ from generator import build as pipeline
 from generator import lock, preview
 from generator.engine import die_with_parent
 from generator.errors import BuildError, ContentError, Problem, file_error
-from generator.loader import ignored
+from generator.loader import discover, ignored
 from generator.watch import ContentWatcher
 
 WAKE_SECONDS = 1.0
@@ -101,6 +101,8 @@ def _stop(signum: int, frame: object) -> None:
 def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     """Serve until interrupted or terminated; the MkDocs child never outlives us."""
     signal.signal(signal.SIGTERM, _stop)
+    if not project.content.is_dir():  # nothing to watch: say so as `check` does, and stop
+        raise ContentError(discover(project.root, project.content)[1])
     seen = snapshot(project.content)  # once, to notice edits made while we start up
     regenerate(project, report)
     tmp = preview.scratch(project.work)

@@ -5,6 +5,8 @@ of the tree while idle."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +16,7 @@ import pytest
 
 from generator import build as pipeline
 from generator import serve
+from generator.errors import ContentError
 from generator.loader import ignored
 from generator.watch import ContentWatcher
 from tests.conftest import write_files
@@ -184,3 +187,12 @@ def test_the_watcher_waits_for_quiet_before_it_reports(tmp_path):
 )
 def test_scratch_names(name, scratch):
     assert ignored(name) is scratch
+
+
+def test_without_a_content_folder_the_preview_stops_as_check_does(tmp_path, monkeypatch):
+    """Nothing to watch: the same error as ``check``, before MkDocs is started."""
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setattr(subprocess, "Popen", None)  # starting MkDocs would fail loudly
+    with pytest.raises(ContentError) as caught:
+        serve.serve(pipeline.Project(tmp_path), "127.0.0.1:8000", print)
+    assert [p.message for p in caught.value.problems] == ["content folder not found"]
