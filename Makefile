@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: site generate check serve test lint types unit goldens clean browser-deps card-fonts \
-	schemas
+	schemas bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ test: $(TEST_STAMP) browser-deps card-fonts lint types  ## every test, ruff and 
 
 schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py
 	$(BIN)/explainer schema --write
+
+N ?= 1000 10000
+bench: $(TEST_STAMP) browser-deps  ## measure N synthetic records: make bench N="1000 10000"
+	$(BIN)/python -m tests.bench.run $(N)
 
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff
 	$(BIN)/pytest tests/test_golden.py --update-goldens

@@ -18,15 +18,18 @@ from generator import (
     home,
     link,
     loader,
+    memo,
     outputs,
     render,
     routes,
     siteconfig,
+    timings,
     validate,
     writer,
 )
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
+from generator.schema import COLLECTIONS
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Project:
 
     @property
     def cache(self) -> Path:
-        """What later builds may reuse (the history of each commit); safe to delete."""
+        """What later runs may reuse (parsed trees, a passing check, the history of each
+        commit); only ever saves time, safe to delete."""
         return self.work / "cache"
 
 
@@ -74,13 +78,19 @@ class Checked:
 def check(project: Project) -> Checked:
     """Load, validate and link every record; raise ContentError with every error found."""
     site = siteconfig.read(project.config)
-    files, problems = loader.load(
-        project.root, project.content, site.count("max_files", loader.MAX_FILES)
-    )
-    records, partials, found = validate.validate(files)
+    with timings.stage("load"):
+        files, problems = loader.load(
+            project.root,
+            project.content,
+            site.count("max_files", loader.MAX_FILES),
+            cache_dir=project.cache,
+        )
+    with timings.stage("validate"):
+        records, partials, found = validate.validate(files)
     problems += found
     known = loader.known_ids(project.content)
-    story, found = link.link(records, partials, known)
+    with timings.stage("link"):
+        story, found = link.link(records, partials, known)
     problems += found
     if (project.docs / excerpts.METHODOLOGY[0]).is_file():
         story.methodology = excerpts.METHODOLOGY[0]
@@ -92,20 +102,36 @@ def check(project: Project) -> Checked:
     return Checked(story, sorted(problems), standfirst)
 
 
+def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
+    """What ``explainer check`` reports (warnings, and the number of records of each
+    collection), from :mod:`generator.memo` when this content has passed before."""
+    key = memo.fingerprint(project.root, project.content, (project.config,))
+    known = memo.recall(project.cache, key) if key else None
+    if known:
+        return known
+    checked = check(project)
+    sizes = {name: len(checked.story.collection(name)) for name in COLLECTIONS}
+    if key and memo.fingerprint(project.root, project.content, (project.config,)) == key:
+        memo.remember(project.cache, key, checked.warnings, sizes)
+    return checked.warnings, sizes
+
+
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
     checked = check(project)
     site = siteconfig.read(project.config)
     checked.warnings += _nav_problems(site)
-    inputs = outputs.Inputs(
-        story=checked.story,
-        history=history.read(project.root, project.cache),
-        standfirst=checked.standfirst,
-        site=site,
-        cache=project.cache,
-    )
-    files = outputs.produce(inputs)
-    result = writer.write(project.docs, project.work, files, outputs.OWNED)
+    with timings.stage("render"):
+        inputs = outputs.Inputs(
+            story=checked.story,
+            history=history.read(project.root, project.cache),
+            standfirst=checked.standfirst,
+            site=site,
+            cache=project.cache,
+        )
+        files = outputs.produce(inputs)
+    with timings.stage("write"):
+        result = writer.write(project.docs, project.work, files, outputs.OWNED)
     return checked, result
 
 
@@ -130,7 +156,8 @@ def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
     """Generate, then build ``site/`` with the site engine."""
     checked, result = generate(project)
-    engine.build_site(project.root, project.config, project.site, project.work, engine_name)
+    with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
+        engine.build_site(project.root, project.config, project.site, project.work, engine_name)
     return checked, result
 
 

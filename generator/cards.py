@@ -546,16 +546,21 @@ PARALLEL_FROM = 48
 first build draws thousands, at about a tenth of a second each."""
 
 
-def _draw(spec: CardSpec) -> bytes | frozenset[str]:
-    """One card, or the characters no font has (a process pool cannot carry the exception
-    with its details across, so it comes back as a value)."""
+def _draw(spec: CardSpec) -> bytes:
+    """One card; a character no font has (an emoji, a rare script) is left out of it rather
+    than drawn as an empty box, and rather than stopping a newsroom's publication over a
+    picture: the page itself still shows the text."""
     try:
         return card(spec.title, spec.subtitle, spec.story, spec.colour)
     except MissingGlyphs as exc:
-        return frozenset(exc.chars)
+        drop = {ord(char): None for char in exc.chars}
+        title, subtitle, story = (
+            t.translate(drop) for t in (spec.title, spec.subtitle, spec.story)
+        )
+        return card(title, subtitle, story, spec.colour)
 
 
-def _draw_all(todo: list[CardSpec]) -> list[bytes | frozenset[str]]:
+def _draw_all(todo: list[CardSpec]) -> list[bytes]:
     workers = os.cpu_count() or 1
     if len(todo) < PARALLEL_FROM or workers == 1:
         return [_draw(spec) for spec in todo]
@@ -565,10 +570,8 @@ def _draw_all(todo: list[CardSpec]) -> list[bytes | frozenset[str]]:
 
 
 def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """``{path: png}`` for every spec, drawing only cards whose key is not in the cache.
-
-    Characters no font has are collected over all cards and reported once.
-    """
+    """``{path: png}`` for every spec, drawing only cards whose key is not in the cache;
+    characters no font has are left out of the card they are in (:func:`_draw`)."""
     found: dict[str, bytes] = {}
     todo: list[tuple[CardSpec, str]] = []
     order: dict[str, None] = {}
@@ -582,16 +585,8 @@ def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str,
             todo.append((spec, key))
         else:
             found[spec.path] = data
-    missing: set[str] = set()
-    where: list[str] = []
     for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
-        if isinstance(drawn, frozenset):
-            missing |= drawn
-            where.append(spec.path)
-            continue
         if cache_dir is not None:
             _store(cache_dir, key, drawn)
         found[spec.path] = drawn
-    if missing:
-        raise MissingGlyphs(missing, where)
     return {path: found[path] for path in order}

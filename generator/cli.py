@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import build as pipeline
-from generator import json_schema, lock, scaffold
+from generator import json_schema, lock, scaffold, timings
 from generator.errors import BuildError, ContentError, Problem, Severity, file_error
 from generator.schema import COLLECTIONS
 from generator.serve import serve
@@ -50,9 +50,11 @@ def _report(problems: Sequence[Problem], style: str) -> None:
         print(format_problem(problem, style), file=sys.stderr)
 
 
-def _summary(checked: pipeline.Checked) -> str:
-    story = checked.story
-    sizes = {name: len(story.collection(name)) for name in COLLECTIONS}
+def _sizes(checked: pipeline.Checked) -> dict[str, int]:
+    return {name: len(checked.story.collection(name)) for name in COLLECTIONS}
+
+
+def _summary(sizes: dict[str, int]) -> str:
     counts = ", ".join(
         f"{n} {COLLECTIONS[name].singular if n == 1 else name}" for name, n in sizes.items()
     )
@@ -101,15 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "check":
-            checked = pipeline.check(project)
-            _report(checked.warnings, style)
-            print(_summary(checked))
+            warnings, sizes = pipeline.check_remembered(project)
+            _report(warnings, style)
+            print(_summary(sizes))
         elif args.command == "generate":
             with lock.held(project.work, _say):
                 checked, result = pipeline.generate(project)
             _report(checked.warnings, style)
             print(
-                f"{_summary(checked)}\nwrote {len(result.written)} pages, removed "
+                f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages, removed "
                 f"{len(result.removed)}, {result.unchanged} unchanged"
             )
         elif args.command == "changes":
@@ -121,11 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 checked, result = pipeline.build(project, args.engine)
             _report(checked.warnings, style)
             print(
-                f"{_summary(checked)}\nwrote {len(result.written)} pages; built site/ with "
+                f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages; built site/ with "
                 f"{args.engine} in {time.perf_counter() - started:.1f} s"
             )
         else:
             return serve(project, args.addr, lambda problems: _report(problems, "text"))
+        timings.write()
     except ContentError as exc:
         _report(exc.problems, style)
         errors = sum(p.severity is Severity.ERROR for p in exc.problems)

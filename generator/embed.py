@@ -8,8 +8,8 @@ height through ``postMessage`` (the optional host script ``assets/embed-resize.j
 Links open in the top window (``<base target="_top">``), never inside the frame.
 
 The timeline page offers the iframe code ("Embed this timeline"), its ``src`` carrying the
-filters the reader chose. At scale the embed shows the latest ``index_limit`` entries, and its
-filters search the whole story from the split timeline's ``entries.json``.
+filters the reader chose. At scale the embed shows the latest :data:`LATEST` entries, and its
+filters search the whole story from its own ``entries.json``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from generator import indexes, render
-from generator.pages import html_href, index_page
+from generator import indexes, render, routes
 
 if TYPE_CHECKING:
     from generator.outputs import Inputs
@@ -32,6 +31,9 @@ SRC = "embed/timeline/index.md"
 """The page's address as the link helpers name pages (it publishes at ``embed/timeline/``)."""
 RESIZE = "assets/embed-resize.js"
 """The optional host script, shipped in ``theme/assets/``."""
+LATEST = 50
+"""Entries the embed shows at most, the latest: it sits inside someone else's article, and
+its filters still search the whole story."""
 HEIGHT = 640
 """The iframe's height before the host script fits it to the content."""
 
@@ -65,9 +67,9 @@ def _asset(name: str) -> str:
 def produce(inputs: Inputs) -> dict[str, bytes]:
     """The embed page, rendered through the same escaping environment as every page."""
     story = inputs.story
-    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
+    limit = LATEST
     truncated = len(story.timeline) > limit
-    entries_url = html_href(SRC, index_page("timeline")) + indexes.ENTRIES if truncated else ""
+    entries_url = indexes.ENTRIES if truncated else ""
     more = (
         f"The latest {limit} of {len(story.timeline)} entries; the whole timeline"
         if truncated
@@ -88,4 +90,9 @@ def produce(inputs: Inputs) -> dict[str, bytes]:
             history=inputs.history,
         )
     )
-    return {PAGE: (page.rstrip("\n") + "\n").encode("utf-8")}
+    files = {PAGE: (page.rstrip("\n") + "\n").encode("utf-8")}
+    if truncated:  # the filters search every entry, not only those shown
+        files[f"{posixpath.dirname(PAGE)}/{indexes.ENTRIES}"] = indexes.entries(
+            story, routes.html_link, SRC
+        )
+    return files

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import faults, harden, history, search
+from generator import faults, harden, history, search, timings
 from generator.errors import BuildError
 
 ENGINES = ("mkdocs", "zensical")
@@ -84,8 +84,12 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
     if proc.returncode != 0:
         raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
     faults.point("site-built")
-    search.index_site(staged)
-    harden.harden_site(staged)
+    with timings.stage("search"):
+        search.index_site(staged)
+    with timings.stage("harden"):
+        harden.harden_site(
+            staged, worker_setup=die_with_parent if sys.platform == "linux" else None
+        )
     if staged != site:
         _swap(staged, site, work)
 

@@ -24,7 +24,7 @@ from generator import views
 from generator.dates import PartialDate, display_range
 from generator.link import Story, sort_key
 from generator.pages import index_page
-from generator.schema import Meeting, Person, Record
+from generator.schema import Claim, Meeting, Person, Record
 
 INDEX_LIMIT = 100
 """Items on one index page before it splits (``extra: {explainer: {index_limit: N}}``)."""
@@ -85,7 +85,7 @@ INDEXES: tuple[Index, ...] = (
         "timeline",
         "Timeline",
         "timeline.md.j2",
-        lambda story: list(story.timeline),
+        views.timeline_items,
         _month,
         {"hide": ["toc"]},
         {"entries_file": ENTRIES},
@@ -102,6 +102,13 @@ INDEXES: tuple[Index, ...] = (
         "Meetings",
         "meetings.md.j2",
         lambda story: [e for e in story.timeline if isinstance(e, Meeting)],
+        _month,
+    ),
+    Index(
+        "claims",
+        "Claims",
+        "claims.md.j2",
+        views.claims_in_order,
         _month,
     ),
     Index(
@@ -209,25 +216,34 @@ def anchors(index: Index, story: Story, limit: int, href: Callable[[str, Any], s
     if len(items) <= limit:
         return b""
     home = index_page(index.folder)
-    found = {item.id: href(home, item) for item in items}
+    found = {_anchor(item): href(home, item) for item in items}
     return (json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
 
 
-def entries(story: Story, href: Callable[[str, Any], str]) -> bytes:
-    """The :data:`ENTRIES` file of a split timeline: what its filters need of each entry,
-    links relative to the timeline's first page. Plain data: the script sets it as text."""
-    home = index_page("timeline")
+def _anchor(item: Any) -> str:
+    """The anchor an item had on a one-page index: its id (a claim's: ``claim_<id>``)."""
+    return views.anchor_of(item) if isinstance(item, Claim) else str(item.id)
+
+
+def entries(
+    story: Story, href: Callable[[str, Any], str], home: str = index_page("timeline")
+) -> bytes:
+    """The :data:`ENTRIES` file of a split timeline (or of the embed): what its filters need
+    of each entry, links relative to the page ``home``. Plain data: the script sets it as
+    text."""
     found = [
         {
-            "id": entry.id,
+            "id": views.anchor_of(entry),
             "title": entry.title,
-            "when": display_range(entry.date, entry.end_date, entry.approximate),
+            "when": display_range(entry.date, getattr(entry, "end_date", None), entry.approximate)
+            if entry.date
+            else "",
             "kind": views.kind_of(entry),
             "status": views.status_of(entry),
             "people": views.findable_people(story, entry),
             "countries": views.countries_of(story, entry),
             "url": href(home, entry),
         }
-        for entry in story.timeline
+        for entry in views.timeline_items(story)
     ]
     return (json.dumps(found, ensure_ascii=False, indent=0) + "\n").encode()

@@ -42,6 +42,16 @@ DATE_PATTERN = (
 )
 """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with each month's length; 29 February of a year that
 is not a leap year is left to ``explainer check``."""
+DAY_PATTERN = (
+    r"^(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-"
+    + _DAY31
+    + r"|(?:0[469]|11)-"
+    + _DAY30
+    + r"|02-"
+    + _DAY29
+    + r")$"
+)
+"""``YYYY-MM-DD`` only, for dates that need the day (a correction's)."""
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST_PART = _LABEL + r"(?:\." + _LABEL + r")*\.?"
@@ -85,6 +95,8 @@ def _ref(spec: FieldSpec) -> dict[str, Any]:
 
 
 def _date(spec: FieldSpec) -> dict[str, Any]:
+    if spec.day:
+        return {"type": "string", "pattern": DAY_PATTERN}
     text: dict[str, Any] = {"type": "string", "pattern": DATE_PATTERN}
     year: dict[str, Any] = {"type": "integer", "minimum": 1000, "maximum": 9999}
     options = [text, year] if spec.required else [text, year, {"enum": _EMPTY}]
@@ -106,16 +118,25 @@ def _list(items: dict[str, Any], spec: FieldSpec, unique: bool = True) -> dict[s
     return schema
 
 
-def _links(spec: FieldSpec) -> dict[str, Any]:
-    title = _text(FieldSpec(Kind.TEXT, "", required=True), one_line=True)
-    url = {"type": "string", "maxLength": 2000, "pattern": URL_PATTERN}
+def _items(spec: FieldSpec) -> dict[str, Any]:
+    """A list of nested records: each item an object with the fields of ``spec.item``."""
+    assert spec.item is not None
+    specs = list(fields_of(spec.item))
     item = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["title", "url"],
-        "properties": {"title": title, "url": url},
+        "required": [name for name, nested in specs if nested.required],
+        "properties": {name: _described(nested) for name, nested in specs},
     }
     return _list(item, spec, unique=False)
+
+
+def _party(spec: FieldSpec) -> dict[str, Any]:
+    """A country code, or any one-line name that is not two letters (see validate._party)."""
+    name = _text(spec, one_line=True)
+    name["pattern"] = "^(?![A-Za-z]{2}$)" + name["pattern"].removeprefix("^")
+    options: list[dict[str, Any]] = [{"enum": _countries()}, name]
+    return {"anyOf": options if spec.required else [*options, {"type": "null"}]}
 
 
 def _url(spec: FieldSpec) -> dict[str, Any]:
@@ -147,7 +168,8 @@ _BY_KIND: dict[Kind, Callable[[FieldSpec], dict[str, Any]]] = {
     Kind.COUNTRY: lambda spec: _nullable({"enum": _countries()}, spec),
     Kind.COUNTRIES: lambda spec: _list({"enum": _countries()}, spec),
     Kind.URL: _url,
-    Kind.LINKS: _links,
+    Kind.PARTY: _party,
+    Kind.ITEMS: _items,
 }
 
 
@@ -156,7 +178,7 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     return _BY_KIND[spec.kind](spec)
 
 
-_LISTS = frozenset({Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.LINKS})
+_LISTS = frozenset({Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.ITEMS})
 
 
 def _example(spec: FieldSpec) -> Any:

@@ -30,7 +30,7 @@ from generator.indexes import Listing
 from generator.link import Story
 from generator.pages import HOME, index_page
 from generator.render import Page
-from generator.schema import Event, Meeting, Person, Quote, Record, Source, Topic
+from generator.schema import Claim, Event, Meeting, Person, Quote, Record, Source, Topic
 from generator.siteconfig import SiteConfig
 
 Node = dict[str, Any]
@@ -105,6 +105,7 @@ _TYPES: dict[type[Record], str] = {
     Event: "Event",
     Quote: "Quotation",
     Topic: "DefinedTerm",
+    Claim: "Claim",
 }
 
 
@@ -221,6 +222,26 @@ def _topic(g: _Graph, t: Record) -> Node:
     )
 
 
+def _claim(g: _Graph, c: Record) -> Node:
+    """A claim (schema.org ``Claim``): what it is about, and the sources its accounts appear
+    in; the accounts themselves are on the page, side by side."""
+    assert isinstance(c, Claim)
+    story = g.site.story
+    about = story.entry(c.meeting or c.event)
+    sources = dict.fromkeys(p.source for p in c.positions)
+    return _compact(
+        {
+            "@id": node_id(c, g.site.config),
+            "@type": "Claim",
+            "name": c.title,
+            "url": _url(g, c),
+            "description": prose_text(c.summary),
+            "about": g.ref(about) if about else None,
+            "appearance": g.refs(story.sources[s] for s in sources),
+        }
+    )
+
+
 _DESCRIBE: dict[type[Record], Callable[[_Graph, Record], Node]] = {
     Person: _person,
     Meeting: _entry,
@@ -228,6 +249,7 @@ _DESCRIBE: dict[type[Record], Callable[[_Graph, Record], Node]] = {
     Quote: _quote,
     Source: _source,
     Topic: _topic,
+    Claim: _claim,
 }
 
 

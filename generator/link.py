@@ -6,15 +6,18 @@ a person knows the meetings they attended, whom they met and what they said.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.dates import PartialDate
 from generator.errors import Problem
 from generator.schema import (
     COLLECTIONS,
     ID_PATTERN,
+    Claim,
     Event,
     Kind,
     Meeting,
@@ -36,6 +39,15 @@ Entry = Meeting | Event
 """A timeline entry."""
 
 
+@dataclass(frozen=True)
+class Dating:
+    """Where a claim stands on the timeline: the date of its earliest dated position, or,
+    when no position is dated, the date of its meeting or event."""
+
+    date: PartialDate
+    approximate: bool = False
+
+
 @dataclass
 class Story:
     """Every record of one explainer, linked. Built by :func:`link`; read by the renderer."""
@@ -46,6 +58,7 @@ class Story:
     quotes: dict[str, Quote] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
 
     timeline: list[Entry] = field(default_factory=list)
     """Meetings and events, oldest first."""
@@ -60,6 +73,10 @@ class Story:
     """Meetings, events and quotes by topic id."""
     cited_by: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     """Records by the id of a source they cite."""
+    claims_of: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
+    """Claims by the id of a person who takes a position in them."""
+    claims_at: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
+    """Claims by the id of the meeting or event they are about."""
     verified: dict[str, Match] = field(default_factory=dict)
     """Where each quote checked against a stored source text is in that text, by quote id."""
     methodology: str = ""
@@ -102,6 +119,7 @@ def link(
     checks = [Partial(type(r), r.path, vars(r), r.marks) for r in records] + list(partials)
     problems = [p for partial in checks for p in _check_refs(partial, known)]
     problems += _check_meetings(checks) + _check_quotes(story, checks)
+    problems += _check_claims(story, checks)
     problems += _check_sources(story)
     problems += _check_timeline_ids(story)
     depths, found = _after_depths(story)
@@ -153,28 +171,40 @@ def _after_depths(story: Story) -> tuple[dict[str, int], list[Problem]]:
     return depths, sorted(set(problems))
 
 
-def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
-    problems = []
-    for name, spec in fields_of(record.cls):
+def _references(
+    cls: type[object], values: dict[str, Any], prefix: str = ""
+) -> Iterable[tuple[str, str, str, str]]:
+    """Every reference in a record, nested items included, as ``(field, label, collection,
+    id)``: ``participants[1]``, ``positions[0].quote``."""
+    for name, spec in fields_of(cls):
+        value = values.get(name, ())
+        if spec.kind is Kind.ITEMS and spec.item is not None and isinstance(value, tuple):
+            for index, item in enumerate(value):
+                yield from _references(spec.item, vars(item), f"{prefix}{name}[{index}].")
         if spec.kind not in (Kind.REF, Kind.REFS) or spec.ref is None:
             continue
-        value = record.values.get(name, ())
         targets = (value,) if isinstance(value, str) else value
         for index, target in enumerate(targets):
-            if not ID_PATTERN.match(target) or target in known[spec.ref]:  # bad ids: reported
-                continue
             label = name if isinstance(value, str) else f"{name}[{index}]"
-            noun = COLLECTIONS[spec.ref].singular
-            hint = did_you_mean(target, known[spec.ref]) or f"add content/{spec.ref}/{target}.yml"
-            problems.append(
-                Problem(
-                    record.path,
-                    *record.marks.get(label, record.marks.get(name, (1, 1))),
-                    label,
-                    f"unknown {noun} '{target}'",
-                    hint,
-                )
+            yield prefix + name, prefix + label, spec.ref, str(target)
+
+
+def _check_refs(record: Partial, known: dict[str, set[str]]) -> list[Problem]:
+    problems = []
+    for name, label, ref, target in _references(record.cls, record.values):
+        if not target or not ID_PATTERN.match(target) or target in known[ref]:  # bad: reported
+            continue
+        noun = COLLECTIONS[ref].singular
+        hint = did_you_mean(target, known[ref]) or f"add content/{ref}/{target}.yml"
+        problems.append(
+            Problem(
+                record.path,
+                *record.marks.get(label, record.marks.get(name, (1, 1))),
+                label,
+                f"unknown {noun} '{target}'",
+                hint,
             )
+        )
     return problems
 
 
@@ -232,6 +262,65 @@ def _check_quotes(story: Story, checks: list[Partial]) -> list[Problem]:
     return problems
 
 
+def _check_claims(story: Story, checks: list[Partial]) -> list[Problem]:
+    problems = []
+    for claim in (c for c in checks if c.cls is Claim):
+        if claim.values.get("meeting") and claim.values.get("event"):
+            problems.append(
+                Problem(
+                    claim.path,
+                    *claim.marks.get("event", (1, 1)),
+                    "event",
+                    "a claim is about a meeting or an event, not both",
+                    "keep one of meeting and event",
+                )
+            )
+        if claim.usable("positions"):
+            problems += _check_positions(story, claim)
+    return problems
+
+
+def _check_positions(story: Story, claim: Partial) -> list[Problem]:
+    """A position's quote must be its person's words; a claim must have a date to stand at on
+    the timeline."""
+    problems = []
+    positions = claim.values.get("positions", ())
+    for index, position in enumerate(positions):
+        quote = story.quotes.get(position.quote)
+        if quote is None or quote.speaker == position.by or quote.speaker not in story.people:
+            continue  # fine, or an unknown quote or speaker, reported already
+        label = f"positions[{index}].quote"
+        if position.by:
+            message = f"quote '{quote.id}' is by '{quote.speaker}', not by '{position.by}'"
+            hint = "cite a quote of theirs, or correct by"
+        else:
+            message = f"quote '{quote.id}' is by '{quote.speaker}', but the position has no by"
+            hint = f"write by: {quote.speaker} instead of party"
+        problems.append(Problem(claim.path, *claim.marks.get(label, (1, 1)), label, message, hint))
+    if positions and claim.usable("meeting", "event") and _dating(story, claim) is None:
+        problems.append(
+            Problem(
+                claim.path,
+                *claim.marks.get("positions", (1, 1)),
+                "positions",
+                "a claim needs a date to stand on the timeline",
+                "give a position a date, or name the claim's meeting or event",
+            )
+        )
+    return problems
+
+
+def _dating(story: Story, claim: Partial) -> Dating | None:
+    """Where a claim stands on the timeline: when the question first arose, that is the
+    earliest dated position; failing that, the date of the meeting or event it is about."""
+    dated = [p for p in claim.values.get("positions", ()) if p.date is not None]
+    if dated:
+        first = min(dated, key=lambda p: p.date.earliest)
+        return Dating(first.date, first.approximate)
+    entry = story.entry(claim.values.get("meeting", "") or claim.values.get("event", ""))
+    return Dating(entry.date, entry.approximate) if entry else None
+
+
 def _check_verbatim(story: Story, quote: Partial) -> list[Problem]:
     """A quote citing a source with a stored text must be in it word for word
     (:mod:`generator.verbatim`); where it is, is kept for the excerpt readers see."""
@@ -277,10 +366,11 @@ def _derive(story: Story, depths: dict[str, int]) -> None:
         story.quotes_of[quote.speaker].append(quote)
         if quote.meeting or quote.event:
             story.quotes_at[quote.meeting or quote.event].append(quote)
-    for record in [*story.timeline, *quotes]:
+    claims = _derive_claims(story)
+    for record in [*story.timeline, *quotes, *claims]:
         for topic in record.topics:
             story.tagged[topic].append(record)
-    for collection in ("people", "meetings", "events", "quotes"):
+    for collection in ("people", "meetings", "events", "quotes", "claims"):
         for cited in story.collection(collection).values():
             for source_id in _sources_of(cited):
                 story.cited_by[source_id].append(cited)
@@ -309,7 +399,30 @@ def _derive_people(story: Story) -> None:
     }
 
 
+def _derive_claims(story: Story) -> list[Claim]:
+    """Each claim dated on the timeline (:attr:`Claim.date`), then listed by date with its
+    people and its meeting or event."""
+    for claim_id, claim in story.claims.items():
+        dating = _dating(story, Partial(Claim, claim.path, vars(claim), claim.marks))
+        if dating is not None:
+            story.claims[claim_id] = dataclasses.replace(
+                claim, date=dating.date, approximate=dating.approximate
+            )
+    claims = sorted(
+        (c for c in story.claims.values() if c.date is not None),  # others: reported
+        key=lambda c: (c.date.earliest if c.date else (0, 0, 0), c.id),
+    )
+    for claim in claims:
+        for person in dict.fromkeys(p.by for p in claim.positions if p.by):
+            story.claims_of[person].append(claim)
+        if claim.meeting or claim.event:
+            story.claims_at[claim.meeting or claim.event].append(claim)
+    return claims
+
+
 def _sources_of(record: Record) -> tuple[str, ...]:
     if isinstance(record, Quote):
         return (record.source,)
+    if isinstance(record, Claim):
+        return tuple(dict.fromkeys(p.source for p in record.positions))
     return tuple(getattr(record, "sources", ()))

@@ -9,7 +9,12 @@ is not used: it crashes the process on deep nesting and disagrees with the pure 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,6 +251,8 @@ def parse(text: str) -> Mapping:
         raise LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
     except yaml.YAMLError as exc:
         raise LoadError(1, 1, f"YAML syntax: {exc}") from None
+    finally:
+        events.dispose()  # its states refer back to it: a cycle the disabled GC would keep
     root = builder.root
     if not isinstance(root, Mapping):
         kind = "nothing" if root is None else type(root).__name__.lower()
@@ -294,8 +301,11 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check quotes and indentation"
 
 
-def load_file(root: Path, path: Path, collection: str) -> LoadedFile:
-    """Read and parse one record file; raise LoadError for any fault in it."""
+def load_file(
+    root: Path, path: Path, collection: str, cache: TreeCache | None = None
+) -> LoadedFile:
+    """Read and parse one record file (or take its tree from ``cache`` when the same bytes
+    were parsed before); raise LoadError for any fault in it."""
     size = path.stat().st_size
     if size > MAX_RECORD_BYTES:
         raise LoadError(
@@ -304,7 +314,12 @@ def load_file(root: Path, path: Path, collection: str) -> LoadedFile:
             f"file is {size} bytes, over the {MAX_RECORD_BYTES} limit",
             "split it or shorten it",
         )
-    tree = parse(decode(path.read_bytes()))
+    data = path.read_bytes()
+    tree = cache.get(data) if cache else None
+    if tree is None:
+        tree = parse(decode(data))
+        if cache:
+            cache.put(data, tree)
     record = LoadedFile(_rel(root, path), collection, path.stem, tree)
     sidecar = path.with_suffix(".txt")
     if collection == "sources" and sidecar.is_file():
@@ -424,14 +439,28 @@ def known_ids(content: Path) -> dict[str, set[str]]:
 
 
 def load(
-    root: Path, content: Path, max_files: int = MAX_FILES
+    root: Path, content: Path, max_files: int = MAX_FILES, cache_dir: Path | None = None
 ) -> tuple[list[LoadedFile], list[Problem]]:
-    """Load every record under ``content``; collect one problem per unreadable file."""
+    """Load every record under ``content``; collect one problem per unreadable file. With
+    ``cache_dir``, files whose bytes were parsed before are not parsed again."""
+    collecting = gc.isenabled()
+    gc.disable()  # every node made here lives as long as the story: scanning them is waste
+    try:
+        return _load(root, content, max_files, cache_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(
+    root: Path, content: Path, max_files: int, cache_dir: Path | None
+) -> tuple[list[LoadedFile], list[Problem]]:
     paths, problems = discover(root, content, max_files)
+    cache = TreeCache.open(cache_dir) if cache_dir else None
     loaded: list[LoadedFile] = []
     for path, collection in paths:
         try:
-            loaded.append(load_file(root, path, collection))
+            loaded.append(load_file(root, path, collection, cache))
         except LoadError as exc:
             problems.append(
                 Problem(
@@ -442,4 +471,126 @@ def load(
             problems.append(
                 Problem(_rel(root, path), 1, 1, "(file)", f"cannot read: {exc.strerror}")
             )
+    if cache:
+        cache.save()
     return loaded, problems
+
+
+class TreeCache:
+    """Parsed trees by the SHA-256 of their file's bytes, kept in one file between runs.
+
+    Parsing with PyYAML's pure-Python parser is most of a check's time; an unchanged file
+    gives the same tree, so its tree is read back instead. The key also covers this module's
+    own source and PyYAML's version, so a change to the loader drops every entry. The cache
+    file carries the SHA-256 of its body and every entry is rebuilt with its types checked: a
+    damaged, truncated or foreign cache is ignored (the files are parsed again), never
+    trusted. Only files that loaded cleanly are kept, and only those this run saw, so the
+    cache holds one entry per record and every error is found afresh. Writes go through a
+    temporary file and a rename, so a crash or a second build never leaves half a cache.
+    """
+
+    FILE = "trees.json"
+
+    def __init__(self, path: Path, entries: dict[str, Any]) -> None:
+        self.path = path
+        self._old = entries
+        self._new: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, folder: Path) -> TreeCache:
+        path = folder / cls.FILE
+        try:
+            head, _, body = path.read_bytes().partition(b"\n")
+            meta = json.loads(head)
+            if meta != {"version": _CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}:
+                return cls(path, {})
+            entries = json.loads(body)
+        except (OSError, ValueError):
+            return cls(path, {})
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    @staticmethod
+    def key(data: bytes) -> str:
+        return hashlib.sha256(_CACHE_VERSION.encode() + b"\0" + data).hexdigest()
+
+    def get(self, data: bytes) -> Mapping | None:
+        """The tree parsed from exactly these bytes before, or None."""
+        key = self.key(data)
+        entry = self._old.get(key)
+        if entry is None:
+            return None
+        try:
+            tree = _decode_node(entry)
+        except (_BadEntry, TypeError, ValueError, KeyError, IndexError):
+            return None
+        if not isinstance(tree, Mapping):
+            return None
+        self._new[key] = entry
+        return tree
+
+    def put(self, data: bytes, tree: Mapping) -> None:
+        self._new[self.key(data)] = _encode_node(tree)
+
+    def save(self) -> None:
+        """Write the entries this run used, if they differ from what was read."""
+        if self._new == self._old:
+            return
+        body = json.dumps(self._new, ensure_ascii=False, separators=(",", ":")).encode()
+        meta = {"version": _CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}
+        temporary = self.path.with_name(f".{self.FILE}.{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(json.dumps(meta).encode() + b"\n" + body)
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only or full disk costs speed next time, nothing else
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+_CACHE_VERSION = hashlib.sha256(
+    Path(__file__).read_bytes() + yaml.__version__.encode()
+).hexdigest()[:16]
+"""Changes whenever this module (how trees are built and what is refused) or PyYAML does."""
+
+
+def _encode_node(node: Node) -> list[Any]:
+    if isinstance(node, Scalar):
+        return ["s", node.value, node.line, node.col, node.plain, node.comment_after]
+    if isinstance(node, Mapping):
+        items = [[_encode_node(key), _encode_node(value)] for key, value in node.items.values()]
+        return ["m", node.line, node.col, items]
+    return ["q", node.line, node.col, [_encode_node(item) for item in node.items]]
+
+
+class _BadEntry(Exception):
+    """A cache entry :func:`_encode_node` did not make: never shown, only means "parse"."""
+
+
+def _decode_node(entry: Any) -> Node:
+    """A node from its cache entry; _BadEntry (or the TypeError, ValueError, KeyError or
+    IndexError of unpacking something else) on anything not made by :func:`_encode_node`."""
+    kind = entry[0]
+    if kind == "s":
+        _, value, line, col, plain, after = entry
+        if not (isinstance(value, str) and type(plain) is bool and type(after) is bool):
+            raise _BadEntry
+        return Scalar(value, _int(line), _int(col), plain, after)
+    if kind == "m":
+        _, line, col, items = entry
+        mapping = Mapping(_int(line), _int(col))
+        for key_entry, value_entry in items:
+            key = _decode_node(key_entry)
+            if not isinstance(key, Scalar) or key.value in mapping.items:
+                raise _BadEntry
+            mapping.items[key.value] = (key, _decode_node(value_entry))
+        return mapping
+    if kind == "q":
+        _, line, col, items = entry
+        return Sequence(_int(line), _int(col), [_decode_node(item) for item in items])
+    raise _BadEntry
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _BadEntry
+    return value

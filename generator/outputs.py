@@ -15,7 +15,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cards, changes, embed, home, indexes, reference, render, routes, share
+from generator import (
+    cards,
+    changes,
+    corrections,
+    embed,
+    home,
+    indexes,
+    reference,
+    render,
+    routes,
+    share,
+)
 from generator.errors import BuildError
 from generator.history import History
 from generator.link import Story
@@ -99,6 +110,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
+    Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
     Output("cards", (share.CARD_FOLDER + "/",), _cards),
 )
 """Every output of a build, in the order they are produced."""

@@ -7,6 +7,9 @@ by the same change. The hand-written half of the guide lives in ``docs/editing/`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from markupsafe import Markup
 
 from generator import escape, scaffold
@@ -37,12 +40,19 @@ def value_help(spec: FieldSpec) -> str:
         Kind.COUNTRY: "a country code (ISO 3166-1 alpha-2, in capitals)",
         Kind.COUNTRIES: "a list of country codes, e.g. `[RU, UA]`",
         Kind.URL: "an address starting with `https://` (or `http://`)",
-        Kind.LINKS: "a list of links, each with `title:` and `url:`",
+        Kind.PARTY: "a country code in capitals (`RU`), or an organisation's name in full",
+        Kind.ITEMS: "a list of entries, each with "
+        + ", ".join(f"`{name}:`" for name, _ in fields_of(spec.item or _Nothing)),
     }
     text = helps[kind]
     if spec.min_items:
         text += f"; at least {spec.min_items}"
     return text
+
+
+@dataclass(frozen=True)
+class _Nothing:
+    """The item class of a field that has no items: no fields."""
 
 
 def _noun(spec: FieldSpec) -> str:
@@ -60,7 +70,7 @@ def code_spans(text: str) -> Markup:
     )
 
 
-def field_row(name: str, spec: FieldSpec) -> str:
+def field_row(name: str, spec: FieldSpec, prefix: str = "") -> str:
     example = f"<code>{escape.block(spec.example)}</code>" if spec.example else ""
     cells = [
         f"<code>{escape.block(name)}</code>",
@@ -69,15 +79,17 @@ def field_row(name: str, spec: FieldSpec) -> str:
         str(code_spans(describe(spec, say_required=False))),
         example,
     ]
-    return f'<tr id="field-{name}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    row = f'<tr id="field-{prefix}{name}">'
+    return row + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
-def field_table(cls: type[Record]) -> str:
-    """The fields of ``cls`` as one raw HTML table (no Markdown parsing of our text)."""
+def field_table(cls: type[Any], prefix: str = "") -> str:
+    """The fields of ``cls`` (a record, or an item of a list of nested records, whose rows
+    are anchored ``field-<list>.<field>``) as one raw HTML table (no Markdown parsing)."""
     head = "".join(
         f"<th>{h}</th>" for h in ("Field", "Required", "What to write", "Meaning", "Example")
     )
-    rows = "\n".join(field_row(name, spec) for name, spec in fields_of(cls))
+    rows = "\n".join(field_row(name, spec, prefix) for name, spec in fields_of(cls))
     return (
         # No class: Material styles tables without one.
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
@@ -86,6 +98,15 @@ def field_table(cls: type[Record]) -> str:
 
 def _page(title: str, body: str) -> str:
     return f"{front_matter(title)}{MARKER}\n\n# {escape.inline(title)}\n\n{body.strip()}\n"
+
+
+def item_tables(cls: type[Record]) -> str:
+    """A table for the items of each list of nested records (``positions``, ``corrections``)."""
+    return "".join(
+        f"### Each item of `{name}`\n\n{field_table(spec.item, prefix=name + '.')}\n\n"
+        for name, spec in fields_of(cls)
+        if spec.kind is Kind.ITEMS and spec.item is not None
+    )
 
 
 def collection_page(cls: type[Record]) -> str:
@@ -102,7 +123,7 @@ file name. Editors that read JSON Schema check the fields while you type, using
 
 {field_table(cls)}
 
-## A new {cls.singular}
+{item_tables(cls)}## A new {cls.singular}
 
 `explainer new {cls.singular} "Ada Lovelace"` writes this file for you to fill in:
 

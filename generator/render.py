@@ -24,13 +24,26 @@ from generator import changes, charts, escape, excerpts, home, indexes, routes, 
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
-from generator.link import Entry, Story
+from generator.link import Dating, Entry, Story
 from generator.pages import HOME, html_href, index_page, md_href, record_page
-from generator.schema import Event, Meeting, Quote, Record, Source
+from generator.schema import (
+    Claim,
+    Correction,
+    Event,
+    Meeting,
+    Position,
+    Quote,
+    Record,
+    Source,
+)
 from generator.writer import MARKER
 
 if TYPE_CHECKING:
     from generator.embed import Snippet
+
+TOPIC_QUOTES = 20
+"""Quotes a topic's page shows in full, the latest; a big story's topic gathers hundreds
+(every quote is on the quotes pages), and a page must stay small enough for a phone."""
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -74,6 +87,7 @@ def environment() -> Environment:
         attr=escape.attr,
         prose=_prose,
         country=country_name,
+        topic=_topic,
     )
     env.globals.update(
         link=_link,
@@ -92,6 +106,7 @@ def environment() -> Environment:
         link_to=_link_to,
         source=_source,
         plural=plural,
+        topic_quotes=TOPIC_QUOTES,
         latest=views.latest,
         upcoming=views.upcoming,
         initials=views.initials,
@@ -104,6 +119,17 @@ def environment() -> Environment:
         status_of=views.status_of,
         room_chart=_room_chart,
         network_chart=_network_chart,
+        corrections_of=corrections_of,
+        timeline_items=views.timeline_items,
+        timeline_item=_timeline_item,
+        positions=_positions,
+        claim_list=_claim_list,
+        party=party_name,
+        status_badge=lambda claim: Markup(_status_badge(claim)),
+        links_to=_links_to,
+        claim_sources=_claim_sources,
+        claims_in_order=views.claims_in_order,
+        corrections_list=views.corrections,
     )
     env.globals.update(
         last_changed=changes.last_changed,
@@ -196,11 +222,14 @@ def _link_to(ctx: Context, record: Record, text: str = "") -> Markup:
     return Markup(f"[{escape.inline(label)}]({target})")
 
 
-def when(record: Meeting | Event | Quote) -> Markup:
+def when(record: Meeting | Event | Quote | Dating | Claim) -> Markup:
     """The record's date as a ``<time>`` element at the precision the editor gave."""
     end: PartialDate | None = getattr(record, "end_date", None)
-    label = display_range(record.date, end, record.approximate)
-    return Markup(f'<time datetime="{record.date.iso()}">{escape.block(label)}</time>')
+    date = record.date
+    if date is None:  # a claim the checker could not date: refused before rendering
+        raise BuildError(f"{record.id if isinstance(record, Claim) else record} has no date")
+    label = display_range(date, end, record.approximate)
+    return Markup(f'<time datetime="{date.iso()}">{escape.block(label)}</time>')
 
 
 @cache
@@ -235,11 +264,12 @@ def heading(level: int, text: str, anchor: str = "") -> Markup:
     return Markup(f"<h{level}{ident}>{escape.block(text)}</h{level}>")
 
 
-def months(entries: Iterable[Entry]) -> list[tuple[str, str, list[Entry]]]:
-    """Timeline entries grouped by month (or year, when that is all that is known)."""
-    groups: dict[tuple[int, int], list[Entry]] = {}
+def months(entries: Iterable[Entry | Claim]) -> list[tuple[str, str, list[Entry | Claim]]]:
+    """Timeline items grouped by month (or year, when that is all that is known)."""
+    groups: dict[tuple[int, int], list[Entry | Claim]] = {}
     for entry in entries:
-        groups.setdefault((entry.date.year, entry.date.month or 0), []).append(entry)
+        date = entry.date or PartialDate(0)  # claims on the timeline are dated
+        groups.setdefault((date.year, date.month or 0), []).append(entry)
     return [
         (PartialDate(y, m or None).display(), f"month_{y}_{m:02d}", items)
         for (y, m), items in groups.items()
@@ -331,12 +361,163 @@ def _entry(ctx: Context, entry: Entry, compact: bool = False) -> Markup:
         f'id="{escape.attr(entry.id)}" data-kind="{kind}" data-status="{status}" '
         f'data-people="{escape.attr(" ".join(findable))}" '
         f'data-countries="{escape.attr(" ".join(countries))}">'
-        f'<h3>{title}</h3><p class="explainer-meta">{" · ".join(meta)}</p>'
+        f"<h3>{title}</h3>{corrections_of(entry)}"
+        f'<p class="explainer-meta">{" · ".join(meta)}</p>'
         + (f'<p class="explainer-people">With {names}</p>' if names else "")
         + str(_prose(entry.summary))
         + quotes
+        + _claims_line(ctx, story.claims_at.get(entry.id, []))
         + f'<p class="explainer-sources">Sources: {sources}</p></article>'
     )
+
+
+@pass_context
+def _links_to(ctx: Context, records: Iterable[Record]) -> Markup:
+    """Raw-HTML links to records, by label, separated by commas (for a facts list)."""
+    return Markup(
+        ", ".join(
+            f'<a href="{_to(ctx["page_src"], r)}">{escape.block(r.label)}</a>' for r in records
+        )
+    )
+
+
+@pass_context
+def _topic(ctx: Context, topic_id: str) -> Record:
+    return ctx["story"].topics[topic_id]  # type: ignore[no-any-return]
+
+
+@pass_context
+def _claim_sources(ctx: Context, claim: Claim) -> list[Source]:
+    """The sources of a claim's positions, each once, in the order of the positions."""
+    story: Story = ctx["story"]
+    return [story.sources[s] for s in dict.fromkeys(p.source for p in claim.positions)]
+
+
+def _claims_line(ctx: Context, claims: list[Claim]) -> str:
+    """The claims about a timeline entry, each with its status, in one line."""
+    if not claims:
+        return ""
+    links = ", ".join(
+        f'<a href="{_to(ctx["page_src"], c)}">{escape.block(c.title)}</a> {_status_badge(c)}'
+        for c in claims
+    )
+    return f'<p class="explainer-claims">Claims: {links}</p>'
+
+
+def _status_badge(claim: Claim) -> str:
+    status = escape.attr(claim.status)
+    return f'<strong class="explainer-badge explainer-badge--{status}">{status}</strong>'
+
+
+@pass_context
+def _timeline_item(ctx: Context, item: Entry | Claim, compact: bool = False) -> Markup:
+    """A meeting or event (:func:`_entry`), or a claim, as an article of the timeline."""
+    if isinstance(item, Claim):
+        return _claim_entry(ctx, item)
+    return _entry(ctx, item, compact)
+
+
+def _claim_entry(ctx: Context, claim: Claim) -> Markup:
+    """A claim on the timeline: its question, its status and each side in a line; the
+    positions in full are on its own page, which its title and permalink lead to. Anchored
+    ``claim_<id>`` (``_`` never occurs in a record id), so it cannot collide with the anchor of
+    a meeting or an event."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    anchor = escape.attr(views.anchor_of(claim))
+    status = escape.attr(claim.status)
+    meta = [
+        str(when(claim)),
+        '<span class="explainer-badge explainer-badge--claim">claim</span>',
+        _status_badge(claim),
+        f'<a class="explainer-permalink" href="{_to(src, claim)}">permalink</a>',
+    ]
+    sides = "".join(
+        f"<li><strong>{_side(src, story, p)}</strong>: {escape.block(p.says)}</li>"
+        for p in claim.positions
+    )
+    return Markup(
+        f'<article class="explainer-entry explainer-entry--claim explainer-claim--{status}" '
+        f'id="{anchor}" data-kind="claim" data-status="{status}" '
+        f'data-people="{escape.attr(" ".join(views.findable_people(story, claim)))}" '
+        f'data-countries="{escape.attr(" ".join(views.countries_of(story, claim)))}">'
+        f'<h3><a href="{_to(src, claim)}">{escape.block(claim.title)}</a></h3>'
+        f"{corrections_of(claim)}"
+        f'<p class="explainer-meta">{" · ".join(meta)}</p>'
+        f'<ul class="explainer-claim-sides">{sides}</ul></article>'
+    )
+
+
+def _side(src: str, story: Story, position: Position) -> str:
+    """Who takes a position: a person (linked), a country or an organisation."""
+    if position.by:
+        person = story.people[position.by]
+        return f'<a href="{_to(src, person)}">{escape.block(person.name)}</a>'
+    return str(escape.block(party_name(position.party)))
+
+
+def party_name(party: str) -> str:
+    """A country's name for its code; an organisation's name as written."""
+    return country_name(party) if views.is_country_code(party) else party
+
+
+@pass_context
+def _positions(ctx: Context, claim: Claim) -> Markup:
+    """The positions side by side (a CSS grid: columns on wide screens, stacked on phones),
+    each with what it says, its verified quote and its source."""
+    story: Story = ctx["story"]
+    src = ctx["page_src"]
+    cards = []
+    for position in claim.positions:
+        dated = Dating(position.date, position.approximate) if position.date else None
+        meta = [str(when(dated))] if dated else []
+        if position.by:
+            meta.append(str(escape.block(story.people[position.by].role)))
+        source = story.sources[position.source]
+        quote = story.quotes.get(position.quote)
+        cards.append(
+            '<section class="explainer-position">'
+            f'<h3 class="explainer-position__by">{_side(src, story, position)}</h3>'
+            + (f'<p class="explainer-meta">{" · ".join(meta)}</p>' if meta else "")
+            + f'<p class="explainer-position__says">{escape.block(position.says)}</p>'
+            + (str(_quote(ctx, quote, speaker=False, date=not position.date)) if quote else "")
+            + f'<p class="explainer-sources">Source: <a href="{_to(src, source)}">'
+            f"{escape.block(source.title)}</a></p></section>"
+        )
+    return Markup(f'<div class="explainer-positions">{"".join(cards)}</div>')
+
+
+@pass_context
+def _claim_list(ctx: Context, claims: Iterable[Claim]) -> Markup:
+    """Claims as a short list: date, status and question, linked to each claim's page."""
+    items = "".join(
+        f'<li class="explainer-brief__item explainer-claim--{escape.attr(c.status)}">'
+        f'<span class="explainer-meta">{when(c)} · {_status_badge(c)}'
+        f'</span> <a href="{_to(ctx["page_src"], c)}">{escape.block(c.title)}</a></li>'
+        for c in claims
+    )
+    return Markup(f'<ul class="explainer-brief explainer-claim-list">{items}</ul>')
+
+
+def corrections_of(record: Record) -> Markup:
+    """A record's corrections, newest first, for the top of its page or its entry:
+    "Corrected on 2 February 2026: …"."""
+    if not record.corrections:
+        return Markup("")
+    newest = sorted(record.corrections, key=lambda c: c.date.earliest, reverse=True)
+    items = "".join(correction(c) for c in newest)
+    return Markup(f'<aside class="explainer-corrections" aria-label="Corrections">{items}</aside>')
+
+
+def correction(item: Correction) -> Markup:
+    """One correction: its date in bold, then its text (light Markdown)."""
+    label = (
+        f'<strong>Corrected on <time datetime="{item.date.iso()}">'
+        f"{escape.block(item.date.display())}</time>:</strong> "
+    )
+    text = str(escape.prose(item.text))
+    body = text.replace("<p>", "<p>" + label, 1) if text.startswith("<p>") else label + text
+    return Markup(f'<div class="explainer-correction">{body}</div>')
 
 
 @pass_context

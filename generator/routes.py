@@ -44,6 +44,7 @@ ROUTES: dict[str, Route] = {
     "events": Route("events", "event.md.j2"),
     "quotes": Route("quotes", "quote.md.j2"),
     "sources": Route("sources", "source.md.j2"),
+    "claims": Route("claims", "claim.md.j2"),
 }
 """Every collection's route. A new collection is a schema class, a line here and (for its own
 pages) a template.

@@ -33,7 +33,7 @@ KINDS: dict[str, type[Record]] = {cls.singular: cls for cls in RECORD_TYPES}
 MAX_ID_LENGTH = 60
 _TITLE_FIELDS = ("name", "title")
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#:\n]*(?<! )$")
-_LISTS = frozenset({Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.LINKS})
+_LISTS = frozenset({Kind.REFS, Kind.TEXTS, Kind.COUNTRIES, Kind.ITEMS})
 
 
 class ScaffoldError(GeneratorError):
@@ -69,6 +69,19 @@ def _doc_comment(spec: FieldSpec) -> str:
     return f"# {text}"
 
 
+def _item_lines(spec: FieldSpec) -> list[str]:
+    """For a list of nested records: one item, commented out, required fields first, each
+    with its documentation, to copy under the field (``positions:``) and fill in."""
+    if spec.kind is not Kind.ITEMS or spec.item is None:
+        return []
+    nested = sorted(fields_of(spec.item), key=lambda pair: not pair[1].required)
+    lines = []
+    for index, (name, item_spec) in enumerate(nested):
+        indent = "  " if index else ""
+        lines += [f"#   {indent}{_doc_comment(item_spec)}", f"#   {indent or '- '}{name}:"]
+    return lines
+
+
 def render(cls: type[Record], title: str) -> str:
     """The text of a new record of type ``cls``, ``title`` filled in where the type has one."""
     lines = [
@@ -80,12 +93,12 @@ def render(cls: type[Record], title: str) -> str:
     optional = []
     for name, spec in fields_of(cls):
         if not spec.required:
-            optional += [_doc_comment(spec), f"# {name}:"]
+            optional += [_doc_comment(spec), f"# {name}:", *_item_lines(spec)]
             continue
         value = yaml_scalar(title) if name in _TITLE_FIELDS else ""
         if spec.kind in _LISTS and not value:
             value = "[]"
-        lines += [_doc_comment(spec), f"{name}: {value}".rstrip()]
+        lines += [_doc_comment(spec), f"{name}: {value}".rstrip(), *_item_lines(spec)]
     if optional:
         lines += [
             "",

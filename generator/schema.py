@@ -40,7 +40,8 @@ class Kind(StrEnum):
     COUNTRY = "country"  # ISO 3166-1 alpha-2
     COUNTRIES = "countries"  # a list of those
     URL = "url"  # an absolute http(s) URL
-    LINKS = "links"  # a list of {title, url}
+    PARTY = "party"  # an ISO country code (two capitals) or an organisation's name
+    ITEMS = "items"  # a list of nested records, each a mapping with fields of its own
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class FieldSpec:
     min_items: int = 0
     example: str = ""
     hosts: frozenset[str] = frozenset()  # for a URL field: the only hosts allowed, if any
+    item: type[Any] | None = None
+    """For an ITEMS field: the dataclass of one item, whose fields carry their own specs."""
+    day: bool = False
+    """For a DATE field: the day must be given (``YYYY-MM-DD``)."""
 
 
 _EMPTY: dict[Kind, Any] = {
@@ -65,10 +70,12 @@ _EMPTY: dict[Kind, Any] = {
     Kind.REF: "",
     Kind.URL: "",
     Kind.COUNTRY: "",
+    Kind.PARTY: "",
+    Kind.CHOICE: "",
     Kind.REFS: (),
     Kind.TEXTS: (),
     Kind.COUNTRIES: (),
-    Kind.LINKS: (),
+    Kind.ITEMS: (),
     Kind.DATE: None,
     Kind.BOOL: False,
 }
@@ -79,16 +86,47 @@ def spec(kind: Kind, doc: str, *, required: bool = False, **options: Any) -> Any
     meta = FieldSpec(kind, doc, required=required, **options)
     if required:
         return field(metadata={"spec": meta})
-    default = meta.choices[0] if kind is Kind.CHOICE else _EMPTY[kind]
-    return field(default=default, metadata={"spec": meta})
+    return field(default=empty(meta), metadata={"spec": meta})
+
+
+def empty(spec: FieldSpec) -> Any:
+    """The value of a field left out: what an optional field holds by default."""
+    return spec.choices[0] if spec.kind is Kind.CHOICE and not spec.required else _EMPTY[spec.kind]
+
+
+def build(cls: type[Any], values: dict[str, Any]) -> Any:
+    """An item of ``cls`` from the values that could be read; missing fields are empty, so
+    that an item with errors can still be looked at by later checks."""
+    return cls(**{name: values.get(name, empty(s)) for name, s in fields_of(cls)})
 
 
 @dataclass(frozen=True)
 class Link:
     """A titled external link on a person's profile."""
 
-    title: str
-    url: str
+    title: str = spec(Kind.TEXT, "What the link is, as readers see it.", required=True)
+    url: str = spec(Kind.URL, "Where it goes: http or https only.", required=True, max_length=2000)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction the newsroom made to a record, shown on top of it and on the
+    Corrections page."""
+
+    date: PartialDate = spec(
+        Kind.DATE,
+        "The day the correction was made.",
+        required=True,
+        day=True,
+        example="2026-02-02",
+    )
+    text: str = spec(
+        Kind.PROSE,
+        "What was wrong and what is right now (light Markdown).",
+        required=True,
+        max_length=1000,
+        example="An earlier version gave the date as 30 January.",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +142,12 @@ class Record:
     """The file it came from, relative to the project root, for error messages."""
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     """Line and column of each field in that file, for errors found after loading."""
+    corrections: tuple[Correction, ...] = spec(
+        Kind.ITEMS,
+        "Corrections made to this record, each with `date` and `text`; shown on top of it and "
+        "on the Corrections page. Never delete one: a correction stays on record.",
+        item=Correction,
+    )
 
     @property
     def label(self) -> str:
@@ -151,7 +195,9 @@ class Person(Record):
         max_length=120,
         example="Kirill Dmitriyev",
     )
-    links: tuple[Link, ...] = spec(Kind.LINKS, "External links, each with `title` and `url`.")
+    links: tuple[Link, ...] = spec(
+        Kind.ITEMS, "External links, each with `title` and `url`.", item=Link
+    )
     sources: tuple[str, ...] = spec(Kind.REFS, "Ids of sources about this person.", ref="sources")
 
     @property
@@ -302,12 +348,103 @@ class Topic(Record):
     summary: str = spec(Kind.PROSE, "What the topic covers (light Markdown).", max_length=4000)
 
 
-RECORD_TYPES: tuple[type[Record], ...] = (Person, Meeting, Event, Quote, Source, Topic)
+@dataclass(frozen=True, kw_only=True)
+class Position:
+    """One side's answer to a claim: who says what, where they said it, and the source."""
+
+    one_of: ClassVar[tuple[str, str]] = ("by", "party")
+    """A position is taken by a person or by a party: exactly one of the two."""
+
+    by: str = spec(
+        Kind.REF,
+        "Id of the person who takes this position; give `by` or `party`, not both.",
+        ref="people",
+    )
+    party: str = spec(
+        Kind.PARTY,
+        "Who takes it when it is not a person of the story: a country as its ISO code (two "
+        "capitals, `RU`) or an organisation by its name (`The Associated Press`).",
+        max_length=120,
+        example="The Associated Press",
+    )
+    says: str = spec(
+        Kind.TEXT,
+        "What they say, as a short paraphrase.",
+        required=True,
+        max_length=300,
+        example="Putin agreed not to strike Kyiv for a week.",
+    )
+    quote: str = spec(
+        Kind.REF, "Id of a quote that shows it; it must be by the person in `by`.", ref="quotes"
+    )
+    source: str = spec(
+        Kind.REF, "Id of the source that reports this position.", required=True, ref="sources"
+    )
+    date: PartialDate | None = spec(Kind.DATE, "When they said it.", example="2026-01-29")
+    approximate: bool = spec(Kind.BOOL, "True when the date is inferred, not stated.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim(Record):
+    collection = "claims"
+    singular = "claim"
+    doc = (
+        "A question the sources answer differently, or leave open, with each side's position "
+        "side by side."
+    )
+
+    title: str = spec(
+        Kind.TEXT,
+        "The question, as readers would ask it.",
+        required=True,
+        example="How long was the pause in strikes on Kyiv to last?",
+    )
+    status: str = spec(
+        Kind.CHOICE,
+        "`disputed` when the accounts on record cannot all be right, `unconfirmed` when only "
+        "one side speaks or the sources leave it open, `confirmed` when independent accounts "
+        "agree and none contradicts them.",
+        required=True,
+        choices=("disputed", "unconfirmed", "confirmed"),
+    )
+    summary: str = spec(
+        Kind.PROSE,
+        "What is at stake and what the sources leave open (light Markdown).",
+        max_length=4000,
+    )
+    positions: tuple[Position, ...] = spec(
+        Kind.ITEMS,
+        "Each side's position; at least two when the claim is disputed.",
+        required=True,
+        min_items=1,
+        item=Position,
+    )
+    topics: tuple[str, ...] = _topics()
+    meeting: str = spec(Kind.REF, "Id of the meeting the claim is about.", ref="meetings")
+    event: str = spec(Kind.REF, "Id of the event the claim is about.", ref="events")
+    date: PartialDate | None = field(default=None, compare=False)
+    """Where the claim stands on the timeline, set when the story is linked (not a YAML field):
+    the date of its earliest dated position, or else of the meeting or event it is about."""
+    approximate: bool = field(default=False, compare=False)
+    """Whether that date is inferred (as the position's or the entry's is)."""
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Person,
+    Meeting,
+    Event,
+    Quote,
+    Source,
+    Topic,
+    Claim,
+)
 COLLECTIONS: dict[str, type[Record]] = {cls.collection: cls for cls in RECORD_TYPES}
 
 
-def fields_of(cls: type[Record]) -> Iterator[tuple[str, FieldSpec]]:
-    """The schema fields of a record type, in declaration order."""
-    for f in dataclasses.fields(cls):
-        if "spec" in f.metadata:
-            yield f.name, f.metadata["spec"]
+def fields_of(cls: type[Any]) -> Iterator[tuple[str, FieldSpec]]:
+    """The schema fields of a record type (or of an item of an ITEMS field), in declaration
+    order; the fields every record has (``corrections``) come last, after the collection's own."""
+    common = {f.name for f in dataclasses.fields(Record)}
+    specced = [f for f in dataclasses.fields(cls) if "spec" in f.metadata]
+    for f in sorted(specced, key=lambda f: f.name in common):
+        yield f.name, f.metadata["spec"]

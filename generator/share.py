@@ -32,7 +32,7 @@ from generator.escape import prose_text
 from generator.indexes import Listing
 from generator.pages import HOME
 from generator.render import Page, country_name, plan
-from generator.schema import Event, Meeting, Person, Quote, Record, Source, Topic
+from generator.schema import Claim, Event, Meeting, Person, Quote, Record, Source, Topic
 
 if TYPE_CHECKING:
     from generator.outputs import Inputs
@@ -90,7 +90,7 @@ def _about(record: Record, inputs: Inputs) -> str:
     """A record's own words after its subtitle: a bio, a summary, a quote."""
     if isinstance(record, Person):
         return prose_text(record.bio)
-    if isinstance(record, Meeting | Event | Topic):
+    if isinstance(record, Meeting | Event | Topic | Claim):
         return prose_text(record.summary) or record.label
     if isinstance(record, Quote):
         return f"“{' '.join(record.text.split())}”"
@@ -117,7 +117,13 @@ def _subtitle(record: Record, inputs: Inputs) -> str:
     if isinstance(record, Source):
         published = f" · {record.published.display()}" if record.published else ""
         return f"{record.publisher}{published}"
-    return f"Topic · {inputs.site.name}"
+    return _claim_subtitle(record) if isinstance(record, Claim) else f"Topic · {inputs.site.name}"
+
+
+def _claim_subtitle(claim: Claim) -> str:
+    """'Disputed claim · about 29 January 2026': its status, then its date on the timeline."""
+    when = display_range(claim.date, None, claim.approximate) if claim.date else ""
+    return " · ".join(p for p in (f"{claim.status.capitalize()} claim", when) if p)
 
 
 def subtitle(page: Page, inputs: Inputs) -> str:

@@ -21,7 +21,7 @@ from generator.dates import PartialDate
 from generator.errors import Problem, Severity
 from generator.escape import prose_links
 from generator.loader import LoadedFile, Mapping, Node, Scalar, Sequence
-from generator.schema import COLLECTIONS, ID_PATTERN, FieldSpec, Kind, Link, Record, fields_of
+from generator.schema import COLLECTIONS, ID_PATTERN, FieldSpec, Record, build, fields_of
 from generator.urls import archive_problem, is_plain_http, url_problem
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -149,10 +149,13 @@ class _Checker:
         if scalar is None or not value:
             return None
         try:
-            return PartialDate.parse(value)
+            date = PartialDate.parse(value)
         except ValueError as exc:
             self.error(scalar, name, str(exc), "write YYYY, YYYY-MM or YYYY-MM-DD")
             return None
+        if spec.day and date.day is None:
+            self.error(scalar, name, f"'{value}' needs the day", "write YYYY-MM-DD")
+        return date
 
     def _bool(self, node: Node, name: str, spec: FieldSpec) -> bool:
         scalar, value = self.word(node, name, "true or false")
@@ -166,7 +169,7 @@ class _Checker:
     def _choice(self, node: Node, name: str, spec: FieldSpec) -> str:
         scalar, value = self.word(node, name, "a word")
         if scalar is None or not value:
-            return spec.choices[0]
+            return "" if spec.required else spec.choices[0]
         if value not in spec.choices:
             self.error(
                 scalar,
@@ -180,12 +183,23 @@ class _Checker:
     def _country(self, node: Node, name: str, spec: FieldSpec) -> str:
         scalar, value = self.word(node, name, "a country code")
         if scalar and value and not is_country(value):
-            hint = (
-                f"write {value.upper()} in capitals"
-                if is_country(value.upper())
-                else "use an ISO 3166-1 alpha-2 code such as US or UA"
+            self._not_a_country(
+                scalar, name, value, "use an ISO 3166-1 alpha-2 code such as US or UA"
             )
-            self.error(scalar, name, f"'{value}' is not an ISO 3166-1 alpha-2 country code", hint)
+        return value
+
+    def _not_a_country(self, scalar: Scalar, name: str, value: str, otherwise: str) -> None:
+        hint = f"write {value.upper()} in capitals" if is_country(value.upper()) else otherwise
+        self.error(scalar, name, f"'{value}' is not an ISO 3166-1 alpha-2 country code", hint)
+
+    def _party(self, node: Node, name: str, spec: FieldSpec) -> str:
+        """Two letters are a country code (``RU``); anything longer names an organisation, so
+        an organisation is written in full ("European Union", not "EU")."""
+        value = self.text(node, name, spec)
+        if isinstance(node, Scalar) and is_code_like(value) and not is_country(value):
+            self._not_a_country(
+                node, name, value, "use an ISO code such as US, or write the organisation's name"
+            )
         return value
 
     def _url(self, node: Node, name: str, spec: FieldSpec) -> str:
@@ -236,22 +250,38 @@ class _Checker:
         values = [(n, i, self._country(i, n, spec)) for n, i in self.items(node, name, spec)]
         return self._unique(values, name)
 
-    def _links(self, node: Node, name: str, spec: FieldSpec) -> tuple[Link, ...]:
-        links = []
+    def _items(self, node: Node, name: str, spec: FieldSpec) -> tuple[Any, ...]:
+        """A list of nested records (``links``, ``positions``, ``corrections``): each item is
+        checked against the fields of ``spec.item``, its problems named ``name[i].field``."""
+        assert spec.item is not None, f"{name}: an ITEMS field needs its item class"
+        specs = dict(fields_of(spec.item))
+        items = []
         for item_name, item in self.items(node, name, spec):
             if not isinstance(item, Mapping):
-                self.error(item, item_name, "expected a mapping with title and url")
+                fields = " and ".join(_required(specs))
+                self.error(item, item_name, f"expected a mapping with {fields}")
                 continue
-            values = self.fields(
-                item,
-                {
-                    "title": FieldSpec(Kind.TEXT, "", required=True),
-                    "url": FieldSpec(Kind.URL, "", required=True),
-                },
-                prefix=f"{item_name}.",
+            values = self.fields(item, specs, prefix=f"{item_name}.")
+            self._one_of(item, item_name, values, getattr(spec.item, "one_of", ()))
+            items.append(build(spec.item, values))
+        return tuple(items)
+
+    def _one_of(
+        self, item: Mapping, name: str, values: dict[str, Any], pair: tuple[str, ...]
+    ) -> None:
+        """Exactly one of two fields (a position's ``by`` or ``party``)."""
+        given = [field for field in pair if values.get(field)]
+        if pair and not given and not self.problems_at(name):
+            first, second = pair
+            self.error(item, name, f"needs {first} or {second}", f"add {first}: or {second}:")
+        elif len(given) > 1:
+            first, second = pair
+            self.error(
+                item.items[second][0],
+                f"{name}.{second}",
+                f"has both {first} and {second}",
+                f"keep one of {first} and {second}",
             )
-            links.append(Link(values.get("title", ""), values.get("url", "")))
-        return tuple(links)
 
     # -- mappings ----------------------------------------------------------------------------
 
@@ -286,6 +316,15 @@ class _Checker:
                 )
             values[name] = value
         return values
+
+
+def _required(specs: dict[str, FieldSpec]) -> list[str]:
+    return [name for name, spec in specs.items() if spec.required]
+
+
+def is_code_like(value: str) -> bool:
+    """Two ASCII letters: meant as a country code, whatever its case."""
+    return len(value) == 2 and value.isascii() and value.isalpha()
 
 
 def check_fields(
@@ -343,15 +382,20 @@ class Partial:
 
 
 def _marks(root: Mapping) -> dict[str, tuple[int, int]]:
-    """Where each field's key, and each item of a list field (``name[i]``), was written, so
-    that errors found after loading point at the exact spot."""
+    """Where each field's key, each item of a list field (``name[i]``) and each field of a
+    nested item (``name[i].field``, at its value) was written, so that errors found after
+    loading point at the exact spot."""
     marks = {}
     for name, (key, node) in root.items.items():
         marks[name] = (key.line, key.col)
-        if isinstance(node, Sequence):
-            marks.update(
-                {f"{name}[{i}]": (item.line, item.col) for i, item in enumerate(node.items)}
-            )
+        if not isinstance(node, Sequence):
+            continue
+        for i, item in enumerate(node.items):
+            marks[f"{name}[{i}]"] = (item.line, item.col)
+            if isinstance(item, Mapping):
+                marks.update(
+                    {f"{name}[{i}].{k}": (v.line, v.col) for k, (_, v) in item.items.items()}
+                )
     return marks
 
 
@@ -364,6 +408,7 @@ def validate_file(loaded: LoadedFile) -> tuple[Record | Partial, list[Problem]]:
     marks = _marks(loaded.root)
     _check_dates(checker, loaded.root, values)
     _check_archive(checker, loaded.root, values)
+    _check_disputed(checker, loaded.root, values)
     if any(p.severity is Severity.ERROR for p in checker.problems):
         failed = frozenset(re.split(r"[\[.]", p.field)[0] for p in checker.problems)
         return Partial(cls, loaded.path, values, marks, failed), checker.problems
@@ -398,6 +443,18 @@ def _check_archive(checker: _Checker, root: Mapping, values: dict[str, Any]) -> 
             "archive_url",
             problem,
             "link the web.archive.org, archive.today or perma.cc copy of url",
+        )
+
+
+def _check_disputed(checker: _Checker, root: Mapping, values: dict[str, Any]) -> None:
+    """A claim is disputed between accounts: one account alone cannot dispute anything."""
+    positions = values.get("positions")
+    if values.get("status") == "disputed" and positions is not None and len(positions) < 2:
+        checker.error(
+            root.items["positions"][0],
+            "positions",
+            "a disputed claim needs at least two positions",
+            "add the other account, or make the status unconfirmed",
         )
 
 

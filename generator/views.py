@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.link import sort_key
-from generator.schema import Meeting, Quote
+from generator.schema import COLLECTIONS, Claim, Correction, Meeting, Quote
 
 if TYPE_CHECKING:
     from generator.link import Entry, Story
-    from generator.schema import Person
+    from generator.schema import Person, Record
 
 LATEST = 5
 """How many entries "latest developments" shows."""
@@ -23,12 +23,14 @@ def people_of(entry: Entry) -> tuple[str, ...]:
     return entry.participants if isinstance(entry, Meeting) else entry.people
 
 
-def status_of(entry: Entry) -> str:
-    """An event has no status field: it happened."""
-    return entry.status if isinstance(entry, Meeting) else "held"
+def status_of(entry: Entry | Claim) -> str:
+    """An event has no status field: it happened. A claim's status says how it stands."""
+    return entry.status if isinstance(entry, Meeting | Claim) else "held"
 
 
-def kind_of(entry: Entry) -> str:
+def kind_of(entry: Entry | Claim) -> str:
+    if isinstance(entry, Claim):
+        return "claim"
     return "meeting" if isinstance(entry, Meeting) else "event"
 
 
@@ -93,25 +95,97 @@ def own_timeline(story: Story, person_id: str) -> list[Entry | Quote]:
 
 
 def timeline_people(story: Story) -> list[Person]:
-    """Everyone on at least one timeline entry, by name: the person filter's choices."""
-    ids = {pid for entry in story.timeline for pid in people_of(entry)}
+    """Everyone on at least one timeline entry or claim, by name: the person filter's choices."""
+    ids = {pid for item in timeline_items(story) for pid in item_people(item)}
     return sorted((story.people[pid] for pid in ids), key=lambda p: p.name.casefold())
 
 
-def findable_people(story: Story, entry: Entry) -> list[str]:
+def item_people(item: Entry | Claim) -> tuple[str, ...]:
+    """Ids of the people on a timeline item: a claim's people are those who take a position."""
+    if isinstance(item, Claim):
+        return tuple(dict.fromkeys(p.by for p in item.positions if p.by))
+    return people_of(item)
+
+
+def findable_people(story: Story, entry: Entry | Claim) -> list[str]:
     """The people the person filter finds an entry by: its own, then the people quoted there."""
-    own = list(people_of(entry))
+    own = list(item_people(entry))
     quoted = {q.speaker for q in story.quotes_at.get(entry.id, [])}
     return [*own, *sorted(quoted - set(own))]
 
 
-def countries_of(story: Story, entry: Entry) -> list[str]:
-    """Country codes of an entry: its people's countries and a meeting's parties."""
-    codes = {story.people[pid].country for pid in people_of(entry)}
+def countries_of(story: Story, entry: Entry | Claim) -> list[str]:
+    """Country codes of a timeline item: its people's countries, a meeting's parties, and
+    the countries that take a position in a claim."""
+    codes = {story.people[pid].country for pid in item_people(entry)}
+    if isinstance(entry, Claim):
+        codes |= {p.party for p in entry.positions if is_country_code(p.party)}
     codes |= set(getattr(entry, "parties", ()))
     return sorted(codes)
 
 
+def is_country_code(party: str) -> bool:
+    """A party is a country when written as its code (two capitals, checked on load); any
+    other party names an organisation."""
+    return len(party) == 2 and party.isascii() and party.isupper()
+
+
 def timeline_countries(story: Story) -> list[str]:
     """Every country on the timeline: the country filter's choices."""
-    return sorted({code for entry in story.timeline for code in countries_of(story, entry)})
+    items = timeline_items(story)
+    return sorted({code for item in items for code in countries_of(story, item)})
+
+
+def anchor_of(item: Record) -> str:
+    """An item's anchor on the timeline: its id, or ``claim_<id>`` for a claim (``_`` never
+    occurs in an id, so a claim cannot take a meeting's or an event's anchor)."""
+    return f"claim_{item.id}" if isinstance(item, Claim) else item.id
+
+
+def claims_in_order(story: Story) -> list[Claim]:
+    """Claims by their date on the timeline (:attr:`generator.schema.Claim.date`), then id."""
+    dated = [c for c in story.claims.values() if c.date is not None]
+    return sorted(dated, key=lambda c: (_earliest(c), c.id))
+
+
+def timeline_items(story: Story) -> list[Entry | Claim]:
+    """Meetings, events and claims in timeline order: a claim comes after the entries that
+    begin on or before its date, so that it follows what it is about."""
+    items: list[Entry | Claim] = []
+    claims = claims_in_order(story)
+    for entry in story.timeline:
+        while claims and _earliest(claims[0]) < entry.date.earliest:
+            items.append(claims.pop(0))
+        items.append(entry)
+    return items + claims
+
+
+def _earliest(claim: Claim) -> tuple[int, int, int]:
+    return claim.date.earliest if claim.date else (0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One correction on the Corrections page, with the record it corrects."""
+
+    record: Record
+    correction: Correction
+
+
+def corrections(story: Story) -> list[Listed]:
+    """Every correction of every record, newest first (then by kind of record and id, so
+    that one day's corrections keep a stable order)."""
+    found = [
+        Listed(record, correction)
+        for name in COLLECTIONS
+        for record in story.collection(name).values()
+        for correction in record.corrections
+    ]
+    return sorted(
+        found,
+        key=lambda c: (
+            tuple(-n for n in c.correction.date.earliest),
+            c.record.collection,
+            c.record.id,
+        ),
+    )

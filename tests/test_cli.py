@@ -12,7 +12,7 @@ def test_check_prints_summary_and_exits_zero(content, capsys):
     assert main(["--root", str(project.root), "check"]) == 0
     out = capsys.readouterr()
     assert out.out == (
-        "content is valid: 1 person, 0 meetings, 0 events, 0 quotes, 1 source, 0 topics\n"
+        "content is valid: 1 person, 0 meetings, 0 events, 0 quotes, 1 source, 0 topics, 0 claims\n"
     )
     assert out.err == ""
 

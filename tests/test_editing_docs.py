@@ -3,6 +3,7 @@ every message the checker can print explained, every guide page in the navigatio
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import pytest
@@ -89,14 +90,28 @@ def _nav_files(node: object) -> list[str]:
     return []
 
 
-def test_guide_pages_are_in_the_navigation() -> None:
+def test_guide_is_in_the_site_but_out_of_the_readers_sidebar() -> None:
+    """The guide is for editors (issue 9): out of the sidebar, still built (``not_in_nav``, so
+    MkDocs' strict validation accepts it) and linked from the footer (``extra.guide``)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
     nav = _nav_files(config["nav"])
-    for page in sorted(GUIDE.glob("*.md")):
-        assert f"editing/{page.name}" in nav
-    for name in reference.pages():
-        assert name in nav
+    kept = config["not_in_nav"].split()
+    guide = [f"editing/{page.name}" for page in sorted(GUIDE.glob("*.md"))]
+    assert len(guide) >= 6
+    for page in [*guide, *reference.pages()]:
+        assert page not in nav
+        assert any(fnmatch.fnmatch("/" + page, pattern) for pattern in kept), page
     assert "changes/index.md" in nav
+    assert config["extra"]["guide"] == "editing/"
+    assert "config.extra.guide" in (ROOT / "theme/main.html").read_text("utf-8")
+
+
+def test_guide_index_links_every_guide_page() -> None:
+    """Out of the sidebar, the guide's own index is the way to each of its pages."""
+    index = (GUIDE / "index.md").read_text("utf-8")
+    for page in sorted(GUIDE.glob("*.md")):
+        if page.name != "index.md":
+            assert f"]({page.name})" in index, page.name
 
 
 def test_guide_links_to_the_reference_of_every_collection() -> None:

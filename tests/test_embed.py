@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -49,15 +50,18 @@ def test_record_text_stays_text_in_the_embed(content):
     assert one(page, "title").get_text() == 'Timeline: A "story" <x>'
 
 
-def test_a_long_timeline_shows_its_latest_entries_and_filters_the_whole_story(content):
-    site = siteconfig.SiteConfig(
-        name="S", url="https://x.org/", extra={"explainer": {"index_limit": 2}}
-    )
-    page = _page(content, 3, site)
+def test_a_long_timeline_shows_its_latest_entries_and_filters_the_whole_story(content, monkeypatch):
+    monkeypatch.setattr(embed, "LATEST", 2)
+    story = check(content(_files(3))).story
+    files = embed.produce(Inputs(story, site=SITE))
+    page = BeautifulSoup(files[embed.PAGE].decode(), "html.parser")
     assert [a["id"] for a in page.select(".explainer-entry")] == ["e2", "e3"]
     form = one(page, "form[data-explainer-filters]")
-    assert form["data-explainer-entries"] == "../../timeline/entries.json"
+    assert form["data-explainer-entries"] == "entries.json"
     assert "The latest 2 of 3 entries" in one(page, ".explainer-more").get_text()
+    every = json.loads(files["embed/timeline/entries.json"])
+    assert [e["id"] for e in every] == ["e1", "e2", "e3"]
+    assert every[0]["url"] == "../../events/e1/"
 
 
 def test_the_snippet_is_an_iframe_with_a_title_and_lazy_loading():

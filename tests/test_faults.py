@@ -107,7 +107,11 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert tree(project.docs) == after["docs"]
     assert tree(project.site) == after["site"]
-    assert sorted(p.name for p in project.work.iterdir()) == ["lock", "manifest.json"]
+    # nothing is left half done: the lock, the manifest, and the caches whole (no temporary file)
+    assert sorted(p.name for p in project.work.iterdir()) == ["cache", "lock", "manifest.json"]
+    cached = {p.name for p in project.cache.iterdir()}
+    assert "trees.json" in cached
+    assert cached <= {"trees.json", "cards", "history"}, cached
 
 
 def assert_swap_half_done(project: Project, states: States) -> None:

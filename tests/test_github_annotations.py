@@ -39,7 +39,7 @@ def test_check_prints_one_annotation_per_problem(content: Make) -> None:
         "month (write YYYY, YYYY-MM or YYYY-MM-DD)",
         "::error file=content/meetings/talks.yml,line=7,col=1::url: unknown field 'url' "
         "(known fields: title, date, approximate, end_date, after, location, participants, "
-        "parties, status, summary, topics, sources)",
+        "parties, status, summary, topics, sources, corrections)",
         "::error file=content/people/bob.yml,line=3,col=10::country: 'gb' is not an ISO 3166-1 "
         "alpha-2 country code (write GB in capitals)",
         "::error file=content/people/bob.yml,line=4,col=1::nmae: unknown field 'nmae' "

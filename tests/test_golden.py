@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import share
+from generator import corrections, share
 from generator.build import Project, check
 from generator.outputs import Inputs
 from generator.render import render
@@ -18,11 +18,14 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _pages() -> dict[str, str]:
-    """With the head's front matter (share meta and JSON-LD) for the story's own site_url."""
+    """With the head's front matter (share meta and JSON-LD) for the story's own site_url, and
+    the Corrections page (its own output)."""
     project = Project(STORIES / "harbour")
     checked = check(project)
     inputs = Inputs(checked.story, standfirst=checked.standfirst, site=read(project.config))
-    return render(checked.story, standfirst=checked.standfirst, head=share.head(inputs))
+    pages = render(checked.story, standfirst=checked.standfirst, head=share.head(inputs))
+    listed = corrections.produce(inputs)
+    return {**pages, **{src: data.decode("utf-8") for src, data in listed.items()}}
 
 
 def test_golden_pages(request):
@@ -52,6 +55,9 @@ def test_golden_pages(request):
         "quotes/index.md",
         "sources/index.md",
         "topics/bridge.md",
+        "claims/bridge-opening.md",
+        "claims/index.md",
+        "corrections/index.md",
     ],
 )
 def test_one_record_of_each_kind_has_a_golden_file(rel):

@@ -93,6 +93,8 @@ def test_every_page_has_share_meta_and_feed_links_with_absolute_urls(built_site)
             for link in page.find_all("link", rel="alternate")
         }
         assert links == {(kind, base + name) for kind, name in FEEDS}, rel
+        exact = [link for link in page.find_all("link") if link.get("rel") == ["alternate"]]
+        assert exact == [], f"{rel}: Material would fetch sitemap.xml beside a rel=alternate"
     profile = _soup(built_site, "people/steve-witkoff/index.html")
     assert _meta(profile, "og:image") == f"{base}cards/people/steve-witkoff.png"
     assert _meta(profile, "og:type") == "profile"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import indexes, routes, siteconfig
+from generator import indexes, routes, siteconfig, views
 from generator.build import Project, check
 from generator.errors import BuildError
 from generator.outputs import Inputs, produce
+from generator.render import render
 from tests.conftest import ROOT, STORIES, copy_project, run_explainer
 
 LIMIT_ONE = "\nextra:\n  explainer:\n    index_limit: 1\n"
@@ -110,7 +111,7 @@ def test_group_pages_chain_previous_and_next(split_site):
     site = split_site.site
     first = _soup(site, "timeline")
     keys = [str(a["href"]).strip("/").split("/")[-1] for a in first.select(".explainer-parts a")]
-    assert keys == ["2025-02", "2025-02-2", "2025-03", "2026"]
+    assert keys == ["2025-02", "2025-02-2", "2025-03", "2025-03-2", "2026"]  # a claim in March
     for before, after in itertools.pairwise(keys):
         page = _soup(site, f"timeline/pages/{before}")
         nxt = page.select_one(".explainer-pager__next")
@@ -127,19 +128,28 @@ def test_old_anchors_map_to_each_records_own_page(split_site):
     (source,) = story.sources.values()  # one source: its index is one page
     assert _soup(site, "sources").select_one(f"section#{source.id}") is not None
     assert not (site / "sources" / indexes.ANCHORS).exists()
-    for folder, records in (("timeline", story.timeline), ("quotes", story.quotes.values())):
+    timeline = views.timeline_items(story)
+    for folder, records in (("timeline", timeline), ("quotes", list(story.quotes.values()))):
         forward = json.loads((site / folder / indexes.ANCHORS).read_text("utf-8"))
-        assert set(forward) == {r.id for r in records}
+        assert set(forward) == {views.anchor_of(r) for r in records}
+        assert "claim_bridge-opening" in forward or folder == "quotes"
         for record in records:
-            target = (site / folder / forward[record.id]).resolve() / "index.html"
-            assert target.is_file(), f"{folder}/#{record.id} → {forward[record.id]}"
-            assert forward[record.id] == routes.html_link(f"{folder}/index.md", record)
+            anchor = views.anchor_of(record)
+            target = (site / folder / forward[anchor]).resolve() / "index.html"
+            assert target.is_file(), f"{folder}/#{anchor} → {forward[anchor]}"
+            assert forward[anchor] == routes.html_link(f"{folder}/index.md", record)
 
 
 def test_split_timeline_lists_every_entry_for_its_filters(split_site):
     story = check(split_site).story
     entries = json.loads((split_site.site / "timeline" / indexes.ENTRIES).read_text("utf-8"))
-    assert [e["id"] for e in entries] == [e.id for e in story.timeline]
+    assert [e["id"] for e in entries] == [views.anchor_of(e) for e in views.timeline_items(story)]
+    claim = next(e for e in entries if e["id"] == "claim_bridge-opening")
+    assert (claim["kind"], claim["status"], claim["people"]) == (
+        "claim",
+        "disputed",
+        ["maria-papadopoulou"],
+    )
     storm = next(e for e in entries if e["id"] == "storm")
     assert storm["kind"] == "event"
     assert storm["people"] == ["tom-berg"]
@@ -147,3 +157,22 @@ def test_split_timeline_lists_every_entry_for_its_filters(split_site):
     form = _soup(split_site.site, "timeline").select_one("form[data-explainer-filters]")
     assert form is not None
     assert form["data-explainer-entries"] == indexes.ENTRIES
+
+
+def test_a_topic_page_shows_its_latest_quotes_and_says_where_the_rest_are(content):
+    files: dict[str, str | bytes] = {
+        "people/ada-lovelace.yml": "name: Ada Lovelace\nrole: Analyst\ncountry: GB\n",
+        "sources/notes.yml": "title: Notes\npublisher: Memoirs\n",
+        "topics/engines.yml": "title: Engines\n",
+    }
+    for n in range(25):
+        files[f"quotes/q{n:02d}.yml"] = (
+            f"speaker: ada-lovelace\ntext: Words {n}.\ndate: 2026-01-{n + 1:02d}\n"
+            "source: notes\ntopics: [engines]\n"
+        )
+    story = check(content(files)).story
+    page = render(story)["topics/engines.md"]
+    shown = [f"Words {n}." for n in range(25) if f"Words {n}." in page]
+    assert shown == [f"Words {n}." for n in range(5, 25)], "the latest twenty"
+    assert "The latest 20 of 25 quotes on this topic" in page
+    assert 'href="../../quotes/"' in page

@@ -83,7 +83,7 @@ def test_schema_command_fails_when_stale_and_write_fixes_it(real_project: Any) -
     assert "schemas/people.schema.json: out of date" in proc.stderr
     proc = run_explainer(real_project, "schema", "--write")
     assert proc.returncode == 0, proc.stderr
-    assert "wrote 6 schema files" in proc.stdout
+    assert f"wrote {len(COLLECTIONS)} schema files" in proc.stdout
     assert run_explainer(real_project, "schema").returncode == 0
     people = real_project.root / "schemas/people.schema.json"
     people.write_text(people.read_text("utf-8").replace("Name as", "Nom comme"), "utf-8")
@@ -125,6 +125,11 @@ MINIMAL = {
     "quotes": {"speaker": "ada-lovelace", "text": "Words.", "date": "2026", "source": "notes"},
     "sources": {"title": "Notes", "publisher": "Memoirs"},
     "topics": {"title": "Energy"},
+    "claims": {
+        "title": "How long?",
+        "status": "unconfirmed",
+        "positions": "[{by: ada-lovelace, says: A week., source: notes}]",
+    },
 }
 """The smallest valid record of each collection, as YAML values."""
 
@@ -219,7 +224,11 @@ SAMPLES: dict[Kind, list[str]] = {
         "[https://example.com]",
         '"https://example.com/a\\\\b"',
     ],
-    Kind.LINKS: [
+}
+"""Values for every kind of field, valid and invalid; the two sides must agree on each."""
+
+ITEMS: dict[str, list[str]] = {
+    "links": [
         '[{title: Site, url: "https://example.com"}]',
         "[]",
         "",
@@ -229,8 +238,40 @@ SAMPLES: dict[Kind, list[str]] = {
         '[{title: "", url: "https://example.com"}]',
         '[{title: Site, url: "javascript:x"}]',
     ],
+    "corrections": [
+        "[{date: 2026-02-02, text: An earlier version was wrong.}]",
+        "[]",
+        "",
+        "[{date: 2026-02, text: Wrong.}]",
+        "[{date: 2026, text: Wrong.}]",
+        "[{date: 2026-02-30, text: Wrong.}]",
+        "[{date: 2026-02-02}]",
+        "[{date: 2026-02-02, text: ''}]",
+        "[{date: 2026-02-02, text: Wrong., by: x}]",
+        "[Wrong.]",
+    ],
+    "positions": [
+        "[{by: ada-lovelace, says: A week., source: notes}]",
+        "[{party: RU, says: Two days., source: notes, date: 2026-01-30, approximate: true}]",
+        "[{party: The Associated Press, says: Odd., source: notes}]",
+        "[{party: X, says: Odd., source: notes}]",
+        "[{by: ada-lovelace, says: A week., source: notes, quote: ada-said}]",
+        "[]",
+        "",
+        "[{party: ru, says: Two days., source: notes}]",
+        "[{party: XX, says: Two days., source: notes}]",
+        "[{party: EU, says: Two days., source: notes}]",
+        "[{by: ada-lovelace, says: A week.}]",
+        "[{by: Ada, says: A week., source: notes}]",
+        "[{by: ada-lovelace, says: A week., source: notes, date: soon}]",
+        "[{by: ada-lovelace, source: notes}]",
+    ],
 }
-"""Values for every kind of field, valid and invalid; the two sides must agree on each."""
+"""Values for each list of nested records, valid and invalid, as for :data:`SAMPLES`."""
+
+
+def samples(name: str, kind: Kind) -> list[str]:
+    return ITEMS[name] if kind is Kind.ITEMS else SAMPLES[kind]
 
 
 def record(collection: str, field: str | None = None, value: str | None = None) -> str:
@@ -245,7 +286,7 @@ def _cases() -> list[tuple[str, str, str]]:
     cases = []
     for collection, cls in COLLECTIONS.items():
         for name, spec in fields_of(cls):
-            for value in SAMPLES[spec.kind]:
+            for value in samples(name, spec.kind):
                 cases.append((collection, name, value))
     return cases
 
@@ -270,6 +311,10 @@ def test_samples_cover_both_outcomes_for_every_kind() -> None:
         )
         outcomes = {check_accepts(collection, record(collection, name, v)) for v in values}
         assert outcomes == {True, False}, kind
+    for name, values in ITEMS.items():
+        collection = next(c for c, cls in COLLECTIONS.items() if name in dict(fields_of(cls)))
+        outcomes = {check_accepts(collection, record(collection, name, v)) for v in values}
+        assert outcomes == {True, False}, name
 
 
 @pytest.mark.parametrize(
@@ -295,6 +340,13 @@ KNOWN_DIFFERENCES = [
     ("meetings", record("meetings", "title", "Talks #2"), False),
     ("meetings", record("meetings", "end_date", "2019-12-31"), False),
     ("people", record("people", "bio", "'[x](ftp://example.org)'"), False),
+    ("claims", record("claims", "positions", "[{says: x, source: notes}]"), False),
+    (
+        "claims",
+        record("claims", "positions", "[{by: ada-lovelace, party: RU, says: x, source: notes}]"),
+        False,
+    ),
+    ("claims", record("claims", "status", "disputed"), False),
 ]
 
 
@@ -316,5 +368,7 @@ def test_guide_lists_the_differences() -> None:
         "Talks #2",
         "`end_date` not before `date`",
         "`bio` and `summary`",
+        "`by` or `party`, not both",
+        "at least two positions in a disputed claim",
     ):
         assert snippet in guide

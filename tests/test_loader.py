@@ -153,7 +153,7 @@ def test_unknown_collection_and_orphan_text(content):
     project = content({**MINIMAL, "persons/a.yml": "name: A\n", "sources/lost.txt": "text"})
     assert problems_of(project) == [
         "content/persons:1:1: (collection): unknown collection 'persons' (expected one of "
-        "events, meetings, people, quotes, sources, topics)",
+        "claims, events, meetings, people, quotes, sources, topics)",
         "content/sources/lost.txt:1:1: (file): source text without a record (add lost.yml "
         "beside it)",
     ]

@@ -13,6 +13,7 @@ except for the changes :func:`tests.htmlcheck.display` allows.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -51,13 +52,26 @@ sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 
 RECORD_OF = {path.split("/")[0]: path for path in BASE}
 """The base record of each collection that the tests write into."""
-TEXT_KINDS = {Kind.TEXT, Kind.LONGTEXT, Kind.PROSE, Kind.TEXTS}
+TEXT_KINDS = {Kind.TEXT, Kind.LONGTEXT, Kind.PROSE, Kind.TEXTS, Kind.PARTY}
 TEXT_FIELDS = [
     (name, field, spec.kind)
     for name, cls in COLLECTIONS.items()
     for field, spec in fields_of(cls)
     if spec.kind in TEXT_KINDS
+] + [
+    (name, f"{field}.{sub}", nested.kind)
+    for name, cls in COLLECTIONS.items()
+    for field, spec in fields_of(cls)
+    if spec.kind is Kind.ITEMS and spec.item is not None
+    for sub, nested in fields_of(spec.item)
+    if nested.kind in TEXT_KINDS
 ]
+"""Every field that holds text, nested ones (``positions.says``) included."""
+NEW_ITEM = {
+    "corrections": {"date": "2026-02-02", "text": "An earlier version was wrong."},
+    "links": {"title": "Home", "url": "https://example.org/"},
+}
+"""A valid item to write into when the base record has none of a list of nested records."""
 SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -161,7 +175,7 @@ def hostile_text(kind: Kind) -> st.SearchStrategy[str]:
     if kind is Kind.PROSE:  # emphasis, links and backslash escapes are meant in prose
         text = text.map(lambda t: t.translate(str.maketrans("", "", "*_[]\\")))
         text = text.map(lambda t: "\n".join(line.rstrip() for line in t.split("\n")))
-    if kind is Kind.TEXT or kind is Kind.TEXTS:
+    if kind in (Kind.TEXT, Kind.TEXTS, Kind.PARTY):
         text = text.map(lambda t: t.replace("\t", " "))
     return text.filter(lambda t: t.strip() != "")
 
@@ -183,9 +197,18 @@ def hang_guard(seconds: int = 60) -> Iterator[None]:
 
 
 def with_field(collection: str, field: str, value: Any) -> dict[str, str | bytes]:
+    """The base story with one field of one record set; ``positions.says`` sets a field of
+    the first item of a list of nested records that has it."""
     files: dict[str, str | bytes] = dict(BASE)
     data = yaml.safe_load(BASE[RECORD_OF[collection]])
-    data[field] = value
+    if "." in field:
+        outer, inner = field.split(".")
+        items = data.get(outer) or [dict(NEW_ITEM[outer])]
+        item = next((i for i in items if inner in i), items[0])  # party: the party's item
+        item[inner] = value
+        data[outer] = items
+    else:
+        data[field] = value
     files[RECORD_OF[collection]] = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     return files
 
@@ -286,8 +309,8 @@ def excerpts(collection: str, field: str, text: str, benign: str) -> tuple[str, 
     return (quote_label(text), quote_label(benign)) if quote else None
 
 
-NOT_SHOWN = {("people", "aliases")}
-"""Fields no page shows as text (aliases feed search only)."""
+NOT_SHOWN = {("people", "aliases"), ("people", "links.title")}
+"""Fields no page shows as text (aliases feed search only; a person's links are not shown)."""
 
 
 # -- one full build over a batch -------------------------------------------------------------
@@ -375,6 +398,7 @@ _PLAIN = st.text(
     min_size=1,
     max_size=40,
 ).map(lambda t: unicodedata.normalize("NFC", t))
+_DAYS = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 _DATES = st.one_of(
     st.integers(1000, 2999).map(str),
     st.tuples(st.integers(1000, 2999), st.integers(1, 12)).map(lambda d: f"{d[0]}-{d[1]:02d}"),
@@ -399,7 +423,7 @@ def field_value(collection: str, kind: Kind, spec: Any) -> st.SearchStrategy[Any
             lambda t: t.strip() != ""
         ),
         Kind.TEXTS: st.lists(words, max_size=3, unique=True),
-        Kind.DATE: _DATES,
+        Kind.DATE: _DAYS if spec.day else _DATES,
         Kind.BOOL: st.booleans(),
         Kind.CHOICE: st.sampled_from(spec.choices or ("x",)),
         Kind.COUNTRY: st.sampled_from(["US", "RU", "UA", "AE", "NO", "GB"]),
@@ -407,12 +431,35 @@ def field_value(collection: str, kind: Kind, spec: Any) -> st.SearchStrategy[Any
         Kind.URL: st.from_regex(r"\Ahttps://[a-z]{1,10}\.example/[a-z0-9/]{0,20}\Z"),
         Kind.REF: st.sampled_from(ref_ids.get(spec.ref, [""])),
         Kind.REFS: st.lists(st.sampled_from(ref_ids.get(spec.ref, [""])), min_size=1, unique=True),
-        Kind.LINKS: st.lists(
-            st.fixed_dictionaries({"title": words, "url": st.just("https://example.org/x")}),
-            max_size=2,
-        ),
+        Kind.PARTY: st.sampled_from(["RU", "UA", "The Associated Press", "White House"]),
     }
+    if kind is Kind.ITEMS:
+        return st.lists(
+            st.fixed_dictionaries(
+                {
+                    name: field_value(collection, nested.kind, nested)
+                    for name, nested in fields_of(spec.item)
+                    if name not in ITEM_SKIP
+                }
+            ),
+            min_size=2 if spec.required else 0,  # a disputed claim has two positions
+            max_size=2,
+        )
     return strategies[kind]
+
+
+ITEM_SKIP = {"party", "quote"}
+"""Nested fields that depend on another: a position has ``by`` or ``party``, and its quote
+must be by ``by``; the validation and link tests cover them."""
+
+
+def _plain(value: Any) -> Any:
+    """A read value as the YAML that was written: nested items as mappings, dates as text."""
+    if hasattr(value, "iso"):
+        return value.iso()
+    if dataclasses.is_dataclass(value):
+        return {k: _plain(v) for k, v in vars(value).items()}
+    return value
 
 
 SKIP = {"end_date", "after", "archive_url", "event", "meeting", "parties", "text_public"}
@@ -460,11 +507,14 @@ def round_trip(case: tuple[str, dict[str, Any]]) -> None:
             raise AssertionError("\n".join(map(str, exc.problems))) from None
     record = story.collection(collection)["generated"]
     for name, value in values.items():
-        got, expected = getattr(record, name), value
-        if hasattr(got, "iso"):
-            got = got.iso()
-        elif isinstance(got, tuple):
-            got = [vars(g) if hasattr(g, "url") else g for g in got]
+        got, expected = _plain(getattr(record, name)), value
+        if isinstance(got, tuple):
+            got = [_plain(g) for g in got]
+        if isinstance(expected, list) and expected and isinstance(expected[0], dict):
+            got = [{k: g[k] for k in e} for g, e in zip(got, expected, strict=True)]
+            expected = [
+                {k: v.strip() if isinstance(v, str) else v for k, v in e.items()} for e in expected
+            ]
         if isinstance(expected, str):
             expected = expected.strip()
         assert got == expected, name

@@ -79,7 +79,7 @@ def test_dates_stay_as_written(content):
         (
             "country: GB\n1: first\n",
             f"{P}:4:1: 1: unknown field '1' (known fields: name, role, "
-            "country, native_name, affiliation, bio, aliases, links, sources)",
+            "country, native_name, affiliation, bio, aliases, links, sources, corrections)",
         ),
         (
             'country: GB\nnative_name: "\\u202eecilA"\n',

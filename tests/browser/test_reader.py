@@ -21,12 +21,15 @@ EVERY_ENTRY = [
     "moscow-putin",
     "uae-trilateral",
     "white-house-putin-zelenskyy",
+    "claim_putin-agreed-to-meet-zelenskyy",
     "cabinet-meeting",
+    "claim_kyiv-pause-length",
     "peskov-confirms-pause",
     "florida-dmitriev",
     "abu-dhabi-round",
+    "claim_us-at-abu-dhabi-round",
 ]
-"""The real story's timeline, oldest first."""
+"""The real story's timeline, oldest first: meetings, events, and claims at their dates."""
 
 
 def search(page: Page, query: str) -> list[str]:
@@ -96,7 +99,7 @@ def test_filter_by_person_updates_the_url_and_survives_reload(open_page: OpenPag
     assert visible_entries(page) == ["florida-dmitriev"]
     assert page.url.endswith("timeline/?person=kirill-dmitriev")
     assert page.locator("#month_2026_02").is_hidden(), "a month with no entry left is hidden"
-    assert "1 of 7" in page.locator(".explainer-filter-status").inner_text()
+    assert "1 of 10" in page.locator(".explainer-filter-status").inner_text()
     page.reload()
     assert page.locator("select[name=person]").input_value() == "kirill-dmitriev"
     assert visible_entries(page) == ["florida-dmitriev"]

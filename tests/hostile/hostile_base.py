@@ -29,4 +29,12 @@ BASE: dict[str, str] = {
         "meeting: first-meeting\nsource: notes\n"
     ),
     "topics/engines.yml": "title: Engines\nsummary: Calculating machines.\n",
+    "claims/engine-finished.yml": (
+        "title: Was the engine finished?\nstatus: disputed\nsummary: Accounts differ.\n"
+        "positions:\n"
+        "  - by: ada-lovelace\n    says: It weaves patterns.\n    quote: poetical-science\n"
+        "    source: notes\n    date: 1843\n"
+        "  - party: The Royal Society\n    says: It was never finished.\n    source: notes\n"
+        "topics: [engines]\nmeeting: first-meeting\n"
+    ),
 }

@@ -1,0 +1,125 @@
+"""A check remembered: ``explainer check`` on content it has already passed answers at once.
+
+Editors and the pre-commit hook run ``check`` again and again on content that has not changed.
+A passing check is kept in ``.explainer/cache/check.json`` under a fingerprint of everything it
+read: the path, kind and SHA-256 of every entry under ``content/`` (stray files and symlinks
+included, since they are problems too), ``mkdocs.yml`` (it holds settings such as the file
+limit), the generator's own code and the versions of the packages whose data it checks
+against. Any change makes another fingerprint, and the full check runs. Only passing checks
+are kept (errors are always found afresh); a memory that is damaged, foreign or unreadable is
+ignored; a check during which the content changed is not kept. ``generate`` and ``build``
+never use it: they need the records themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from generator import loader
+from generator.errors import Problem, Severity
+
+FILE = "check.json"
+_PACKAGES = ("PyYAML", "pycountry", "babel")
+"""Packages whose behaviour or data a check depends on (YAML parsing, countries, dates)."""
+
+
+def _code_version() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name}=={metadata.version(name)}\0".encode())
+    return digest.digest()
+
+
+def fingerprint(root: Path, content: Path, also: tuple[Path, ...] = ()) -> str | None:
+    """The SHA-256 of everything a check of ``content`` reads (and of the files ``also``
+    names, such as ``mkdocs.yml``, present or not), or None when it cannot be taken cheaply
+    and safely (a file over the loader's size limits, an unreadable entry)."""
+    digest = hashlib.sha256(_code_version())
+    if content.is_relative_to(root):
+        digest.update(content.relative_to(root).as_posix().encode())
+    try:
+        for path in also:
+            data = path.read_bytes() if path.is_file() else b"absent"
+            digest.update(f"A\0{path.name}\0{len(data)}\0".encode() + data)
+        _walk(digest, str(content), "")
+    except (OSError, _TooBig):
+        return None
+    return digest.hexdigest()
+
+
+class _TooBig(Exception):
+    """A file the loader refuses by its size: fingerprinting it would read it all."""
+
+
+def _walk(digest: Any, folder: str, rel: str) -> None:
+    """Every entry under ``folder`` in name order: its kind, path and (for a file) contents;
+    symlinks are named with their target and never followed."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        path = f"{rel}{entry.name}"
+        if entry.is_symlink():
+            digest.update(f"L\0{path}\0{os.readlink(entry.path)}\0".encode())
+        elif entry.is_dir(follow_symlinks=False):
+            digest.update(f"D\0{path}\0".encode())
+            _walk(digest, entry.path, path + "/")
+        elif entry.is_file(follow_symlinks=False):
+            if entry.stat(follow_symlinks=False).st_size > loader.MAX_TEXT_BYTES:
+                raise _TooBig(path)
+            with open(entry.path, "rb") as file:
+                data = file.read()
+            digest.update(f"F\0{path}\0{len(data)}\0".encode() + hashlib.sha256(data).digest())
+        else:
+            digest.update(f"O\0{path}\0".encode())
+
+
+def recall(cache: Path, key: str) -> tuple[list[Problem], dict[str, int]] | None:
+    """The warnings and collection sizes of the passing check remembered under ``key``."""
+    try:
+        data = json.loads((cache / FILE).read_bytes())
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        warnings = [_problem(item) for item in data["warnings"]]
+        sizes = data["sizes"]
+        if not (isinstance(sizes, dict) and all(type(n) is int for n in sizes.values())):
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return warnings, {str(name): n for name, n in sizes.items()}
+
+
+def _problem(item: Any) -> Problem:
+    path, line, col, field, message, hint = item
+    if not all(isinstance(text, str) for text in (path, field, message, hint)):
+        raise TypeError("text")
+    if type(line) is not int or type(col) is not int:
+        raise TypeError("position")
+    return Problem(path, line, col, field, message, hint, Severity.WARNING)
+
+
+def remember(cache: Path, key: str, warnings: list[Problem], sizes: dict[str, int]) -> None:
+    """Keep a passing check; a failure to write costs time next run, nothing else."""
+    if any(p.severity is not Severity.WARNING for p in warnings):
+        return
+    data = {
+        "key": key,
+        "sizes": sizes,
+        "warnings": [[p.path, p.line, p.col, p.field, p.message, p.hint] for p in warnings],
+    }
+    temporary = cache / f".{FILE}.{os.getpid()}"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, cache / FILE)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
