@@ -7,10 +7,10 @@ regenerates. The writer touches nothing when nothing changed, so a rebuild never
 another: there is no loop. Invalid content is reported and the last good pages stay up.
 
 MkDocs runs with ``--dirty``: it rebuilds only the pages whose Markdown the writer rewrote (the
-writer keeps unchanged files' mtimes), which is what makes one saved record show in about a
-second rather than after a whole-site build. What that leaves stale, and what we remove
-ourselves (a deleted record's page), is in :mod:`generator.preview` and the README ("Live
-preview"). ``explainer build`` always builds clean.
+writer keeps unchanged files' mtimes): one saved record costs MkDocs a second or two rather
+than a whole-site build (the README's "Live preview" has the numbers). What that leaves
+stale, and what we remove ourselves (a deleted record's page), is in :mod:`generator.preview`
+and the README. ``explainer build`` always builds clean.
 
 MkDocs' watcher ignores directory events, and the writer swaps whole folders in by renaming
 them, which produces mostly directory events. So after a regeneration that changed pages, the
