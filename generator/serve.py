@@ -1,10 +1,16 @@
 """Live preview: regenerate ``docs/`` when ``content/`` changes, while MkDocs serves it.
 
 This is the thin adapter between the generator and MkDocs: MkDocs runs as a child process
-watching ``docs/`` and ``theme/``; this loop polls ``content/`` (a few dozen ``stat`` calls
-every quarter second) and regenerates on change. The writer touches nothing when nothing
-changed, so a rebuild never triggers another: there is no loop. Invalid content is reported and
-the last good pages stay up.
+watching ``docs/`` and ``theme/``; this loop sleeps until the system reports a change in
+``content/`` (:mod:`generator.watch`: nothing is listed or polled while nobody edits) and
+regenerates. The writer touches nothing when nothing changed, so a rebuild never triggers
+another: there is no loop. Invalid content is reported and the last good pages stay up.
+
+MkDocs runs with ``--dirty``: it rebuilds only the pages whose Markdown the writer rewrote (the
+writer keeps unchanged files' mtimes): one saved record costs MkDocs a second or two rather
+than a whole-site build (the README's "Live preview" has the numbers). What that leaves
+stale, and what we remove ourselves (a deleted record's page), is in :mod:`generator.preview`
+and the README. ``explainer build`` always builds clean.
 
 MkDocs' watcher ignores directory events, and the writer swaps whole folders in by renaming
 them, which produces mostly directory events. So after a regeneration that changed pages, the
@@ -14,6 +20,7 @@ adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always r
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,14 +28,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from stat import S_ISREG
+from typing import Protocol
 
 from generator import build as pipeline
-from generator import lock
+from generator import lock, preview
 from generator.engine import die_with_parent
 from generator.errors import BuildError, ContentError, Problem, file_error
-from generator.loader import ignored
+from generator.loader import discover, ignored
+from generator.watch import ContentWatcher
 
-POLL_SECONDS = 0.25
+WAKE_SECONDS = 1.0
+"""How often the idle loop checks that MkDocs still runs (one ``waitpid``: nothing else)."""
 
 
 def snapshot(content: Path) -> dict[str, tuple[int, int]]:
@@ -51,7 +61,8 @@ Report = Callable[[Sequence[Problem]], None]
 """Prints problems; the command line passes its own, so the preview reads like ``check``."""
 
 
-def regenerate(project: pipeline.Project, report: Report) -> None:
+def regenerate(project: pipeline.Project, report: Report, site: Path | None = None) -> None:
+    """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from."""
     started = time.perf_counter()
     try:
         with lock.held(project.work, _say):  # a `make site` meanwhile waits, and we for it
@@ -67,6 +78,8 @@ def regenerate(project: pipeline.Project, report: Report) -> None:
         print(f"error: {file_error(project.root, exc)}", file=sys.stderr)
         return
     report(checked.warnings)
+    preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
+    preview.expire(site, result.written)
     if result.changed:
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     print(
@@ -88,13 +101,19 @@ def _stop(signum: int, frame: object) -> None:
 def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     """Serve until interrupted or terminated; the MkDocs child never outlives us."""
     signal.signal(signal.SIGTERM, _stop)
+    if not project.content.is_dir():  # nothing to watch: say so as `check` does, and stop
+        raise ContentError(discover(project.root, project.content)[1])
+    seen = snapshot(project.content)  # once, to notice edits made while we start up
     regenerate(project, report)
+    tmp = preview.scratch(project.work)
     command = [
         sys.executable,
         "-m",
         "mkdocs",
         "serve",
         "--livereload",
+        "--dirty",
+        "--no-strict",  # --dirty logs a warning on every build; `explainer build` stays strict
         "--dev-addr",
         addr,
         "--config-file",
@@ -103,20 +122,40 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     child = subprocess.Popen(
         command,
         cwd=project.root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509 - no threads here
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)},
+        # the child starts before the watcher's thread does: no threads here yet
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
     )
-    seen = snapshot(project.content)
     try:
-        while child.poll() is None:
-            time.sleep(POLL_SECONDS)
-            now = snapshot(project.content)
-            if now != seen:
-                seen = now
-                regenerate(project, report)
+        follow(project, report, child, tmp, seen)
     except KeyboardInterrupt:
         pass
     finally:
         child.terminate()
         child.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+class Child(Protocol):
+    """What :func:`follow` needs of the MkDocs process: whether it still runs."""
+
+    def poll(self) -> int | None: ...
+
+
+def follow(
+    project: pipeline.Project,
+    report: Report,
+    child: Child,
+    tmp: Path,
+    seen: dict[str, tuple[int, int]],
+) -> None:
+    """Regenerate after each settled change to ``content/`` while ``child`` runs. ``seen`` is
+    the snapshot taken before the first generation; once the watcher listens, one more listing
+    catches an edit made in between, and from then on nothing lists the tree."""
+    with ContentWatcher(project.content) as watcher:
+        if snapshot(project.content) != seen:
+            regenerate(project, report, preview.served_site(tmp))
+        while child.poll() is None:
+            if watcher.wait(WAKE_SECONDS):
+                regenerate(project, report, preview.served_site(tmp))

@@ -111,6 +111,43 @@ def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():
     assert offenders == []
 
 
+def test_the_dirty_preview_drops_a_deleted_records_page_and_shows_an_added_one(tmp_path):
+    """MkDocs' --dirty builds never delete: the preview removes a deleted record's page from
+    the folder MkDocs serves. The preview has no Pagefind index (search says it is
+    unavailable), as the README says."""
+    project = copy_project(STORIES / "harbour", tmp_path / "h")
+    log_path = tmp_path / "serve.log"
+    quote = project.content / "quotes" / "mayor-bridge.yml"
+    addr = f"127.0.0.1:{_free_port()}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [*EXPLAINER, "--root", str(project.root), "serve", "--addr", addr],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(lambda: "Serving on" in log_path.read_text(), "the server to start")
+        page = "quotes/mayor-bridge/index.html"
+        _wait_for(lambda: "two halves" in _served(project, page), "the quote's page")
+        assert _served(project, "pagefind/pagefind.js") == ""
+        added = project.content / "quotes" / "mayor-bridge-again.yml"
+        added.write_text(quote.read_text().replace("closing speech", "second reading"))
+        _wait_for(
+            lambda: "second reading" in _served(project, "quotes/mayor-bridge-again/index.html"),
+            "the added quote's page",
+        )
+        quote.unlink()
+        _wait_for(lambda: _served(project, page) == "", "the deleted quote's page to go")
+        assert "second reading" in _served(project, "quotes/mayor-bridge-again/index.html")
+    except BaseException:
+        print(log_path.read_text())
+        raise
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_editors_backup_and_swap_files_do_not_trigger_a_regeneration(tmp_path):
     """Saving in Vim or Emacs makes and deletes such files around the real write: the preview
     must see only the record's own change (one regeneration), as the loader does."""

@@ -1,0 +1,178 @@
+"""An incremental result is byte-identical to a clean one.
+
+The preview regenerates ``docs/`` in place after every save, reusing what the last run left
+(unchanged files, the manifest, the history cache in ``.explainer/``). After a run of edits,
+additions, deletions and renames, committed or not, and an invalid save in between, ``docs/``
+must hold exactly the bytes a first run in a fresh folder writes for the same content and the
+same git history: every file, of any type, whatever the registry of outputs produces.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import build as pipeline
+from generator.errors import ContentError
+from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+
+Step = Callable[[Path], None]
+
+
+def _git(root: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, check=True)
+
+
+def _commit(root: Path, message: str, day: int) -> None:
+    when = f"2026-02-{day:02d}T09:00:00Z"
+    _git(root, "add", "-A", when=when)
+    _git(root, "commit", "-q", "-m", message, when=when)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def edit(content: Path) -> None:
+    _replace(content / "people/tom-berg.yml", "Harbour master", "Port captain")
+
+
+def add(content: Path) -> None:
+    text = (content / "people/tom-berg.yml").read_text(encoding="utf-8")
+    (content / "people/ines-alm.yml").write_text(text.replace("Tom Berg", "Ines Alm"))
+    _replace(content / "meetings/site-visit.yml", "[tom-berg,", "[ines-alm, tom-berg,")
+
+
+def delete(content: Path) -> None:
+    (content / "quotes/mayor-bridge.yml").unlink()
+
+
+def rename(content: Path) -> None:
+    """A person's id changes: the file is renamed and the records that name it follow."""
+    (content / "people/lena-fischer.yml").rename(content / "people/lena-fischer-alm.yml")
+    _replace(content / "meetings/site-visit.yml", "lena-fischer]", "lena-fischer-alm]")
+
+
+def undo_addition(content: Path) -> None:
+    (content / "people/ines-alm.yml").unlink()
+    _replace(content / "meetings/site-visit.yml", "[ines-alm, tom-berg,", "[tom-berg,")
+
+
+def edit_standfirst(content: Path) -> None:
+    path = content / "standfirst.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA line added in the preview.\n")
+
+
+STEPS: list[tuple[Step, bool]] = [
+    (edit, True),
+    (add, True),
+    (delete, False),  # not committed: the history ends at HEAD, the pages follow the files
+    (rename, True),
+    (edit_standfirst, False),
+    (undo_addition, True),
+]
+"""Each step, and whether it is committed before the next generation."""
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _fresh(project: pipeline.Project, target: Path) -> pipeline.Project:
+    """The same content, hand-written files and git history in a new folder: no docs/ output,
+    no manifest, no cache."""
+    shutil.rmtree(target, ignore_errors=True)
+    fresh = copy_project(project.root, target)
+    shutil.copytree(project.root / ".git", target / ".git")
+    return fresh
+
+
+def _differences(got: dict[str, bytes], want: dict[str, bytes]) -> list[str]:
+    return sorted(
+        [f"only incremental: {p}" for p in got.keys() - want.keys()]
+        + [f"only clean: {p}" for p in want.keys() - got.keys()]
+        + [f"differs: {p}" for p in got.keys() & want.keys() if got[p] != want[p]]
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> pipeline.Project:
+    """The harbour story in its own git repository, generated once."""
+    project = copy_project(STORIES / "harbour", tmp_path / "incremental")
+    _git(project.root, "init", "-q", "-b", "main")
+    _commit(project.root, "The harbour story", 1)
+    pipeline.generate(project)
+    return project
+
+
+def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, tmp_path):
+    for day, (step, committed) in enumerate(STEPS, start=2):
+        step(project.content)
+        if committed:
+            _commit(project.root, step.__name__, day)
+        pipeline.generate(project)
+        fresh = _fresh(project, tmp_path / "clean")
+        pipeline.generate(fresh)
+        assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+
+
+def test_an_invalid_save_between_changes_leaves_no_trace(project, tmp_path):
+    """The preview keeps the last good pages; the next good save lands as if it never was."""
+    record = project.content / "people/tom-berg.yml"
+    good = record.read_bytes()
+    before = _tree(project.docs)
+    record.write_text("name: [broken\n")
+    with pytest.raises(ContentError):
+        pipeline.generate(project)
+    assert _tree(project.docs) == before
+    record.write_bytes(good)
+    edit(project.content)
+    pipeline.generate(project)
+    fresh = _fresh(project, tmp_path / "clean")
+    pipeline.generate(fresh)
+    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+
+
+@pytest.mark.site
+def test_build_after_changes_gives_the_site_a_clean_build_gives(project, tmp_path):
+    """``explainer build`` always starts from an empty site folder; this holds it to that,
+    search indexes included (Material's ``search/search_index.json`` and ``pagefind/``)."""
+
+    def build(root: Path) -> None:
+        subprocess.run([*EXPLAINER, "--root", str(root), "build"], cwd=ROOT, check=True)
+
+    build(project.root)
+    for day, (step, committed) in enumerate(STEPS[:4], start=2):
+        step(project.content)
+        if committed:
+            _commit(project.root, step.__name__, day)
+    build(project.root)
+    fresh = _fresh(project, tmp_path / "clean")
+    build(fresh.root)
+    got, want = _tree(project.site), _tree(fresh.site)
+    assert "search/search_index.json" in want
+    assert any(p.startswith("pagefind/") for p in want)
+    assert _differences(got, want) == []

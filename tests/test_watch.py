@@ -1,0 +1,198 @@
+"""The preview sleeps until content/ changes: one regeneration per edit, addition, deletion or
+rename (however many events a save makes), none for an editor's scratch files, and no listing
+of the tree while idle."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import build as pipeline
+from generator import serve
+from generator.errors import ContentError
+from generator.loader import ignored
+from generator.watch import ContentWatcher
+from tests.conftest import write_files
+
+QUIET_WINDOW = 0.6
+"""How long the tests watch for a second, unwanted regeneration (several debounce periods)."""
+
+
+class FakeChild:
+    """Stands for the MkDocs process: runs until the test stops it."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def poll(self) -> int | None:
+        return 0 if self.stopped.is_set() else None
+
+
+class Preview:
+    """:func:`generator.serve.follow` on a thread, with regeneration counted instead of run
+    and every listing of content/ recorded as a failure."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.project = pipeline.Project(root)
+        self.regenerations = 0
+        self.listings: list[str] = []
+        self.child = FakeChild()
+        content = self.project.content.resolve()
+        seen = serve.snapshot(self.project.content)
+        real_rglob, real_iterdir = Path.rglob, Path.iterdir
+
+        def count(*args: object) -> None:
+            self.regenerations += 1
+
+        def watched_rglob(path: Path, pattern: str) -> object:
+            if path.resolve().is_relative_to(content):
+                self.listings.append(f"rglob {path}")
+            return real_rglob(path, pattern)
+
+        def watched_iterdir(path: Path) -> object:
+            if path.resolve().is_relative_to(content):
+                self.listings.append(f"iterdir {path}")
+            return real_iterdir(path)
+
+        def startup_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+            self.listings.append("snapshot")
+            return seen
+
+        monkeypatch.setattr(serve, "regenerate", count)
+        monkeypatch.setattr(serve, "snapshot", startup_snapshot)
+        monkeypatch.setattr(Path, "rglob", watched_rglob)
+        monkeypatch.setattr(Path, "iterdir", watched_iterdir)
+        self.thread = threading.Thread(
+            target=serve.follow,
+            args=(self.project, print, self.child, root / "tmp", seen),
+        )
+
+    def __enter__(self) -> Preview:
+        self.thread.start()
+        _wait_for(lambda: self.listings == ["snapshot"], "the watcher to start")
+        self.listings.clear()  # the one listing at start-up, before idling
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.child.stopped.set()
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive()
+
+    def after(self, change: Callable[[], object], expected: int = 1) -> int:
+        """Regenerations caused by ``change`` (a callable run now): waits for ``expected`` of
+        them (the limit only guards against a hang), then a quiet window for any extra."""
+        before = self.regenerations
+        change()
+        deadline = time.monotonic() + 10
+        while self.regenerations < before + expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(QUIET_WINDOW)
+        return self.regenerations - before
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    write_files(
+        tmp_path / "content",
+        {"people/ada.yml": "name: Ada\n", "people/bob.yml": "name: Bob\n"},
+    )
+    return tmp_path
+
+
+def test_each_edit_addition_deletion_and_rename_regenerates_once(story, monkeypatch):
+    people = story / "content" / "people"
+    with Preview(story, monkeypatch) as preview:
+        assert preview.after(lambda: (people / "ada.yml").write_text("name: Ada L\n")) == 1
+        assert preview.after(lambda: (people / "cy.yml").write_text("name: Cy\n")) == 1
+        assert preview.after((people / "bob.yml").unlink) == 1
+        assert preview.after(lambda: (people / "cy.yml").rename(people / "cyd.yml")) == 1
+        assert preview.after((story / "content" / "topics").mkdir) == 1
+        assert preview.after((people / "ada.yml").touch) == 1  # a `touch` counts
+        assert preview.regenerations == 6
+        assert preview.listings == []  # nothing listed content/ after start-up
+
+
+def test_a_save_that_makes_many_events_regenerates_once(story, monkeypatch):
+    """Vim's default save: probe file, backup by rename, write anew, drop the backup."""
+    people = story / "content" / "people"
+
+    def vim_save() -> None:
+        (people / "4913").write_text("")
+        (people / "4913").unlink()
+        (people / ".ada.yml.swp").write_bytes(b"swap")
+        os.rename(people / "ada.yml", people / "ada.yml~")
+        (people / "ada.yml").write_text("name: Ada Lovelace\n")
+        os.chmod(people / "ada.yml", 0o644)
+        (people / "ada.yml~").unlink()
+
+    with Preview(story, monkeypatch) as preview:
+        assert preview.after(vim_save) == 1
+        assert preview.listings == []
+
+
+@pytest.mark.parametrize("name", ["ada.yml~", ".#ada.yml", "x.swp", "#ada.yml#", "4913"])
+def test_editors_scratch_files_regenerate_nothing(story, monkeypatch, name):
+    people = story / "content" / "people"
+    with Preview(story, monkeypatch) as preview:
+        assert preview.after(lambda: (people / name).write_text("scratch"), 0) == 0
+        assert preview.after((people / name).unlink, 0) == 0
+        assert preview.after(lambda: (people / "ada.yml").write_text("name: A\n")) == 1
+
+
+def test_reading_content_wakes_nothing(story, monkeypatch):
+    """Regenerating reads every record: those opens and closes must not start another."""
+    people = story / "content" / "people"
+    with Preview(story, monkeypatch) as preview:
+        assert preview.after(lambda: [p.read_bytes() for p in people.glob("*.yml")], 0) == 0
+
+
+def test_the_watcher_waits_for_quiet_before_it_reports(tmp_path):
+    """Events closer together than the quiet period are one change."""
+    with ContentWatcher(tmp_path, quiet=0.3) as watcher:
+        assert watcher.wait(0.2) is False
+        for i in range(5):
+            (tmp_path / f"r{i}.yml").write_text("x")
+            time.sleep(0.05)
+        assert watcher.wait(5) is True
+        assert watcher.wait(0.5) is False
+
+
+@pytest.mark.parametrize(
+    ("name", "scratch"),
+    [
+        ("zoe.yml~", True),
+        (".#zoe.yml", True),
+        (".zoe.yml.swp", True),
+        ("x.swp", True),
+        ("#zoe.yml#", True),
+        ("zoe.yml", False),
+        ("zoe.txt", False),
+        ("standfirst.md", False),
+    ],
+)
+def test_scratch_names(name, scratch):
+    assert ignored(name) is scratch
+
+
+def test_without_a_content_folder_the_preview_stops_as_check_does(tmp_path, monkeypatch):
+    """Nothing to watch: the same error as ``check``, before MkDocs is started."""
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setattr(subprocess, "Popen", None)  # starting MkDocs would fail loudly
+    with pytest.raises(ContentError) as caught:
+        serve.serve(pipeline.Project(tmp_path), "127.0.0.1:8000", print)
+    assert [p.message for p in caught.value.problems] == ["content folder not found"]
