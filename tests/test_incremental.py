@@ -9,7 +9,6 @@ same git history: every file, of any type, whatever the registry of outputs prod
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -20,29 +19,15 @@ import pytest
 from generator import build as pipeline
 from generator.errors import ContentError
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+from tests.test_history import git
 
 Step = Callable[[Path], None]
 
 
-def _git(root: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Editor",
-        "GIT_AUTHOR_EMAIL": "editor@example.org",
-        "GIT_COMMITTER_NAME": "Editor",
-        "GIT_COMMITTER_EMAIL": "editor@example.org",
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, check=True)
-
-
 def _commit(root: Path, message: str, day: int) -> None:
     when = f"2026-02-{day:02d}T09:00:00Z"
-    _git(root, "add", "-A", when=when)
-    _git(root, "commit", "-q", "-m", message, when=when)
+    git(root, "add", "-A", when=when)
+    git(root, "commit", "-q", "-m", message, when=when)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -122,7 +107,7 @@ def _differences(got: dict[str, bytes], want: dict[str, bytes]) -> list[str]:
 def project(tmp_path: Path) -> pipeline.Project:
     """The harbour story in its own git repository, generated once."""
     project = copy_project(STORIES / "harbour", tmp_path / "incremental")
-    _git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "init", "-q", "-b", "main")
     _commit(project.root, "The harbour story", 1)
     pipeline.generate(project)
     return project

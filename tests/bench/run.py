@@ -55,17 +55,9 @@ from playwright.sync_api import Response, sync_playwright
 
 from generator.outputs import OWNED
 from tests.bench.synth import ROOT, Sizes, make_project
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 OUT = ROOT / ".explainer" / "bench"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PREFIX = "bench"
 """The path of the synthetic story's ``site_url`` (see :meth:`Synth.config`)."""
 PAGE_LIMIT = 150 * 1024
