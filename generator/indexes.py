@@ -29,6 +29,10 @@ from generator.schema import Claim, Meeting, Person, Record
 INDEX_LIMIT = 100
 """Items on one index page before it splits (``extra: {explainer: {index_limit: N}}``)."""
 
+QUOTES_PER_PAGE = 50
+"""Quotes on one page of a split quotes index: 100 of them with their context ran to 164 KB
+at 10,000 records, over the 150 KB a page may weigh."""
+
 ANCHORS = "anchors.json"
 """Beside a split index's first page: record id → its page, so an old link to
 ``timeline/#<id>`` still reaches the record (the site's script follows it)."""
@@ -78,6 +82,9 @@ class Index:
     group: Callable[[Any], tuple[str, str]]
     meta: dict[str, Any] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    most: int | None = None
+    """At most this many items on one of its pages, below ``index_limit``, for lists whose
+    items are long (a quote with its context runs to 1.6 KB)."""
 
 
 INDEXES: tuple[Index, ...] = (
@@ -118,6 +125,7 @@ INDEXES: tuple[Index, ...] = (
         lambda story: sorted(story.quotes.values(), key=sort_key),
         _month,
         context={"anchor_quotes": True},
+        most=QUOTES_PER_PAGE,
     ),
     Index(
         "sources",
@@ -198,9 +206,10 @@ def listings(index: Index, story: Story, limit: int = INDEX_LIMIT) -> list[Listi
     """The pages of one index: a single page, or a first page of groups and a page each."""
     items = index.items(story)
     home = index_page(index.folder)
-    if len(items) <= limit:
+    size = page_size(index, limit)
+    if len(items) <= size:
         return [Listing(home, items)]
-    pieces = parts(index, items, limit)
+    pieces = parts(index, items, size)
     pages = [Listing(home, [], parts=pieces)]
     for i, piece in enumerate(pieces):
         before = pieces[i - 1] if i > 0 else None
@@ -209,11 +218,16 @@ def listings(index: Index, story: Story, limit: int = INDEX_LIMIT) -> list[Listi
     return pages
 
 
+def page_size(index: Index, limit: int) -> int:
+    """The most items one page of ``index`` holds: ``index_limit``, or less for long items."""
+    return min(limit, index.most or limit)
+
+
 def anchors(index: Index, story: Story, limit: int, href: Callable[[str, Any], str]) -> bytes:
     """The :data:`ANCHORS` map of a split index (empty bytes for one that is one page):
     each record's id → a link to its own page, relative to the index's first page."""
     items = index.items(story)
-    if len(items) <= limit:
+    if len(items) <= page_size(index, limit):
         return b""
     home = index_page(index.folder)
     found = {_anchor(item): href(home, item) for item in items}

@@ -176,3 +176,14 @@ def test_a_topic_page_shows_its_latest_quotes_and_says_where_the_rest_are(conten
     assert shown == [f"Words {n}." for n in range(5, 25)], "the latest twenty"
     assert "The latest 20 of 25 quotes on this topic" in page
     assert 'href="../../quotes/"' in page
+
+
+def test_quote_pages_hold_fewer_items_than_the_limit(real):
+    quotes = _index("quotes")
+    assert indexes.page_size(quotes, 100) == indexes.QUOTES_PER_PAGE
+    assert indexes.page_size(quotes, 3) == 3
+    assert indexes.page_size(_index("timeline"), 100) == 100
+    pages = indexes.listings(quotes, real, limit=100)
+    assert len(pages) == 1, "ten quotes stay on one page"
+    small = indexes.listings(quotes, real, limit=4)
+    assert all(len(p.items) <= 4 for p in small[1:])
