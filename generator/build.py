@@ -73,6 +73,8 @@ class Checked:
     warnings: list[Problem]
     standfirst: home.Standfirst = field(default_factory=home.Standfirst)
     """The editors' text for the top of the home page (``content/standfirst.md``)."""
+    site: siteconfig.SiteConfig = field(default_factory=siteconfig.SiteConfig)
+    """``mkdocs.yml`` as the check read it, so that generating does not read it again."""
 
 
 def check(project: Project) -> Checked:
@@ -99,7 +101,7 @@ def check(project: Project) -> Checked:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ContentError(problems)
-    return Checked(story, sorted(problems), standfirst)
+    return Checked(story, sorted(problems), standfirst, site)
 
 
 def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
@@ -119,7 +121,7 @@ def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
 def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
     """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
     checked = check(project)
-    site = siteconfig.read(project.config)
+    site = checked.site
     checked.warnings += _nav_problems(site)
     with timings.stage("render"):
         inputs = outputs.Inputs(
