@@ -19,6 +19,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.loader import MAX_FILES
 from generator.outputs import OWNED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -510,6 +511,9 @@ class Synth:
         text = re.sub(r"^site_name: .*$", name, text, count=1, flags=re.M)
         url = "site_url: https://example.org/bench/"
         text = re.sub(r"^site_url: .*$", url, text, count=1, flags=re.M)
+        if self.n > MAX_FILES // 2:  # a big story raises its own ceiling, as an editor would
+            limit = f"\\g<0>    max_files: {self.n * 2}\n"
+            text = re.sub(r"^  explainer:\n", limit, text, count=1, flags=re.M)
         (self.target / "mkdocs.yml").write_text(text, encoding="utf-8", newline="\n")
 
     def run(self) -> None:
