@@ -109,7 +109,7 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     command = [
         sys.executable,
         "-m",
-        "mkdocs",
+        "generator.serve_child",  # `python -m mkdocs`, on the system's file events
         "serve",
         "--livereload",
         "--dirty",
