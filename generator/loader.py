@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,29 +439,64 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     return known
 
 
+Memo = dict[Path, tuple[Hashable, "LoadedFile"]]
+"""What a long-running process (the preview) loaded: each file with the state it was in."""
+
+
 def load(
-    root: Path, content: Path, max_files: int = MAX_FILES, cache_dir: Path | None = None
+    root: Path,
+    content: Path,
+    max_files: int = MAX_FILES,
+    cache_dir: Path | None = None,
+    memo: Memo | None = None,
 ) -> tuple[list[LoadedFile], list[Problem]]:
     """Load every record under ``content``; collect one problem per unreadable file. With
-    ``cache_dir``, files whose bytes were parsed before are not parsed again."""
+    ``cache_dir``, files whose bytes were parsed before are not parsed again. With ``memo``
+    (kept by the caller between runs), a file whose size, times and inode, and those of its
+    text beside it, are what they were is not even read again."""
     collecting = gc.isenabled()
     gc.disable()  # every node made here lives as long as the story: scanning them is waste
     try:
-        return _load(root, content, max_files, cache_dir)
+        return _load(root, content, max_files, cache_dir, memo)
     finally:
         if collecting:
             gc.enable()
 
 
+def _state(path: Path, collection: str) -> Hashable:
+    """What changes whenever a file is written, renamed over or touched; for a source, its
+    stored text's too."""
+    files = (path, path.with_suffix(".txt")) if collection == "sources" else (path,)
+    found: list[tuple[int, ...]] = []
+    for each in files:
+        try:
+            st = each.stat()
+        except FileNotFoundError:
+            found.append(())
+            continue
+        found.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+    return tuple(found)
+
+
 def _load(
-    root: Path, content: Path, max_files: int, cache_dir: Path | None
+    root: Path, content: Path, max_files: int, cache_dir: Path | None, memo: Memo | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
     paths, problems = discover(root, content, max_files)
-    cache = TreeCache.open(cache_dir) if cache_dir else None
+    # the tree cache keeps only the trees a run parsed, so a run that reuses its memo skips it
+    cache = TreeCache.open(cache_dir) if cache_dir and not memo else None
     loaded: list[LoadedFile] = []
+    seen: Memo = {}
     for path, collection in paths:
         try:
-            loaded.append(load_file(root, path, collection, cache))
+            if memo is None:
+                loaded.append(load_file(root, path, collection, cache))
+                continue
+            state = _state(path, collection)
+            known = memo.get(path)
+            found = known[1] if known and known[0] == state else None
+            found = found or load_file(root, path, collection, cache)
+            seen[path] = (state, found)
+            loaded.append(found)
         except LoadError as exc:
             problems.append(
                 Problem(
@@ -473,6 +509,9 @@ def _load(
             )
     if cache:
         cache.save()
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     return loaded, problems
 
 
