@@ -158,6 +158,8 @@ class _Unit:
     given: Any
     reads: frozenset[Key]
     result: Any
+    inner: frozenset[Hashable] = frozenset()
+    """The units it ran inside it: reusing it reuses them (they are kept for next time)."""
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Session:
     _new: dict[str, Any] = field(default_factory=dict)
     _same: dict[Key, bool] = field(default_factory=dict)
     _used: set[Hashable] = field(default_factory=set)
+    _inner: list[set[Hashable]] = field(default_factory=list)
     _cards: dict[CardSpec, bytes] = field(default_factory=dict)
     reused: int = 0
     computed: set[Hashable] = field(default_factory=set)
@@ -190,7 +193,7 @@ class Session:
             self._units.clear()
         self.surroundings = surroundings
         self._new = containers(story)
-        self._same, self._used = {}, set()
+        self._same, self._used, self._inner = {}, set(), []
         self.reused, self.computed = 0, set()
         return tracked(story, self.recorder)
 
@@ -202,16 +205,32 @@ class Session:
     def unit(self, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
         """``compute()``'s result, or the last run's when ``given`` and every value it read
         are equal to what they were."""
-        self._used.add(ident)
+        if self._inner:
+            self._inner[-1].add(ident)
         old = self._units.get(ident)
         if old is not None and old.given == given and all(map(self._unchanged, old.reads)):
-            self.reused += 1
+            self._keep(ident)
+            if self.recorder.reads is not None:  # inside another unit: it read all this too
+                self.recorder.reads |= old.reads
             return old.result  # type: ignore[no-any-return]
-        with self.recorder.unit() as reads:
-            result = compute()
-        self._units[ident] = _Unit(given, frozenset(reads), result)
+        self._used.add(ident)
+        self._inner.append(set())
+        try:
+            with self.recorder.unit() as reads:
+                result = compute()
+        finally:
+            inner = frozenset(self._inner.pop())
+        self._units[ident] = _Unit(given, frozenset(reads), result, inner)
         self.computed.add(ident)
         return result
+
+    def _keep(self, ident: Hashable) -> None:
+        """Count ``ident`` and the units inside it as reused, so the run keeps them all."""
+        self._used.add(ident)
+        self.reused += 1
+        for inner in self._units[ident].inner:
+            if inner in self._units and inner not in self._used:
+                self._keep(inner)
 
     def cards(
         self, specs: list[CardSpec], draw: Callable[[list[CardSpec]], Mapping[str, bytes]]
@@ -244,3 +263,9 @@ class Session:
             del self._units[ident]
         self._old, self._new = self._new, {}
         self._same = {}
+
+
+def unit(session: Session | None, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
+    """``compute()``; in a session, the last run's result when nothing it read has changed
+    (:meth:`Session.unit`)."""
+    return compute() if session is None else session.unit(ident, given, compute)

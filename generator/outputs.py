@@ -25,6 +25,7 @@ from generator import (
     embed,
     feeds,
     home,
+    incremental,
     indexes,
     reference,
     render,
@@ -105,7 +106,7 @@ def _maps(index: indexes.Index, inputs: Inputs, limit: int) -> dict[str, bytes]:
 
 def _unit(inputs: Inputs, ident: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, or in a session its last result when nothing it read has changed."""
-    return compute() if inputs.session is None else inputs.session.unit(ident, None, compute)
+    return incremental.unit(inputs.session, ident, None, compute)
 
 
 def _page_folders() -> tuple[str, ...]:

@@ -89,19 +89,21 @@ def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, Path]:
             raise BuildError(f"{base} is a symlink; the generator will not write through it")
         if not base.is_dir():
             continue
-        for path in _files_under(base):
-            found[path.relative_to(docs).as_posix()] = path
+        found.update(_files_under(base, folder))
     return dict(sorted(found.items()))
 
 
-def _files_under(base: Path) -> list[Path]:
-    """Every file and symlink under ``base``, from the directory entries alone (no ``stat``
-    per file: 20,000 of them at 10,000 records); a symlinked folder is listed, not entered."""
-    found: list[Path] = []
+def _files_under(base: Path, rel: str) -> dict[str, Path]:
+    """Every file and symlink under ``base`` (which is ``rel`` under ``docs/``), from the
+    directory entries alone, with no ``stat`` and few path objects per file (20,000 of them at
+    10,000 records); a symlinked folder is listed, not entered."""
+    found: dict[str, Path] = {}
+    start = len(str(base))
     for folder, dirs, files in os.walk(base):
-        here = Path(folder)
-        found += [here / name for name in files]
-        found += [here / name for name in dirs if (here / name).is_symlink()]
+        under = rel + folder[start:].replace(os.sep, "/") + "/"
+        links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        for name in [*files, *links]:
+            found[under + name] = Path(folder, name)
     return found
 
 
@@ -200,8 +202,8 @@ Memo = dict[str, tuple[tuple[int, ...], bytes, str]]
 holds those bytes, so it is neither read nor hashed again."""
 
 
-def _state(path: Path) -> tuple[int, ...]:
-    st = path.lstat()
+def _state(path: Path | str) -> tuple[int, ...]:
+    st = os.lstat(path)
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
@@ -287,12 +289,13 @@ def _remember(
     other file is (staging hard-links files, which changes their ``ctime``)."""
     old = dict(memo)
     memo.clear()
+    base = str(docs)
     for rel, data in wanted.items():
         if rel in kept and rel in old:
             memo[rel] = old[rel]
             continue
         try:
-            memo[rel] = (_state(docs / rel), data, hashes[rel])
+            memo[rel] = (_state(os.path.join(base, rel)), data, hashes[rel])
         except OSError:
             continue
 
