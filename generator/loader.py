@@ -374,9 +374,15 @@ def discover(
                 )
             )
             continue
-        for path in sorted(folder.iterdir()):
-            if ignored(path.name):
+        with os.scandir(folder) as listing:  # entries know their type: no stat per file
+            entries = sorted((e.name, e.is_file(follow_symlinks=False)) for e in listing)
+        for name, regular in entries:
+            if ignored(name):
                 continue
+            if regular and name.endswith(".yml") and _plain_record(name):
+                found.append((folder / name, folder.name))
+                continue
+            path = folder / name
             problem = _check_name(root, path, folder.name)
             if problem:
                 problems.append(problem)
@@ -400,6 +406,13 @@ def discover(
 def ignored(name: str) -> bool:
     """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+
+
+def _plain_record(name: str) -> bool:
+    """A regular file named ``<id>.yml`` with a valid, unreserved id: the common case, told
+    from the name alone (anything else goes through :func:`_name_problem`)."""
+    stem = name[:-4]
+    return bool(ID_PATTERN.match(stem)) and stem not in RESERVED_IDS
 
 
 def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
