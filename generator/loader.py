@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import gc
 import hashlib
 import json
@@ -403,6 +404,7 @@ def discover(
     return found, problems
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def ignored(name: str) -> bool:
     """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)

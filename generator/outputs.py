@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -60,6 +60,13 @@ class Inputs:
     outputs an edit reaches are made again (:mod:`generator.incremental`). ``story`` is then
     the session's read-noting view of the story."""
 
+    @cached_property
+    def pages(self) -> list[render.Page]:
+        """Every generated page (:func:`generator.render.plan`), planned once for the outputs
+        that go through them (the pages, their heads, their share cards)."""
+        limit = self.site.count("index_limit", indexes.INDEX_LIMIT)
+        return render.plan(self.story, self.standfirst, limit, embed.snippet(self.site))
+
 
 Producer = Callable[[Inputs], Mapping[str, bytes]]
 
@@ -82,11 +89,9 @@ def _pages(inputs: Inputs) -> dict[str, bytes]:
     files = render.render_files(
         inputs.story,
         inputs.history,
-        inputs.standfirst,
-        limit,
-        embed.snippet(inputs.site),
         head=share.head(inputs),
         session=inputs.session,
+        pages=inputs.pages,
     )
     for index in indexes.INDEXES:
         files.update(_unit(inputs, ("maps", index.folder), partial(_maps, index, inputs, limit)))

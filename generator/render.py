@@ -706,11 +706,13 @@ def render_files(
     *,
     head: Head | None = None,
     session: Session | None = None,
+    pages: list[Page] | None = None,
 ) -> dict[str, bytes]:
     """:func:`render`, as the UTF-8 bytes written to ``docs/``. With a ``session`` (the
     preview's), a page is rendered again only when something it read has changed
-    (:mod:`generator.incremental`); it keeps the bytes, one copy of each page."""
-    pages = plan(story, standfirst, limit, embed)
+    (:mod:`generator.incremental`); it keeps the bytes, one copy of each page. ``pages``, when
+    given, is the :func:`plan` already made for these arguments."""
+    pages = plan(story, standfirst, limit, embed) if pages is None else pages
     meta_of = head(pages) if head is not None else None
 
     def one(page: Page) -> bytes:

@@ -26,13 +26,13 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
-from generator import indexes, jsonld
+from generator import jsonld
 from generator.cards import CardSpec
 from generator.dates import display_range
 from generator.escape import prose_text
 from generator.indexes import Listing
 from generator.pages import HOME
-from generator.render import Head, Page, country_name, plan
+from generator.render import Head, Page, country_name
 from generator.schema import Claim, Event, Meeting, Person, Quote, Record, Source, Topic
 
 if TYPE_CHECKING:
@@ -141,12 +141,6 @@ def og_type(page: Page) -> str:
     return "article" if record is not None else "website"
 
 
-def _pages(inputs: Inputs) -> list[Page]:
-    """Every generated page, as :mod:`generator.outputs` renders them."""
-    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
-    return plan(inputs.story, inputs.standfirst, limit)
-
-
 def head(inputs: Inputs) -> Head:
     """What fills each generated page's ``<head>``, given every page (for breadcrumbs).
     Without a ``site_url`` there is no absolute address to give, so pages get none of it."""
@@ -199,5 +193,5 @@ def card_specs(inputs: Inputs) -> list[CardSpec]:
             else session.unit(("subtitle", page.src), page, partial(subtitle, page, inputs)),
             inputs.site.name,
         )
-        for page in _pages(inputs)
+        for page in inputs.pages
     ]

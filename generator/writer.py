@@ -64,22 +64,26 @@ class Owned:
     files: tuple[str, ...] = ()
 
     def entry_of(self, rel: str) -> str | None:
-        """The owned entry holding ``rel`` (a path under ``docs/``), or None."""
-        for folder in self.folders:
-            if rel.startswith(folder + "/"):
-                return folder
+        """The owned entry holding ``rel`` (a path under ``docs/``), or None: its folders
+        from the top down, each looked up (asked for every file of every run)."""
+        end = rel.find("/")
+        while end > 0:
+            if rel[:end] in self.folders:
+                return rel[:end]
+            end = rel.find("/", end + 1)
         return rel if rel in self.files else None
 
     def describe(self) -> str:
         return ", ".join([*(f"{f}/" for f in self.folders), *self.files])
 
 
-def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, Path]:
-    """Files now in the generated folders, and the generated single files this run writes,
-    by path relative to ``docs``. A single file is the generator's only when it is asked to
-    write it, so a run without a home page leaves ``docs/index.md`` alone."""
-    found: dict[str, Path] = {
-        name: docs / name
+def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, str]:
+    """Files now in the generated folders, and the generated single files this run writes:
+    their paths (plain strings: there are 20,000 at 10,000 records) by path relative to
+    ``docs``. A single file is the generator's only when it is asked to write it, so a run
+    without a home page leaves ``docs/index.md`` alone."""
+    found: dict[str, str] = {
+        name: str(docs / name)
         for name in owned.files
         if name in wanted and ((docs / name).is_file() or (docs / name).is_symlink())
     }
@@ -93,17 +97,17 @@ def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def _files_under(base: Path, rel: str) -> dict[str, Path]:
+def _files_under(base: Path, rel: str) -> dict[str, str]:
     """Every file and symlink under ``base`` (which is ``rel`` under ``docs/``), from the
-    directory entries alone, with no ``stat`` and few path objects per file (20,000 of them at
-    10,000 records); a symlinked folder is listed, not entered."""
-    found: dict[str, Path] = {}
+    directory entries alone, with no ``stat`` per file; a symlinked folder is listed, not
+    entered."""
+    found: dict[str, str] = {}
     start = len(str(base))
     for folder, dirs, files in os.walk(base):
         under = rel + folder[start:].replace(os.sep, "/") + "/"
         links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
         for name in [*files, *links]:
-            found[under + name] = Path(folder, name)
+            found[under + name] = os.path.join(folder, name)
     return found
 
 
@@ -135,20 +139,20 @@ def _marked(page: bytes) -> bool:
     return end >= 0 and page[end + 5 :].startswith(MARKER.encode())
 
 
-def _ours(rel: str, path: Path, manifest: dict[str, str] | None) -> bool:
+def _ours(rel: str, path: str, manifest: dict[str, str] | None) -> bool:
     """Whether the generator wrote ``path``: listed in the manifest, and a Markdown page
     marked as generated; before any manifest, only a marked Markdown page."""
-    if path.is_symlink():
+    if os.path.islink(path):
         return False
     if rel.endswith(".md"):
-        if not _marked(path.read_bytes()):
+        if not _marked(_read(path)):
             return False
         return manifest is None or rel in manifest
     return manifest is not None and rel in manifest
 
 
 def _check_ownership(
-    existing: dict[str, Path], manifest: dict[str, str] | None, owned: Owned
+    existing: dict[str, str], manifest: dict[str, str] | None, owned: Owned
 ) -> None:
     """Refuse to replace or delete a file the generator did not write (a hand-written page)."""
     foreign = [rel for rel, path in existing.items() if not _ours(rel, path, manifest)]
@@ -207,7 +211,7 @@ def _state(path: Path | str) -> tuple[int, ...]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def _known(memo: Memo | None, rel: str, path: Path) -> tuple[bytes, str] | None:
+def _known(memo: Memo | None, rel: str, path: str) -> tuple[bytes, str] | None:
     """The bytes and hash of ``path`` if it is as this process left it."""
     entry = memo.get(rel) if memo is not None else None
     if entry is None:
@@ -243,7 +247,7 @@ def write(
     for rel, data in sorted(wanted.items()):
         path = existing.get(rel)
         same = rel in known and (known[rel][0] is data or known[rel][0] == data)
-        if path is not None and (same or path.read_bytes() == data):
+        if path is not None and (same or _read(path) == data):
             result.unchanged += 1
         else:
             result.written.append(rel)
@@ -303,7 +307,7 @@ def _remember(
 def _stage(
     work: Path,
     wanted: dict[str, bytes],
-    existing: dict[str, Path],
+    existing: dict[str, str],
     changed: set[str],
     manifest: bytes,
 ) -> None:
@@ -366,7 +370,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _link_or_copy(source: str, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
