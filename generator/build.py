@@ -97,7 +97,7 @@ def check(project: Project, session: incremental.Session | None = None) -> Check
     problems += found
     known = loader.known_ids(project.content)
     with timings.stage("link"):
-        story, found = link.link(records, partials, known)
+        story, found = link.link(records, partials, known, session.linked if session else None)
     problems += found
     if (project.docs / excerpts.METHODOLOGY[0]).is_file():
         story.methodology = excerpts.METHODOLOGY[0]
@@ -135,7 +135,9 @@ def generate(
     with timings.stage("render"):
         inputs = outputs.Inputs(
             story=checked.story,
-            history=history.read(project.root, project.cache),
+            history=history.read(
+                project.root, project.cache, memo=session.history if session else None
+            ),
             standfirst=checked.standfirst,
             site=site,
             cache=project.cache,

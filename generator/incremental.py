@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from generator import loader, validate, writer
+from generator import history, link, loader, validate, writer
 from generator.cards import CardSpec
 from generator.link import Story
 
@@ -170,6 +170,10 @@ class Session:
     """Each record file as last loaded (:func:`generator.loader.load`)."""
     validated: validate.Memo = field(default_factory=dict)
     """Each loaded file's record (:func:`generator.validate.validate`)."""
+    linked: link.Memo = field(default_factory=link.Memo)
+    """Each record's reference problems (:func:`generator.link.link`)."""
+    history: history.Memo = field(default_factory=dict)
+    """The change history last read from git (:func:`generator.history.read`)."""
     written: writer.Memo = field(default_factory=dict)
     """Each file written into ``docs/``, as left there (:func:`generator.writer.write`)."""
     recorder: Recorder = field(default_factory=Recorder)
