@@ -105,7 +105,9 @@ def _maps(index: indexes.Index, inputs: Inputs, limit: int) -> dict[str, bytes]:
     if forward:
         files[f"{index.folder}/{indexes.ANCHORS}"] = forward
     if forward and "entries_file" in index.context:
-        files[f"{index.folder}/{indexes.ENTRIES}"] = indexes.entries(inputs.story, routes.html_link)
+        files[f"{index.folder}/{indexes.ENTRIES}"] = indexes.entries(
+            inputs.story, routes.html_link, session=inputs.session
+        )
     return files
 
 
