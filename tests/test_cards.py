@@ -446,7 +446,7 @@ def test_another_whole_card_under_a_cached_name_is_not_published(tmp_path, drawn
 
 
 def test_a_warm_cache_hands_cards_out_without_decoding_them(tmp_path, monkeypatch):
-    """Decoding every cached card to check it cost 13 s at 10,000 records: the digest in the
+    """Decoding every cached card to check it cost 15 s at 10,000 records: the digest in the
     name is checked instead (a hash of the bytes, no image library)."""
     first = cards(_specs(3), tmp_path)
 
