@@ -115,7 +115,8 @@ def _exact(plan: cards_mod.Layout) -> Image.Image:
 def test_the_palette_changes_no_colour_visibly(args):
     plan = layout(*args)
     exact = _exact(plan)
-    assert len(exact.getcolors(WIDTH * HEIGHT)) > 256, "more colours than a palette holds"
+    colours = exact.getcolors(WIDTH * HEIGHT)
+    assert colours is not None and len(colours) > 256, "more colours than a palette holds"
     stored = _image(card(*args)).convert("RGB")
     for band in ImageChops.difference(exact, stored).split():
         histogram = band.histogram()
