@@ -7,6 +7,7 @@ a person knows the meetings they attended, whom they met and what they said.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -328,12 +329,19 @@ def _check_verbatim(story: Story, quote: Partial) -> list[Problem]:
     text = quote.values.get("text", "")
     if not (source and source.text and text and quote.usable("text")):
         return []
-    found = verify(text, source.text, source.id)
+    found = _verify(text, source.text, source.id)
     if isinstance(found, Match):
         if quote.values.get("id") in story.quotes:
             story.verified[quote.values["id"]] = found
         return []
     return [_mismatch(quote, found)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _verify(text: str, source_text: str, source_id: str) -> Match | Mismatch:
+    """:func:`~generator.verbatim.verify`, once per quote and text: the preview checks the same
+    quotes after every save, and a search through a source's text is the costliest check."""
+    return verify(text, source_text, source_id)
 
 
 def _mismatch(quote: Partial, found: Mismatch) -> Problem:
