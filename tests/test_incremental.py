@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator import build as pipeline
-from generator.incremental import Session
 from generator.errors import ContentError
+from generator.incremental import Session
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_history import git
 
