@@ -121,9 +121,7 @@ def project(tmp_path: Path, session: Session | None) -> pipeline.Project:
     return project
 
 
-def test_generate_after_each_change_writes_what_a_clean_generate_writes(
-    project, session, tmp_path
-):
+def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, session, tmp_path):
     for day, (step, committed) in enumerate(STEPS, start=2):
         step(project.content)
         if committed:
