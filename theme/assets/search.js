@@ -26,7 +26,7 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return module.options({ baseUrl: root.pathname }).then(function () { return module; });
+        return module.options({ baseUrl: root.pathname, noWorker: true }).then(function () { return module; });
       });
     }
     return pagefind;
