@@ -90,6 +90,26 @@ def test_search_returns_each_page_once_and_no_index_page(open_page: OpenPage, qu
         assert "/people/steve-witkoff/" not in found, "the speaker's page shows a copy of it"
 
 
+def test_search_shows_ten_results_then_more_on_request(open_page: OpenPage) -> None:
+    """Each result shown costs a download of its own (its fragment): ten first, then more."""
+    page, watched = open_page()
+    first = search(page, "the")
+    assert len(first) == 10, first
+    fragments = [u for u in watched.requests if "/pagefind/fragment/" in u]
+    assert len(fragments) == 10, fragments
+    more = page.locator(".md-search-result__list button")
+    label = more.inner_text()
+    assert label.startswith("Show 10 more of "), label
+    more.click()
+    page.locator(".md-search-result__item a").nth(10).wait_for(timeout=15_000)
+    shown = page.locator(".md-search-result__item a").evaluate_all(
+        "els => els.map(a => a.pathname)"
+    )
+    assert len(shown) == min(20, 10 + int(label.rsplit(" ", 1)[1])), shown
+    assert len(set(shown)) == len(shown), shown
+    assert len([u for u in watched.requests if "/pagefind/fragment/" in u]) == len(shown)
+
+
 def test_no_search_data_is_fetched_until_the_reader_types(open_page: OpenPage) -> None:
     page, watched = open_page()
     page.wait_for_load_state("networkidle")
