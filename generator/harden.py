@@ -41,7 +41,7 @@ that changes them fails the build with the new hash to review and add here."""
 
 POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
