@@ -240,9 +240,11 @@ def country_name(code: str) -> str:
 
 
 def facts(pairs: Iterable[tuple[str, str | Markup]]) -> Markup:
-    """A one-line ``<dl>``: labels are ours, values are escaped unless already Markup."""
-    items = "".join(
-        f"<dt>{escape.block(label)}</dt><dd>{_escaped(value)}</dd>"
+    """A one-line ``<dl>``: labels are ours, values are escaped unless already Markup. A space
+    parts each term from its value (the grid ignores it; search excerpts and text extraction
+    would otherwise read "Native nameКирилл ДмитриевRole")."""
+    items = " ".join(
+        f"<dt>{escape.block(label)}</dt> <dd>{_escaped(value)}</dd>"
         for label, value in pairs
         if value
     )
