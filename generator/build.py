@@ -7,6 +7,7 @@ nothing is written unless the whole story is valid.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from generator import (
     excerpts,
     history,
     home,
+    incremental,
     link,
     loader,
     memo,
@@ -77,8 +79,10 @@ class Checked:
     """``mkdocs.yml`` as the check read it, so that generating does not read it again."""
 
 
-def check(project: Project) -> Checked:
-    """Load, validate and link every record; raise ContentError with every error found."""
+def check(project: Project, session: incremental.Session | None = None) -> Checked:
+    """Load, validate and link every record; raise ContentError with every error found. A
+    ``session`` (the preview's) remembers the files from run to run, so only the files that
+    changed are read and validated again."""
     site = siteconfig.read(project.config)
     with timings.stage("load"):
         files, problems = loader.load(
@@ -86,13 +90,14 @@ def check(project: Project) -> Checked:
             project.content,
             site.count("max_files", loader.MAX_FILES),
             cache_dir=project.cache,
+            memo=session.loaded if session else None,
         )
     with timings.stage("validate"):
-        records, partials, found = validate.validate(files)
+        records, partials, found = validate.validate(files, session.validated if session else None)
     problems += found
     known = loader.known_ids(project.content)
     with timings.stage("link"):
-        story, found = link.link(records, partials, known)
+        story, found = link.link(records, partials, known, session.linked if session else None)
     problems += found
     if (project.docs / excerpts.METHODOLOGY[0]).is_file():
         story.methodology = excerpts.METHODOLOGY[0]
@@ -118,23 +123,45 @@ def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
     return checked.warnings, sizes
 
 
-def generate(project: Project) -> tuple[Checked, writer.WriteResult]:
-    """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``."""
-    checked = check(project)
+def generate(
+    project: Project, session: incremental.Session | None = None
+) -> tuple[Checked, writer.WriteResult]:
+    """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``.
+    With a ``session`` (the preview's), only the pages and outputs that read something an
+    edit changed are made again (:mod:`generator.incremental`); the files are the same."""
+    checked = check(project, session)
     site = checked.site
     checked.warnings += _nav_problems(site)
     with timings.stage("render"):
         inputs = outputs.Inputs(
             story=checked.story,
-            history=history.read(project.root, project.cache),
+            history=history.read(
+                project.root, project.cache, memo=session.history if session else None
+            ),
             standfirst=checked.standfirst,
             site=site,
             cache=project.cache,
         )
-        files = outputs.produce(inputs)
+        files = _produce(inputs, session)
     with timings.stage("write"):
-        result = writer.write(project.docs, project.work, files, outputs.OWNED)
+        result = writer.write(
+            project.docs, project.work, files, outputs.OWNED, session.written if session else None
+        )
     return checked, result
+
+
+def _produce(inputs: outputs.Inputs, session: incremental.Session | None) -> dict[str, bytes]:
+    if session is None:
+        return outputs.produce(inputs)
+    around = (inputs.history, inputs.standfirst, inputs.site, inputs.story.methodology)
+    view = session.begin(inputs.story, around)
+    try:
+        files = outputs.produce(dataclasses.replace(inputs, story=view, session=session))
+    except BaseException:
+        session.reset()
+        raise
+    session.end()
+    return files
 
 
 def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from functools import partial
 from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vDuration
 
-from generator import escape, routes
+from generator import escape, incremental, routes
 from generator.dates import PartialDate, display_range
 from generator.feeds import changed_at, host_of, start_of
 from generator.history import History
@@ -38,6 +39,7 @@ from generator.schema import Meeting
 from generator.siteconfig import SiteConfig
 
 if TYPE_CHECKING:
+    from generator.incremental import Session
     from generator.outputs import Inputs
 
 CALENDAR = "calendar.ics"
@@ -48,7 +50,7 @@ LEFT_OUT = "Meetings known only to the year are left out until their month is kn
 
 
 def produce(inputs: Inputs) -> dict[str, bytes]:
-    return {CALENDAR: calendar(inputs.story, inputs.history, inputs.site)}
+    return {CALENDAR: calendar(inputs.story, inputs.history, inputs.site, inputs.session)}
 
 
 def _last_day(date: PartialDate) -> dt.date:
@@ -116,8 +118,13 @@ def event(
     return item
 
 
-def calendar(story: Story, history: History, site: SiteConfig) -> bytes:
-    """Every meeting the calendar can place, in timeline order."""
+def calendar(
+    story: Story, history: History, site: SiteConfig, session: Session | None = None
+) -> bytes:
+    """Every meeting the calendar can place, in timeline order. Each VEVENT is written out on
+    its own and put in before ``END:VCALENDAR``, which is where the library writes a
+    calendar's components; in the preview's ``session``, a meeting nothing changed for is
+    not written again."""
     cal = Calendar()
     cal.add("prodid", "-//explainer//calendar of meetings//EN")
     cal.add("version", "2.0")
@@ -132,10 +139,26 @@ def calendar(story: Story, history: History, site: SiteConfig) -> bytes:
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
     counts = revisions(history)
-    for entry in story.timeline:
-        if isinstance(entry, Meeting):
-            item = event(story, history, site, entry, counts[(entry.collection, entry.id)])
-            if item is not None:
-                cal.add_component(item)
+    events = [
+        incremental.unit(
+            session,
+            ("vevent", entry.id),
+            entry,
+            partial(_vevent, story, history, site, entry, counts[(entry.collection, entry.id)]),
+        )
+        for entry in story.timeline
+        if isinstance(entry, Meeting)
+    ]
     ical: bytes = cal.to_ical()
-    return ical
+    assert ical.endswith(_END)
+    return ical[: -len(_END)] + b"".join(events) + _END
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _vevent(
+    story: Story, history: History, site: SiteConfig, meeting: Meeting, changes: int
+) -> bytes:
+    item = event(story, history, site, meeting, changes)
+    return b"" if item is None else bytes(item.to_ical())

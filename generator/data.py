@@ -30,9 +30,10 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from generator import escape, routes
+from generator import escape, incremental, routes
 from generator.dates import PartialDate
 from generator.feeds import host_of
 from generator.link import Story
@@ -67,16 +68,24 @@ def produce(inputs: Inputs) -> dict[str, bytes]:
     host_of(site)  # absolute URLs are needed: fail early and clearly without site_url
     urls = Addresses(site)
     files: dict[str, bytes] = {}
-    every: dict[str, list[dict[str, Any]]] = {}
-    for name in COLLECTIONS:
-        records = records_of(story, name)
-        every[name] = [record_json(urls, r) for r in records]
-        files[f"{FOLDER}/{name}.json"] = dump_records(every[name])
-        files[f"{FOLDER}/{name}.csv"] = csv_file(urls, name, records)
+    every: dict[str, str] = {}
+    for name in COLLECTIONS:  # in the preview, made again only for a collection that changed
+        every[name], files[f"{FOLDER}/{name}.json"], files[f"{FOLDER}/{name}.csv"] = (
+            incremental.unit(
+                inputs.session, ("data", name), None, partial(_files, story, urls, name)
+            )
+        )
     files[f"{FOLDER}/story.json"] = dump_story(about(site), every)
     files[f"{FOLDER}/datapackage.json"] = dump(package(site))
     files[PAGE] = page(site).encode("utf-8")
     return files
+
+
+def _files(story: Story, urls: Addresses, name: str) -> tuple[str, bytes, bytes]:
+    """One collection's records as JSON lines (for ``story.json``), its JSON file, its CSV."""
+    records = records_of(story, name)
+    lines = _record_lines([record_json(urls, r) for r in records])
+    return lines, (lines + "\n").encode("utf-8"), csv_file(urls, name, records)
 
 
 def records_of(story: Story, collection: str) -> list[Record]:
@@ -97,14 +106,11 @@ def _record_lines(rows: list[dict[str, Any]]) -> str:
     return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]"
 
 
-def dump_records(rows: list[dict[str, Any]]) -> bytes:
-    return (_record_lines(rows) + "\n").encode("utf-8")
-
-
-def dump_story(head: dict[str, Any], every: dict[str, list[dict[str, Any]]]) -> bytes:
-    """``story.json``: the story's title, address and licence, then ``records`` by collection."""
+def dump_story(head: dict[str, Any], every: dict[str, str]) -> bytes:
+    """``story.json``: the story's title, address and licence, then ``records`` by collection
+    (``every``: each collection's records as :func:`_record_lines` wrote them)."""
     opening = json.dumps(head, ensure_ascii=False)[:-1]
-    parts = [f"{json.dumps(name)}: {_record_lines(rows)}" for name, rows in every.items()]
+    parts = [f"{json.dumps(name)}: {lines}" for name, lines in every.items()]
     return (opening + ', "records": {\n' + ",\n".join(parts) + "\n}}\n").encode("utf-8")
 
 

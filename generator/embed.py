@@ -93,6 +93,6 @@ def produce(inputs: Inputs) -> dict[str, bytes]:
     files = {PAGE: (page.rstrip("\n") + "\n").encode("utf-8")}
     if truncated:  # the filters search every entry, not only those shown
         files[f"{posixpath.dirname(PAGE)}/{indexes.ENTRIES}"] = indexes.entries(
-            story, routes.html_link, SRC
+            story, routes.html_link, SRC, inputs.session
         )
     return files

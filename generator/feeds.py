@@ -24,10 +24,11 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from generator import changes, escape, routes, views
+from generator import changes, escape, incremental, routes, views
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import Change, History
@@ -38,6 +39,7 @@ from generator.schema import COLLECTIONS, Meeting, Record
 from generator.siteconfig import SiteConfig
 
 if TYPE_CHECKING:
+    from generator.incremental import Session
     from generator.outputs import Inputs
 
 FEED = "feed.xml"
@@ -52,7 +54,7 @@ def produce(inputs: Inputs) -> dict[str, bytes]:
     """Both feeds, as bytes."""
     return {
         FEED: developments(inputs.story, inputs.history, inputs.site),
-        CHANGES_FEED: changes_feed(inputs.story, inputs.history, inputs.site),
+        CHANGES_FEED: changes_feed(inputs.story, inputs.history, inputs.site, inputs.session),
     }
 
 
@@ -241,11 +243,22 @@ def _commits(history: History) -> Iterable[list[Change]]:
     return by_commit.values()
 
 
-def commit_item(story: Story, site: SiteConfig, commit: list[Change]) -> Item:
+def commit_item(
+    story: Story, site: SiteConfig, commit: list[Change], session: Session | None = None
+) -> Item:
     """The entry of one commit: its note (or what changed) as the title, the records it
-    changed, field by field, as the text."""
+    changed, field by field, as the text (in the preview's ``session``, a change's line is
+    written again only when what it names changed: a first commit changes every record)."""
     first = commit[0]
-    lines = [_change_line(story, site, change) for change in commit]
+    lines = [
+        incremental.unit(
+            session,
+            ("change", change.commit, change.collection, change.record_id),
+            change,
+            partial(_change_line, story, site, change),
+        )
+        for change in commit
+    ]
     when = dt.datetime.fromtimestamp(first.time, tz=dt.UTC)
     related = tuple(dict.fromkeys(url for _, url in lines if url))
     return Item(
@@ -282,9 +295,11 @@ def corrections(story: Story, site: SiteConfig) -> list[Item]:
     return items
 
 
-def changes_feed(story: Story, history: History, site: SiteConfig) -> bytes:
+def changes_feed(
+    story: Story, history: History, site: SiteConfig, session: Session | None = None
+) -> bytes:
     """``changes.xml``: one entry per commit that changed records, plus corrections."""
-    items = [commit_item(story, site, commit) for commit in _commits(history)]
+    items = [commit_item(story, site, commit, session) for commit in _commits(history)]
     items += corrections(story, site)
     items.sort(key=lambda item: (item.updated, item.id), reverse=True)
     title = f"{site.name}: what changed"

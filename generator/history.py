@@ -430,16 +430,34 @@ def compute(root: Path, commits: list[Commit], shallow: bool) -> dict[str, list[
     return {commit.sha: reader.changes(commit) for commit in commits}
 
 
-def read(root: Path, cache: Path | None = None, since: str = "") -> History:
+Memo = dict[str, tuple[tuple[str, str], History]]
+"""What a long-running process (the preview) read last, by ``since``: the same log gives the
+same history, so the cache of every commit's changes is not read again after each save."""
+
+
+def read(
+    root: Path, cache: Path | None = None, since: str = "", memo: Memo | None = None
+) -> History:
     """The history of ``root/content`` from git, or an empty one outside a git checkout.
     With ``cache`` (a folder), each commit's changes are kept there and reused; with
-    ``since`` (a commit, branch or tag), only the commits after it up to HEAD count."""
+    ``since`` (a commit, branch or tag), only the commits after it up to HEAD count; with
+    ``memo``, the history last read is given back while git's log is the same."""
     shallow_answer = git(root, ["git", "rev-parse", "--is-shallow-repository"])
     if shallow_answer is None:
         return History()
     output = git(root, _log(*_range(root, since), "--", "content"))
     if output is None:
         return History()
+    known = memo.get(since) if memo is not None else None
+    if known is not None and known[0] == (shallow_answer, output):
+        return known[1]
+    history = _read(root, cache, shallow_answer, output)
+    if memo is not None:
+        memo[since] = ((shallow_answer, output), history)
+    return history
+
+
+def _read(root: Path, cache: Path | None, shallow_answer: str, output: str) -> History:
     shallow = shallow_answer.strip() == "true"
     commits = [c for c in parse_log(output) if c.parents or not shallow]
     store = history_cache.Store(cache) if cache and not shallow else None

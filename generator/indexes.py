@@ -18,13 +18,17 @@ import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from generator import views
+from generator import incremental, views
 from generator.dates import PartialDate, display_range
-from generator.link import Story, sort_key
+from generator.link import Entry, Story, sort_key
 from generator.pages import index_page
 from generator.schema import Claim, Meeting, Person, Record
+
+if TYPE_CHECKING:
+    from generator.incremental import Session
 
 INDEX_LIMIT = 100
 """Items on one index page before it splits (``extra: {explainer: {index_limit: N}}``)."""
@@ -240,24 +244,37 @@ def _anchor(item: Any) -> str:
 
 
 def entries(
-    story: Story, href: Callable[[str, Any], str], home: str = index_page("timeline")
+    story: Story,
+    href: Callable[[str, Any], str],
+    home: str = index_page("timeline"),
+    session: Session | None = None,
 ) -> bytes:
     """The :data:`ENTRIES` file of a split timeline (or of the embed): what its filters need
     of each entry, links relative to the page ``home``. Plain data: the script sets it as
-    text."""
-    found = [
-        {
-            "id": views.anchor_of(entry),
-            "title": entry.title,
-            "when": display_range(entry.date, getattr(entry, "end_date", None), entry.approximate)
-            if entry.date
-            else "",
-            "kind": views.kind_of(entry),
-            "status": views.status_of(entry),
-            "people": views.findable_people(story, entry),
-            "countries": views.countries_of(story, entry),
-            "url": href(home, entry),
-        }
+    text. Written as ``json.dumps(rows, indent=0)`` writes a list, one row at a time, so that
+    in the preview's ``session`` a row is written again only when its entry changed."""
+    rows = [
+        incremental.unit(
+            session, ("entry", home, entry.id), entry, partial(_entry_row, story, href, home, entry)
+        )
         for entry in views.timeline_items(story)
     ]
-    return (json.dumps(found, ensure_ascii=False, indent=0) + "\n").encode()
+    return (("[\n" + ",\n".join(rows) + "\n]") if rows else "[]").encode() + b"\n"
+
+
+def _entry_row(
+    story: Story, href: Callable[[str, Any], str], home: str, entry: Entry | Claim
+) -> str:
+    row = {
+        "id": views.anchor_of(entry),
+        "title": entry.title,
+        "when": display_range(entry.date, getattr(entry, "end_date", None), entry.approximate)
+        if entry.date
+        else "",
+        "kind": views.kind_of(entry),
+        "status": views.status_of(entry),
+        "people": views.findable_people(story, entry),
+        "countries": views.countries_of(story, entry),
+        "url": href(home, entry),
+    }
+    return json.dumps(row, ensure_ascii=False, indent=0)

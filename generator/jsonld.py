@@ -19,7 +19,7 @@ whether a date is approximate is not expressible in schema.org and is left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,9 +45,9 @@ class Site:
 
     story: Story
     config: SiteConfig
-    titles: dict[str, str]
+    titles: Mapping[str, str]
     """Page titles by source path, for breadcrumbs."""
-    parents: dict[str, str] = field(default_factory=dict)
+    parents: Mapping[str, str] = field(default_factory=dict)
     """The page above each page in its breadcrumb trail (:func:`parents`)."""
     standfirst: Standfirst = field(default_factory=Standfirst)
     country_name: Callable[[str], str] = str
@@ -278,14 +278,14 @@ def _breadcrumb(site: Site, src: str, title: str) -> Node:
     trail = [src]
     while trail[0] in site.parents:
         trail.insert(0, site.parents[trail[0]])
-    names = {**site.titles, HOME: site.config.name, src: title}
+    names = {HOME: site.config.name, src: title}  # the others looked up one by one
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
             {
                 "@type": "ListItem",
                 "position": n,
-                "name": names[page],
+                "name": names[page] if page in names else site.titles[page],
                 "item": site.config.absolute(page),
             }
             for n, page in enumerate([HOME, *trail], start=1)

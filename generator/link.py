@@ -7,6 +7,7 @@ a person knows the meetings they attended, whom they met and what they said.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -106,18 +107,32 @@ def sort_key(record: Meeting | Event | Quote) -> tuple[tuple[int, int, int], str
     return (date.earliest, record.id)
 
 
+@dataclass
+class Memo:
+    """What a long-running process (the preview) found last: each record's reference
+    problems, valid while the ids that have a file (``known``) are the same."""
+
+    known: dict[str, set[str]] = field(default_factory=dict)
+    refs: dict[int, tuple[Record, list[Problem]]] = field(default_factory=dict)
+
+
 def link(
-    records: Iterable[Record], partials: Iterable[Partial], known: dict[str, set[str]]
+    records: Iterable[Record],
+    partials: Iterable[Partial],
+    known: dict[str, set[str]],
+    memo: Memo | None = None,
 ) -> tuple[Story, list[Problem]]:
     """Resolve references and derive the indexes. ``partials`` are records with errors, whose
     references are checked all the same; ``known`` lists every id that has a file, valid or
-    not, so that one broken record does not also report all references to it."""
+    not, so that one broken record does not also report all references to it. With ``memo``,
+    a record object checked last time against the same ids is not checked again."""
     story = Story()
     records = list(records)
     for record in records:
         story.collection(record.collection)[record.id] = record
-    checks = [Partial(type(r), r.path, vars(r), r.marks) for r in records] + list(partials)
-    problems = [p for partial in checks for p in _check_refs(partial, known)]
+    partials = list(partials)
+    checks = [_partial(r) for r in records] + partials
+    problems = _refs(records, partials, known, memo)
     problems += _check_meetings(checks) + _check_quotes(story, checks)
     problems += _check_claims(story, checks)
     problems += _check_sources(story)
@@ -126,6 +141,28 @@ def link(
     problems += found
     _derive(story, depths)
     return story, problems
+
+
+def _refs(
+    records: list[Record], partials: list[Partial], known: dict[str, set[str]], memo: Memo | None
+) -> list[Problem]:
+    if memo is None:
+        return [p for r in records for p in _check_refs(_partial(r), known)] + [
+            p for partial in partials for p in _check_refs(partial, known)
+        ]
+    same = memo.known == known
+    found: dict[int, tuple[Record, list[Problem]]] = {}
+    for record in records:
+        old = memo.refs.get(id(record)) if same else None
+        mine = old[1] if old and old[0] is record else _check_refs(_partial(record), known)
+        found[id(record)] = (record, mine)
+    memo.known, memo.refs = known, found
+    problems = [p for _, mine in found.values() for p in mine]
+    return problems + [p for partial in partials for p in _check_refs(partial, known)]
+
+
+def _partial(record: Record) -> Partial:
+    return Partial(type(record), record.path, vars(record), record.marks)
 
 
 def _after_depths(story: Story) -> tuple[dict[str, int], list[Problem]]:
@@ -328,12 +365,19 @@ def _check_verbatim(story: Story, quote: Partial) -> list[Problem]:
     text = quote.values.get("text", "")
     if not (source and source.text and text and quote.usable("text")):
         return []
-    found = verify(text, source.text, source.id)
+    found = _verify(text, source.text, source.id)
     if isinstance(found, Match):
         if quote.values.get("id") in story.quotes:
             story.verified[quote.values["id"]] = found
         return []
     return [_mismatch(quote, found)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _verify(text: str, source_text: str, source_id: str) -> Match | Mismatch:
+    """:func:`~generator.verbatim.verify`, once per quote and text: the preview checks the same
+    quotes after every save, and a search through a source's text is the costliest check."""
+    return verify(text, source_text, source_id)
 
 
 def _mismatch(quote: Partial, found: Mismatch) -> Problem:

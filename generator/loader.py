@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import gc
 import hashlib
 import json
 import os
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,9 +375,15 @@ def discover(
                 )
             )
             continue
-        for path in sorted(folder.iterdir()):
-            if ignored(path.name):
+        with os.scandir(folder) as listing:  # entries know their type: no stat per file
+            entries = sorted((e.name, e.is_file(follow_symlinks=False)) for e in listing)
+        for name, regular in entries:
+            if ignored(name):
                 continue
+            if regular and name.endswith(".yml") and _plain_record(name):
+                found.append((folder / name, folder.name))
+                continue
+            path = folder / name
             problem = _check_name(root, path, folder.name)
             if problem:
                 problems.append(problem)
@@ -396,9 +404,17 @@ def discover(
     return found, problems
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def ignored(name: str) -> bool:
     """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+
+
+def _plain_record(name: str) -> bool:
+    """A regular file named ``<id>.yml`` with a valid, unreserved id: the common case, told
+    from the name alone (anything else goes through :func:`_name_problem`)."""
+    stem = name[:-4]
+    return bool(ID_PATTERN.match(stem)) and stem not in RESERVED_IDS
 
 
 def _check_name(root: Path, path: Path, collection: str) -> Problem | None:
@@ -438,29 +454,64 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     return known
 
 
+Memo = dict[Path, tuple[Hashable, "LoadedFile"]]
+"""What a long-running process (the preview) loaded: each file with the state it was in."""
+
+
 def load(
-    root: Path, content: Path, max_files: int = MAX_FILES, cache_dir: Path | None = None
+    root: Path,
+    content: Path,
+    max_files: int = MAX_FILES,
+    cache_dir: Path | None = None,
+    memo: Memo | None = None,
 ) -> tuple[list[LoadedFile], list[Problem]]:
     """Load every record under ``content``; collect one problem per unreadable file. With
-    ``cache_dir``, files whose bytes were parsed before are not parsed again."""
+    ``cache_dir``, files whose bytes were parsed before are not parsed again. With ``memo``
+    (kept by the caller between runs), a file whose size, times and inode, and those of its
+    text beside it, are what they were is not even read again."""
     collecting = gc.isenabled()
     gc.disable()  # every node made here lives as long as the story: scanning them is waste
     try:
-        return _load(root, content, max_files, cache_dir)
+        return _load(root, content, max_files, cache_dir, memo)
     finally:
         if collecting:
             gc.enable()
 
 
+def _state(path: Path, collection: str) -> Hashable:
+    """What changes whenever a file is written, renamed over or touched; for a source, its
+    stored text's too."""
+    files = (path, path.with_suffix(".txt")) if collection == "sources" else (path,)
+    found: list[tuple[int, ...]] = []
+    for each in files:
+        try:
+            st = each.stat()
+        except FileNotFoundError:
+            found.append(())
+            continue
+        found.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+    return tuple(found)
+
+
 def _load(
-    root: Path, content: Path, max_files: int, cache_dir: Path | None
+    root: Path, content: Path, max_files: int, cache_dir: Path | None, memo: Memo | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
     paths, problems = discover(root, content, max_files)
-    cache = TreeCache.open(cache_dir) if cache_dir else None
+    # the tree cache keeps only the trees a run parsed, so a run that reuses its memo skips it
+    cache = TreeCache.open(cache_dir) if cache_dir and not memo else None
     loaded: list[LoadedFile] = []
+    seen: Memo = {}
     for path, collection in paths:
         try:
-            loaded.append(load_file(root, path, collection, cache))
+            if memo is None:
+                loaded.append(load_file(root, path, collection, cache))
+                continue
+            state = _state(path, collection)
+            known = memo.get(path)
+            found = known[1] if known and known[0] == state else None
+            found = found or load_file(root, path, collection, cache)
+            seen[path] = (state, found)
+            loaded.append(found)
         except LoadError as exc:
             problems.append(
                 Problem(
@@ -473,6 +524,9 @@ def _load(
             )
     if cache:
         cache.save()
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     return loaded, problems
 
 

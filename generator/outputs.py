@@ -11,9 +11,11 @@ in :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator import (
     calendar_ics,
@@ -23,6 +25,7 @@ from generator import (
     embed,
     feeds,
     home,
+    incremental,
     indexes,
     reference,
     render,
@@ -32,10 +35,13 @@ from generator import (
 from generator import data as open_data
 from generator.errors import BuildError
 from generator.history import History
+from generator.incremental import Session
 from generator.link import Story
 from generator.pages import HOME
 from generator.siteconfig import SiteConfig
 from generator.writer import Owned
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,17 @@ class Inputs:
     cache: Path | None = None
     """A folder for outputs that cache expensive work between builds (``.explainer/cache``);
     None disables caching."""
+    session: Session | None = None
+    """In the preview: what the last regeneration made and read, so that only the pages and
+    outputs an edit reaches are made again (:mod:`generator.incremental`). ``story`` is then
+    the session's read-noting view of the story."""
+
+    @cached_property
+    def pages(self) -> list[render.Page]:
+        """Every generated page (:func:`generator.render.plan`), planned once for the outputs
+        that go through them (the pages, their heads, their share cards)."""
+        limit = self.site.count("index_limit", indexes.INDEX_LIMIT)
+        return render.plan(self.story, self.standfirst, limit, embed.snippet(self.site))
 
 
 Producer = Callable[[Inputs], Mapping[str, bytes]]
@@ -69,24 +86,34 @@ class Output:
 def _pages(inputs: Inputs) -> dict[str, bytes]:
     """The Markdown pages, and beside each split index the map that forwards old anchors."""
     limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
-    pages = render.render(
+    files = render.render_files(
         inputs.story,
         inputs.history,
-        inputs.standfirst,
-        limit,
-        embed.snippet(inputs.site),
         head=share.head(inputs),
+        session=inputs.session,
+        pages=inputs.pages,
     )
-    files = {src: text.encode("utf-8") for src, text in pages.items()}
     for index in indexes.INDEXES:
-        forward = indexes.anchors(index, inputs.story, limit, routes.html_link)
-        if forward:
-            files[f"{index.folder}/{indexes.ANCHORS}"] = forward
-        if forward and "entries_file" in index.context:
-            files[f"{index.folder}/{indexes.ENTRIES}"] = indexes.entries(
-                inputs.story, routes.html_link
-            )
+        files.update(_unit(inputs, ("maps", index.folder), partial(_maps, index, inputs, limit)))
     return files
+
+
+def _maps(index: indexes.Index, inputs: Inputs, limit: int) -> dict[str, bytes]:
+    """Beside a split index: the map that forwards old anchors, and the timeline's entries."""
+    files = {}
+    forward = indexes.anchors(index, inputs.story, limit, routes.html_link)
+    if forward:
+        files[f"{index.folder}/{indexes.ANCHORS}"] = forward
+    if forward and "entries_file" in index.context:
+        files[f"{index.folder}/{indexes.ENTRIES}"] = indexes.entries(
+            inputs.story, routes.html_link, session=inputs.session
+        )
+    return files
+
+
+def _unit(inputs: Inputs, ident: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or in a session its last result when nothing it read has changed."""
+    return incremental.unit(inputs.session, ident, None, compute)
 
 
 def _page_folders() -> tuple[str, ...]:
@@ -98,7 +125,9 @@ def _page_folders() -> tuple[str, ...]:
 def _cards(inputs: Inputs) -> dict[str, bytes]:
     """Every page's share card, drawn again only when its text changed (cached by content)."""
     cache = inputs.cache / cards.CACHE_FOLDER if inputs.cache else None
-    return cards.cards(share.card_specs(inputs), cache)
+    if inputs.session is None:
+        return cards.cards(share.card_specs(inputs), cache)
+    return inputs.session.cards(share.card_specs(inputs), lambda todo: cards.cards(todo, cache))
 
 
 def _reference(inputs: Inputs) -> dict[str, bytes]:
@@ -130,6 +159,10 @@ def owned(outputs: tuple[Output, ...] = OUTPUTS) -> Owned:
     )
 
 
+_OWN_UNITS = frozenset({"pages", "cards"})
+"""Outputs that split their work into units themselves (a page, a card); each other output is
+one unit of :mod:`generator.incremental`."""
+
 OWNED = owned()
 """What the generator owns in ``docs/``, derived from :data:`OUTPUTS`."""
 
@@ -140,7 +173,11 @@ def produce(inputs: Inputs, outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, 
     producer: dict[str, str] = {}
     for output in outputs:
         mine = owned((output,))
-        for path, data in output.produce(inputs).items():
+        if output.name in _OWN_UNITS:
+            made = output.produce(inputs)
+        else:
+            made = _unit(inputs, ("output", output.name), partial(output.produce, inputs))
+        for path, data in made.items():
             if mine.entry_of(path) is None:
                 raise BuildError(
                     f"output {output.name!r} produced {path!r}, outside what it owns "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from generator.writer import MARKER
 
 if TYPE_CHECKING:
     from generator.embed import Snippet
+    from generator.incremental import Session
 
 TOPIC_QUOTES = 20
 """Quotes a topic's page shows in full, the latest; a big story's topic gathers hundreds
@@ -671,6 +672,11 @@ def render_page(page: Page, story: Story, history: History | None = None) -> str
     return text.rstrip("\n") + "\n"
 
 
+Head = Callable[[list[Page]], Callable[[Page], dict[str, str | dict[str, str]]]]
+"""Given every page, what gives each its front matter for the ``<head>``
+(:func:`generator.share.head`)."""
+
+
 def render(
     story: Story,
     history: History | None = None,
@@ -678,7 +684,7 @@ def render(
     limit: int = indexes.INDEX_LIMIT,
     embed: Snippet | None = None,
     *,
-    head: Callable[[list[Page]], dict[str, dict[str, str | dict[str, str]]]] | None = None,
+    head: Head | None = None,
 ) -> dict[str, str]:
     """All generated pages: source path under ``docs/`` → Markdown text. ``history`` (from
     git, see :mod:`generator.history`) adds "last changed" lines and the "What changed" page;
@@ -687,8 +693,33 @@ def render(
     the code the timeline page offers for embedding it; ``head``, given every page, says what
     more front matter each one carries for its ``<head>`` (share meta and JSON-LD,
     :func:`generator.share.head`)."""
-    pages = plan(story, standfirst, limit, embed)
-    if head is not None:
-        extra = head(pages)
-        pages = [replace(page, head=extra.get(page.src, {})) for page in pages]
-    return {page.src: render_page(page, story, history) for page in pages}
+    pages = render_files(story, history, standfirst, limit, embed, head=head)
+    return {src: data.decode("utf-8") for src, data in pages.items()}
+
+
+def render_files(
+    story: Story,
+    history: History | None = None,
+    standfirst: home.Standfirst | None = None,
+    limit: int = indexes.INDEX_LIMIT,
+    embed: Snippet | None = None,
+    *,
+    head: Head | None = None,
+    session: Session | None = None,
+    pages: list[Page] | None = None,
+) -> dict[str, bytes]:
+    """:func:`render`, as the UTF-8 bytes written to ``docs/``. With a ``session`` (the
+    preview's), a page is rendered again only when something it read has changed
+    (:mod:`generator.incremental`); it keeps the bytes, one copy of each page. ``pages``, when
+    given, is the :func:`plan` already made for these arguments."""
+    pages = plan(story, standfirst, limit, embed) if pages is None else pages
+    meta_of = head(pages) if head is not None else None
+
+    def one(page: Page) -> bytes:
+        if meta_of is not None:
+            page = replace(page, head=meta_of(page))
+        return render_page(page, story, history).encode("utf-8")
+
+    if session is None:
+        return {page.src: one(page) for page in pages}
+    return {page.src: session.unit(("page", page.src), page, partial(one, page)) for page in pages}

@@ -34,6 +34,7 @@ from generator import build as pipeline
 from generator import lock, preview
 from generator.engine import die_with_parent
 from generator.errors import BuildError, ContentError, Problem, file_error
+from generator.incremental import Session
 from generator.loader import discover, ignored
 from generator.watch import ContentWatcher
 
@@ -61,12 +62,19 @@ Report = Callable[[Sequence[Problem]], None]
 """Prints problems; the command line passes its own, so the preview reads like ``check``."""
 
 
-def regenerate(project: pipeline.Project, report: Report, site: Path | None = None) -> None:
-    """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from."""
+def regenerate(
+    project: pipeline.Project,
+    report: Report,
+    site: Path | None = None,
+    session: Session | None = None,
+) -> None:
+    """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from;
+    ``session`` what the last regeneration made, so that only what an edit reaches is made
+    again (:mod:`generator.incremental`)."""
     started = time.perf_counter()
     try:
         with lock.held(project.work, _say):  # a `make site` meanwhile waits, and we for it
-            checked, result = pipeline.generate(project)
+            checked, result = pipeline.generate(project, session)
     except ContentError as exc:
         report(exc.problems)
         print("content has errors; the preview keeps the last good pages", file=sys.stderr)
@@ -82,9 +90,10 @@ def regenerate(project: pipeline.Project, report: Report, site: Path | None = No
     preview.expire(site, result.written)
     if result.changed:
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
+    made = f" ({len(session.computed)} pages and outputs made again)" if session else ""
     print(
         f"regenerated in {time.perf_counter() - started:.2f} s: "
-        f"{len(result.written)} written, {len(result.removed)} removed",
+        f"{len(result.written)} written, {len(result.removed)} removed{made}",
         file=sys.stderr,
     )
 
@@ -104,12 +113,13 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     if not project.content.is_dir():  # nothing to watch: say so as `check` does, and stop
         raise ContentError(discover(project.root, project.content)[1])
     seen = snapshot(project.content)  # once, to notice edits made while we start up
-    regenerate(project, report)
+    session = Session()
+    regenerate(project, report, session=session)
     tmp = preview.scratch(project.work)
     command = [
         sys.executable,
         "-m",
-        "mkdocs",
+        "generator.serve_child",  # `python -m mkdocs`, on the system's file events
         "serve",
         "--livereload",
         "--dirty",
@@ -127,7 +137,7 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
         preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
     )
     try:
-        follow(project, report, child, tmp, seen)
+        follow(project, report, child, tmp, seen, session=session)
     except KeyboardInterrupt:
         pass
     finally:
@@ -149,13 +159,15 @@ def follow(
     child: Child,
     tmp: Path,
     seen: dict[str, tuple[int, int]],
+    *,
+    session: Session | None = None,
 ) -> None:
     """Regenerate after each settled change to ``content/`` while ``child`` runs. ``seen`` is
     the snapshot taken before the first generation; once the watcher listens, one more listing
     catches an edit made in between, and from then on nothing lists the tree."""
     with ContentWatcher(project.content) as watcher:
         if snapshot(project.content) != seen:
-            regenerate(project, report, preview.served_site(tmp))
+            regenerate(project, report, preview.served_site(tmp), session)
         while child.poll() is None:
             if watcher.wait(WAKE_SECONDS):
-                regenerate(project, report, preview.served_site(tmp))
+                regenerate(project, report, preview.served_site(tmp), session)

@@ -22,16 +22,17 @@ their words for the drawing module.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
-from generator import indexes, jsonld
+from generator import jsonld
 from generator.cards import CardSpec
 from generator.dates import display_range
 from generator.escape import prose_text
 from generator.indexes import Listing
 from generator.pages import HOME
-from generator.render import Page, country_name, plan
+from generator.render import Head, Page, country_name
 from generator.schema import Claim, Event, Meeting, Person, Quote, Record, Source, Topic
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ DESCRIPTION_LENGTH = 200
 SUBTITLE_LENGTH = 120
 
 HeadMatter = dict[str, str | dict[str, str]]
-Head = Callable[[list[Page]], dict[str, HeadMatter]]
-"""Given every page, the front matter to add to each (see :func:`generator.render.render`)."""
 
 
 def card_path(src: str) -> str:
@@ -142,29 +141,28 @@ def og_type(page: Page) -> str:
     return "article" if record is not None else "website"
 
 
-def _pages(inputs: Inputs) -> list[Page]:
-    """Every generated page, as :mod:`generator.outputs` renders them."""
-    limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
-    return plan(inputs.story, inputs.standfirst, limit)
-
-
 def head(inputs: Inputs) -> Head:
     """What fills each generated page's ``<head>``, given every page (for breadcrumbs).
     Without a ``site_url`` there is no absolute address to give, so pages get none of it."""
     site = inputs.site
 
-    def front_matter(pages: list[Page]) -> dict[str, HeadMatter]:
+    def front_matter(pages: list[Page]) -> Callable[[Page], HeadMatter]:
         if not site.url:
-            return {}
+            return lambda page: {}
+        titles: Mapping[str, str] = {p.src: p.title for p in pages}
+        parents: Mapping[str, str] = jsonld.parents(pages)
+        if inputs.session is not None:  # a page's head depends on the titles it names
+            titles = inputs.session.watch("titles", titles)
+            parents = inputs.session.watch("parents", parents)
         graph_site = jsonld.Site(
             inputs.story,
             site,
-            titles={p.src: p.title for p in pages},
-            parents=jsonld.parents(pages),
+            titles=titles,
+            parents=parents,
             standfirst=inputs.standfirst,
             country_name=country_name,
         )
-        return {page.src: _meta(page, inputs, graph_site) for page in pages}
+        return lambda page: _meta(page, inputs, graph_site)
 
     return front_matter
 
@@ -185,7 +183,15 @@ def _meta(page: Page, inputs: Inputs, graph_site: jsonld.Site) -> HeadMatter:
 
 def card_specs(inputs: Inputs) -> list[CardSpec]:
     """Every generated page's share card, in page order, for :func:`generator.cards.cards`."""
+    session = inputs.session
     return [
-        CardSpec(card_path(page.src), page.title, subtitle(page, inputs), inputs.site.name)
-        for page in _pages(inputs)
+        CardSpec(
+            card_path(page.src),
+            page.title,
+            subtitle(page, inputs)
+            if session is None
+            else session.unit(("subtitle", page.src), page, partial(subtitle, page, inputs)),
+            inputs.site.name,
+        )
+        for page in inputs.pages
     ]

@@ -468,17 +468,34 @@ def _check_disputed(checker: _Checker, root: Mapping, values: dict[str, Any]) ->
         )
 
 
-def validate(files: list[LoadedFile]) -> tuple[list[Record], list[Partial], list[Problem]]:
+Memo = dict[int, tuple[LoadedFile, "Record | Partial", list[Problem]]]
+"""What a long-running process (the preview) validated, by the loaded file it came from (the
+loader's memo gives back the same object for a file that did not change)."""
+
+
+def validate(
+    files: list[LoadedFile], memo: Memo | None = None
+) -> tuple[list[Record], list[Partial], list[Problem]]:
     """Validate every loaded file: the good records, the broken ones' partial values, and all
-    problems."""
+    problems. With ``memo`` (kept between runs), a file loaded as the same object as last time
+    gives the same record object, unvalidated again."""
     records: list[Record] = []
     partials: list[Partial] = []
     problems: list[Problem] = []
+    seen: Memo = {}
     for loaded in files:
-        result, found = validate_file(loaded)
+        known = memo.get(id(loaded)) if memo is not None else None
+        if known is not None and known[0] is loaded:
+            result, found = known[1], known[2]
+        else:
+            result, found = validate_file(loaded)
+        seen[id(loaded)] = (loaded, result, found)
         problems.extend(found)
         if isinstance(result, Partial):
             partials.append(result)
         else:
             records.append(result)
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     return records, partials, problems

@@ -9,8 +9,10 @@ decides, and other files are not the generator's). Anything else in those entrie
 hand-written, and the run stops rather than replace or delete it.
 
 A run that changes nothing touches nothing, so a watcher sees no event and mtimes stay put. A
-run that changes something builds the new entries in ``.explainer/stage`` (hard-linking unchanged
-files, so their mtimes survive), then commits:
+run that changes something builds the new state of each entry holding a change in
+``.explainer/stage`` (hard-linking its unchanged files, so their mtimes survive; entries without
+a change are neither staged nor swapped: one saved record does not relink 10,000 pages), then
+commits:
 
 1. write the journal ``.explainer/journal.json`` (atomically): from here on the change is
    decided and any later run finishes it;
@@ -62,22 +64,26 @@ class Owned:
     files: tuple[str, ...] = ()
 
     def entry_of(self, rel: str) -> str | None:
-        """The owned entry holding ``rel`` (a path under ``docs/``), or None."""
-        for folder in self.folders:
-            if rel.startswith(folder + "/"):
-                return folder
+        """The owned entry holding ``rel`` (a path under ``docs/``), or None: its folders
+        from the top down, each looked up (asked for every file of every run)."""
+        end = rel.find("/")
+        while end > 0:
+            if rel[:end] in self.folders:
+                return rel[:end]
+            end = rel.find("/", end + 1)
         return rel if rel in self.files else None
 
     def describe(self) -> str:
         return ", ".join([*(f"{f}/" for f in self.folders), *self.files])
 
 
-def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, Path]:
-    """Files now in the generated folders, and the generated single files this run writes,
-    by path relative to ``docs``. A single file is the generator's only when it is asked to
-    write it, so a run without a home page leaves ``docs/index.md`` alone."""
-    found: dict[str, Path] = {
-        name: docs / name
+def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, str]:
+    """Files now in the generated folders, and the generated single files this run writes:
+    their paths (plain strings: there are 20,000 at 10,000 records) by path relative to
+    ``docs``. A single file is the generator's only when it is asked to write it, so a run
+    without a home page leaves ``docs/index.md`` alone."""
+    found: dict[str, str] = {
+        name: str(docs / name)
         for name in owned.files
         if name in wanted and ((docs / name).is_file() or (docs / name).is_symlink())
     }
@@ -87,9 +93,21 @@ def _existing(docs: Path, wanted: set[str], owned: Owned) -> dict[str, Path]:
             raise BuildError(f"{base} is a symlink; the generator will not write through it")
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() or path.is_symlink():
-                found[path.relative_to(docs).as_posix()] = path
+        found.update(_files_under(base, folder))
+    return dict(sorted(found.items()))
+
+
+def _files_under(base: Path, rel: str) -> dict[str, str]:
+    """Every file and symlink under ``base`` (which is ``rel`` under ``docs/``), from the
+    directory entries alone, with no ``stat`` per file; a symlinked folder is listed, not
+    entered."""
+    found: dict[str, str] = {}
+    start = len(str(base))
+    for folder, dirs, files in os.walk(base):
+        under = rel + folder[start:].replace(os.sep, "/") + "/"
+        links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        for name in [*files, *links]:
+            found[under + name] = os.path.join(folder, name)
     return found
 
 
@@ -109,8 +127,8 @@ def read_manifest(work: Path) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def _manifest_bytes(wanted: dict[str, bytes]) -> bytes:
-    files = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(wanted.items())}
+def _manifest_bytes(hashes: dict[str, str]) -> bytes:
+    files = dict(sorted(hashes.items()))
     return (json.dumps({"version": 1, "files": files}, indent=1) + "\n").encode()
 
 
@@ -121,20 +139,20 @@ def _marked(page: bytes) -> bool:
     return end >= 0 and page[end + 5 :].startswith(MARKER.encode())
 
 
-def _ours(rel: str, path: Path, manifest: dict[str, str] | None) -> bool:
+def _ours(rel: str, path: str, manifest: dict[str, str] | None) -> bool:
     """Whether the generator wrote ``path``: listed in the manifest, and a Markdown page
     marked as generated; before any manifest, only a marked Markdown page."""
-    if path.is_symlink():
+    if os.path.islink(path):
         return False
     if rel.endswith(".md"):
-        if not _marked(path.read_bytes()):
+        if not _marked(_read(path)):
             return False
         return manifest is None or rel in manifest
     return manifest is not None and rel in manifest
 
 
 def _check_ownership(
-    existing: dict[str, Path], manifest: dict[str, str] | None, owned: Owned
+    existing: dict[str, str], manifest: dict[str, str] | None, owned: Owned
 ) -> None:
     """Refuse to replace or delete a file the generator did not write (a hand-written page)."""
     foreign = [rel for rel, path in existing.items() if not _ours(rel, path, manifest)]
@@ -182,49 +200,119 @@ def recover(docs: Path, work: Path) -> None:
     (work / (JOURNAL + ".tmp")).unlink(missing_ok=True)
 
 
-def write(docs: Path, work: Path, files: Mapping[str, bytes | str], owned: Owned) -> WriteResult:
+Memo = dict[str, tuple[tuple[int, ...], bytes, str]]
+"""What a long-running process (the preview) knows of the files it wrote: for each, its state
+(times, size, inode) right after, its bytes and their SHA-256. A file still in that state
+holds those bytes, so it is neither read nor hashed again."""
+
+
+def _state(path: Path | str) -> tuple[int, ...]:
+    st = os.lstat(path)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def _known(memo: Memo | None, rel: str, path: str) -> tuple[bytes, str] | None:
+    """The bytes and hash of ``path`` if it is as this process left it."""
+    entry = memo.get(rel) if memo is not None else None
+    if entry is None:
+        return None
+    try:
+        return (entry[1], entry[2]) if _state(path) == entry[0] else None
+    except OSError:
+        return None
+
+
+def write(
+    docs: Path,
+    work: Path,
+    files: Mapping[str, bytes | str],
+    owned: Owned,
+    memo: Memo | None = None,
+) -> WriteResult:
     """Make the ``owned`` entries of ``docs`` hold exactly ``files`` (text is written as
-    UTF-8); see the module doc."""
+    UTF-8); see the module doc. Only the entries holding a change are staged and swapped.
+    ``memo`` (kept by the caller between runs) spares reading files this process wrote."""
     _check_paths(files, owned)
     docs.mkdir(exist_ok=True)
     recover(docs, work)
     _check_clashes(docs, owned)
     existing = _existing(docs, set(files), owned)
+    known = {rel: found for rel, path in existing.items() if (found := _known(memo, rel, path))}
     manifest = read_manifest(work)
-    _check_ownership(existing, manifest, owned)
+    _check_ownership({r: p for r, p in existing.items() if r not in known}, manifest, owned)
     wanted = {
         rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()
     }
     result = WriteResult()
     for rel, data in sorted(wanted.items()):
         path = existing.get(rel)
-        if path is not None and path.read_bytes() == data:
+        same = rel in known and (known[rel][0] is data or known[rel][0] == data)
+        if path is not None and (same or _read(path) == data):
             result.unchanged += 1
         else:
             result.written.append(rel)
     result.removed = sorted(set(existing) - set(wanted))
-    new_manifest = _manifest_bytes(wanted)
+    hashes = {rel: _sha(known, rel, data) for rel, data in wanted.items()}
+    new_manifest = _manifest_bytes(hashes)
     manifest_path = work / MANIFEST
     stale = not manifest_path.exists() or manifest_path.read_bytes() != new_manifest
+    changed = {owned.entry_of(rel) for rel in [*result.written, *result.removed]}
     if result.changed or stale:
-        _stage(work, wanted, existing, set(result.written), new_manifest)
-        entries = {entry: (work / "stage" / entry).exists() for entry in owned.folders}
-        single = sorted(name for name in owned.files if name in wanted)
+        staged = {rel: data for rel, data in wanted.items() if owned.entry_of(rel) in changed}
+        _stage(work, staged, existing, set(result.written), new_manifest)
+        entries = {
+            entry: (work / "stage" / entry).exists() for entry in owned.folders if entry in changed
+        }
+        single = sorted(name for name in owned.files if name in wanted and name in changed)
         entries.update(dict.fromkeys(single, True))
         plan = {"entries": entries, "files": single}
         _write_atomically(work / JOURNAL, json.dumps(plan).encode())
         faults.point("docs-journal")
         _commit(docs, work, entries, frozenset(single))
+    if memo is not None:  # files of entries not swapped are as they were (see _remember)
+        kept = {rel for rel in known if owned.entry_of(rel) not in changed}
+        _remember(memo, docs, wanted, hashes, kept)
     return result
+
+
+def _sha(known: dict[str, tuple[bytes, str]], rel: str, data: bytes) -> str:
+    if rel in known and (known[rel][0] is data or known[rel][0] == data):
+        return known[rel][1]
+    return hashlib.sha256(data).hexdigest()
+
+
+def _remember(
+    memo: Memo,
+    docs: Path,
+    wanted: dict[str, bytes],
+    hashes: dict[str, str],
+    kept: set[str],
+) -> None:
+    """Note the state of every file now in ``docs/``. ``kept`` are files this process knew
+    in entries that were not swapped: their state is what it was, not looked at again. Every
+    other file is (staging hard-links files, which changes their ``ctime``)."""
+    old = dict(memo)
+    memo.clear()
+    base = str(docs)
+    for rel, data in wanted.items():
+        if rel in kept and rel in old:
+            memo[rel] = old[rel]
+            continue
+        try:
+            memo[rel] = (_state(os.path.join(base, rel)), data, hashes[rel])
+        except OSError:
+            continue
 
 
 def _stage(
     work: Path,
     wanted: dict[str, bytes],
-    existing: dict[str, Path],
+    existing: dict[str, str],
     changed: set[str],
     manifest: bytes,
 ) -> None:
+    """Build the new state of the entries holding a change under ``.explainer/stage``; the
+    others stay in ``docs/`` as they are."""
     stage = work / "stage"
     stage.mkdir(parents=True)
     for rel, data in wanted.items():
@@ -282,7 +370,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _link_or_copy(source: str, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:

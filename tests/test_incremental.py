@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as pipeline
+from generator.incremental import Session
 from generator.errors import ContentError
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_history import git
@@ -103,42 +104,71 @@ def _differences(got: dict[str, bytes], want: dict[str, bytes]) -> list[str]:
     )
 
 
+@pytest.fixture(params=["runs", "session"])
+def session(request: pytest.FixtureRequest) -> Session | None:
+    """Separate runs (``explainer generate``), or one preview's session, which re-renders only
+    what an edit reaches (:mod:`generator.incremental`)."""
+    return Session() if request.param == "session" else None
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> pipeline.Project:
+def project(tmp_path: Path, session: Session | None) -> pipeline.Project:
     """The harbour story in its own git repository, generated once."""
     project = copy_project(STORIES / "harbour", tmp_path / "incremental")
     git(project.root, "init", "-q", "-b", "main")
     _commit(project.root, "The harbour story", 1)
-    pipeline.generate(project)
+    pipeline.generate(project, session)
     return project
 
 
-def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, tmp_path):
+def test_generate_after_each_change_writes_what_a_clean_generate_writes(
+    project, session, tmp_path
+):
     for day, (step, committed) in enumerate(STEPS, start=2):
         step(project.content)
         if committed:
             _commit(project.root, step.__name__, day)
-        pipeline.generate(project)
+        pipeline.generate(project, session)
         fresh = _fresh(project, tmp_path / "clean")
         pipeline.generate(fresh)
         assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
 
 
-def test_an_invalid_save_between_changes_leaves_no_trace(project, tmp_path):
+def test_an_invalid_save_between_changes_leaves_no_trace(project, session, tmp_path):
     """The preview keeps the last good pages; the next good save lands as if it never was."""
     record = project.content / "people/tom-berg.yml"
     good = record.read_bytes()
     before = _tree(project.docs)
     record.write_text("name: [broken\n")
     with pytest.raises(ContentError):
-        pipeline.generate(project)
+        pipeline.generate(project, session)
     assert _tree(project.docs) == before
     record.write_bytes(good)
     edit(project.content)
-    pipeline.generate(project)
+    pipeline.generate(project, session)
     fresh = _fresh(project, tmp_path / "clean")
     pipeline.generate(fresh)
     assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+
+
+def test_a_session_makes_again_only_what_an_edit_reaches(tmp_path):
+    """The identity tests above would pass with a session that re-renders everything: this
+    one holds it to its purpose. One person's role reaches their page and card, the pages that
+    show their role, and the outputs that list people, not the whole site."""
+    session = Session()
+    project = copy_project(STORIES / "harbour", tmp_path / "reach")
+    pipeline.generate(project, session)
+    everything = set(session.computed)
+    pipeline.generate(project, session)
+    assert session.computed == set()
+    assert session.reused == len(everything)
+    edit(project.content)
+    pipeline.generate(project, session)
+    assert ("page", "people/tom-berg.md") in session.computed
+    assert ("subtitle", "people/tom-berg.md") in session.computed
+    assert ("page", "people/lena-fischer.md") not in session.computed
+    assert ("page", "topics/bridge.md") not in session.computed
+    assert len(session.computed) < len(everything) / 2
 
 
 @pytest.mark.site

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 
 import pytest
 
+from generator import serve_child
 from generator.serve import snapshot
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, write_files
 from tests.test_loader import EDITOR_FILES
@@ -97,9 +99,38 @@ def test_serve_regenerates_once_per_edit_and_survives_bad_edits(tmp_path):
 def _mkdocs_serving(addr: str) -> bool:
     """Whether a ``mkdocs serve`` for ``addr`` (unique to this test) is still running."""
     found = subprocess.run(
-        ["pgrep", "-f", f"mkdocs serve .*{addr}"], capture_output=True, check=False
+        ["pgrep", "-f", f"{serve_child.__name__} serve .*{addr}"],
+        capture_output=True,
+        check=False,
     )
     return found.returncode == 0
+
+
+def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
+    """MkDocs' live-reload server asks for watchdog's polling observer, which lists and stats
+    every watched file twice a second; the preview's child gets the system's observer."""
+    probe = (
+        "import sys\n"
+        "from generator import serve_child\n"
+        "if sys.argv[1] == 'patched':\n"
+        "    serve_child.use_system_events()\n"
+        "from mkdocs.livereload import LiveReloadServer\n"
+        "server = LiveReloadServer(lambda: None, '127.0.0.1', 0, sys.argv[2])\n"
+        "print(' '.join(kind.__name__ for kind in type(server.observer).__mro__))\n"
+    )
+    kinds = {
+        how: subprocess.run(
+            [sys.executable, "-c", probe, how, str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for how in ("plain", "patched")
+    }
+    assert kinds["plain"].startswith("PollingObserver ")
+    assert "InotifyObserver" in kinds["patched"].split()
+    assert "PollingObserver" not in kinds["patched"]
 
 
 def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():

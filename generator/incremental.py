@@ -1,0 +1,275 @@
+"""Regenerate only what an edit reaches: each page and output remembers what it read.
+
+The live preview regenerates after every save, and at 10,000 records rendering every page
+again takes tens of seconds, though one saved person reaches a few dozen pages. Guessing which
+pages a record reaches (its own page, the pages that link to it, their neighbours…) is a second
+copy of every template's logic, and goes stale the day a template shows one more thing. So the
+pages say it themselves: while a *unit* of work (one page, one card, one output) runs, every
+lookup it makes in the story is noted (:class:`Recorder`, through read-noting views of the
+story's mappings and lists: :func:`tracked`). The next run reuses a unit's result only when
+its own input (its :class:`~generator.render.Page`) is equal, and every value it looked up is
+equal to what it was, key by key; a unit that iterated a whole collection depends on all of it.
+
+What a unit may read besides the story (the history, the site's settings, the standfirst) is
+compared whole, once per run (:meth:`Session.begin`): any change there starts afresh. Code and
+templates are not compared: the preview's process holds them for its lifetime (restart it after
+editing them, as the README says).
+
+Equal is Python's ``==`` on frozen dataclasses (records, dates, matches), which compares
+values, never identity; so a unit is only ever reused when rendering it again would read the
+same values, and the result is byte-identical to a clean run (``tests/test_incremental.py``
+checks whole ``docs/`` after edits, additions, deletions and renames).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from generator import history, link, loader, validate, writer
+from generator.cards import CardSpec
+from generator.link import Story
+
+T = TypeVar("T")
+
+
+class _All:
+    """The key of a read that saw a whole mapping or list (iterated it, or took its length)."""
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL: Any = _All()
+MISSING: Any = object()
+
+Key = tuple[str, Hashable]
+"""A read: the name of a mapping (a :class:`~generator.link.Story` field, or a name given to
+:meth:`Session.watch`) and the key looked up, or :data:`ALL`."""
+
+
+class Recorder:
+    """Collects the reads of the unit now running; reads outside any unit are not noted
+    (what a whole run reads before its units, e.g. the plan of pages, is compared as the
+    units' own inputs instead)."""
+
+    def __init__(self) -> None:
+        self.reads: set[Key] | None = None
+
+    def note(self, name: str, key: Hashable) -> None:
+        if self.reads is not None:
+            self.reads.add((name, key))
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[set[Key]]:
+        outer, self.reads = self.reads, set()
+        try:
+            yield self.reads
+        finally:
+            if outer is not None:
+                outer |= self.reads
+            self.reads = outer
+
+
+class ReadMap(Mapping[Any, Any]):
+    """A mapping that notes each key looked up in it. For a ``defaultdict`` a missing key
+    gives a fresh default without storing it, so rendering one page never changes what the
+    next one sees."""
+
+    def __init__(self, name: str, data: Mapping[Any, Any], recorder: Recorder) -> None:
+        self._name, self._data, self._recorder = name, data, recorder
+        factory = getattr(data, "default_factory", None)
+        self._default: Callable[[], Any] | None = factory
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note(self._name, key)
+        if key in self._data or self._default is None:
+            return self._data[key]
+        return self._default()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._recorder.note(self._name, key)
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._recorder.note(self._name, key)
+        return key in self._data
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._name, ALL)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._recorder.note(self._name, ALL)
+        return len(self._data)
+
+
+class ReadList(Sequence[Any]):
+    """A list any read of which depends on all of it."""
+
+    def __init__(self, name: str, data: Sequence[Any], recorder: Recorder) -> None:
+        self._name, self._data, self._recorder = name, data, recorder
+
+    def __getitem__(self, index: Any) -> Any:
+        self._recorder.note(self._name, ALL)
+        return self._data[index]
+
+    def __len__(self) -> int:
+        self._recorder.note(self._name, ALL)
+        return len(self._data)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._name, ALL)
+        return iter(self._data)
+
+
+def containers(story: Story) -> dict[str, Any]:
+    """The story's mappings and lists by field name: everything a unit can look up in it."""
+    return {
+        f.name: getattr(story, f.name)
+        for f in dataclasses.fields(story)
+        if isinstance(getattr(story, f.name), dict | list)
+    }
+
+
+def tracked(story: Story, recorder: Recorder) -> Story:
+    """A copy of ``story`` whose mappings and lists note every read in ``recorder``."""
+    view = copy.copy(story)
+    for name, data in containers(story).items():
+        wrapped = ReadList if isinstance(data, list) else ReadMap
+        setattr(view, name, wrapped(name, data, recorder))
+    return view
+
+
+def _value(data: Any, key: Hashable) -> Any:
+    if data is None:
+        return MISSING
+    if key is ALL:
+        return data
+    return data.get(key, MISSING)  # never data[key]: a defaultdict would store the key
+
+
+@dataclass
+class _Unit:
+    given: Any
+    reads: frozenset[Key]
+    result: Any
+    inner: frozenset[Hashable] = frozenset()
+    """The units it ran inside it: reusing it reuses them (they are kept for next time)."""
+
+
+@dataclass
+class Session:
+    """What a long-running process (the preview) keeps from one regeneration to the next."""
+
+    loaded: loader.Memo = field(default_factory=dict)
+    """Each record file as last loaded (:func:`generator.loader.load`)."""
+    validated: validate.Memo = field(default_factory=dict)
+    """Each loaded file's record (:func:`generator.validate.validate`)."""
+    linked: link.Memo = field(default_factory=link.Memo)
+    """Each record's reference problems (:func:`generator.link.link`)."""
+    history: history.Memo = field(default_factory=dict)
+    """The change history last read from git (:func:`generator.history.read`)."""
+    written: writer.Memo = field(default_factory=dict)
+    """Each file written into ``docs/``, as left there (:func:`generator.writer.write`)."""
+    recorder: Recorder = field(default_factory=Recorder)
+    surroundings: Any = MISSING
+    """What every unit may read besides the story, as of the last run (compared whole)."""
+    _units: dict[Hashable, _Unit] = field(default_factory=dict)
+    _old: dict[str, Any] = field(default_factory=dict)
+    _new: dict[str, Any] = field(default_factory=dict)
+    _same: dict[Key, bool] = field(default_factory=dict)
+    _used: set[Hashable] = field(default_factory=set)
+    _inner: list[set[Hashable]] = field(default_factory=list)
+    _cards: dict[CardSpec, bytes] = field(default_factory=dict)
+    reused: int = 0
+    computed: set[Hashable] = field(default_factory=set)
+    """The units the last run made again (the others it reused): for the preview's log and
+    for tests."""
+
+    def begin(self, story: Story, surroundings: Any) -> Story:
+        """Start a run over ``story``; returns the view of it units must read."""
+        if surroundings != self.surroundings:
+            self._units.clear()
+        self.surroundings = surroundings
+        self._new = containers(story)
+        self._same, self._used, self._inner = {}, set(), []
+        self.reused, self.computed = 0, set()
+        return tracked(story, self.recorder)
+
+    def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+        """``data`` (made during this run, for its units to read) as a read-noting view."""
+        self._new[name] = data
+        return ReadMap(name, data, self.recorder)
+
+    def unit(self, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
+        """``compute()``'s result, or the last run's when ``given`` and every value it read
+        are equal to what they were."""
+        if self._inner:
+            self._inner[-1].add(ident)
+        old = self._units.get(ident)
+        if old is not None and old.given == given and all(map(self._unchanged, old.reads)):
+            self._keep(ident)
+            if self.recorder.reads is not None:  # inside another unit: it read all this too
+                self.recorder.reads |= old.reads
+            return old.result  # type: ignore[no-any-return]
+        self._used.add(ident)
+        self._inner.append(set())
+        try:
+            with self.recorder.unit() as reads:
+                result = compute()
+        finally:
+            inner = frozenset(self._inner.pop())
+        self._units[ident] = _Unit(given, frozenset(reads), result, inner)
+        self.computed.add(ident)
+        return result
+
+    def _keep(self, ident: Hashable) -> None:
+        """Count ``ident`` and the units inside it as reused, so the run keeps them all."""
+        self._used.add(ident)
+        self.reused += 1
+        for inner in self._units[ident].inner:
+            if inner in self._units and inner not in self._used:
+                self._keep(inner)
+
+    def cards(
+        self, specs: list[CardSpec], draw: Callable[[list[CardSpec]], Mapping[str, bytes]]
+    ) -> dict[str, bytes]:
+        """Each card's image, drawn (``draw``) only for the specs not drawn in this session."""
+        todo = [spec for spec in specs if spec not in self._cards]
+        drawn = draw(todo) if todo else {}
+        self._cards = {spec: self._cards.get(spec) or drawn[spec.path] for spec in specs}
+        return {spec.path: image for spec, image in self._cards.items()}
+
+    def _unchanged(self, key: Key) -> bool:
+        known = self._same.get(key)
+        if known is None:
+            name, item = key
+            old, new = _value(self._old.get(name), item), _value(self._new.get(name), item)
+            known = self._same[key] = old is new or old == new
+        return known
+
+    def reset(self) -> None:
+        """Forget every unit (after a run that failed half-way: what it stored was read from
+        a story the next run will not compare against)."""
+        self._units.clear()
+        self._cards.clear()
+        self._old, self._new, self._same = {}, {}, {}
+        self.surroundings = MISSING
+
+    def end(self) -> None:
+        """Close the run: what it read becomes what the next run compares against."""
+        for ident in set(self._units) - self._used:
+            del self._units[ident]
+        self._old, self._new = self._new, {}
+        self._same = {}
+
+
+def unit(session: Session | None, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
+    """``compute()``; in a session, the last run's result when nothing it read has changed
+    (:meth:`Session.unit`)."""
+    return compute() if session is None else session.unit(ident, given, compute)

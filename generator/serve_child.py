@@ -1,0 +1,96 @@
+"""The preview's MkDocs process: ``python -m mkdocs serve``, told of changes by the system.
+
+MkDocs 1.6's live-reload server watches ``docs/``, ``mkdocs.yml`` and the theme folders with
+watchdog's *polling* observer: every half second it lists and stats every file it watches. At
+10,000 records that is some 20,000 files, and the idle preview cost a quarter of a core while
+nobody typed; it also added up to half a second before a saved page was rebuilt.
+
+This launcher gives MkDocs watchdog's native observer (inotify on Linux, FSEvents on macOS)
+under the polling observer's name, then runs MkDocs exactly as ``python -m mkdocs`` would. The
+generator itself never imports MkDocs: this module runs only as the preview's child process
+(:func:`generator.serve.serve`), and it reaches MkDocs by module name, as the command line
+does. Where the system has no native observer, watchdog's ``Observer`` is the polling one, so
+the preview works as before.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import watchdog.observers
+import watchdog.observers.polling
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers.api import ObservedWatch
+
+ENGINE = "mkdocs"
+"""The module run as ``python -m``, after :func:`use_system_events`."""
+
+CHANGES: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileClosedEvent,  # closed after writing
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
+"""The events that mean a file changed. The system also reports files being opened and closed
+unwritten, which the polling observer never saw: MkDocs rebuilds on any event it is given, so
+its own reads while building would start the next build, for ever."""
+
+
+class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+    """The system's observer, reporting only :data:`CHANGES`."""
+
+    def schedule(
+        self,
+        event_handler: FileSystemEventHandler,
+        path: str | Path,
+        *,
+        recursive: bool = False,
+        event_filter: list[type[FileSystemEvent]] | None = None,
+        follow_symlink: bool = False,
+    ) -> ObservedWatch:
+        return super().schedule(  # type: ignore[no-any-return]
+            event_handler,
+            path,
+            recursive=recursive,
+            event_filter=event_filter or CHANGES,
+            follow_symlink=follow_symlink,
+        )
+
+
+def native_observer(timeout: float = 1.0, **_: Any) -> Any:
+    """What MkDocs gets when it asks for a polling observer: the system's own."""
+    return ChangesObserver(timeout=timeout)
+
+
+def use_system_events() -> None:
+    """Replace the polling observer MkDocs asks for by name (it looks the name up when its
+    server starts, so replacing the module attribute is enough)."""
+    watchdog.observers.polling.PollingObserver = native_observer  # type: ignore[misc,assignment]
+
+
+def main(argv: list[str]) -> None:
+    use_system_events()
+    sys.argv = [ENGINE, *argv]
+    runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
