@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -175,7 +176,7 @@ def test_the_guide_leaves_the_sidebar_but_stays_in_the_site(built_site):
 
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
-def harbour(request, built_story) -> Path:
+def harbour(request: pytest.FixtureRequest, built_story: Callable[[str, str], Path]) -> Path:
     return built_story("harbour", request.param)  # shared with test_site.py
 
 

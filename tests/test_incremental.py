@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator import build as pipeline
-from generator.incremental import Session
 from generator.errors import ContentError
+from generator.incremental import Session
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_history import git
 
@@ -121,9 +121,7 @@ def project(tmp_path: Path, session: Session | None) -> pipeline.Project:
     return project
 
 
-def test_generate_after_each_change_writes_what_a_clean_generate_writes(
-    project, session, tmp_path
-):
+def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, session, tmp_path):
     for day, (step, committed) in enumerate(STEPS, start=2):
         step(project.content)
         if committed:
