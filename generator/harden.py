@@ -17,13 +17,13 @@ import functools
 import hashlib
 import html
 import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator import workers as shared
 from generator.errors import BuildError, writing
 
 THEME_SCRIPTS = {
@@ -214,7 +214,7 @@ def harden_site(
     worker first (the engine passes its die-with-parent hook).
     """
     names = [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.html"))]
-    count = workers if workers is not None else _workers(len(names))
+    count = workers if workers is not None else shared.count(len(names))
     work = functools.partial(_harden_file, site)
     if count <= 1:
         failures: Iterable[str | None] = map(work, names)
@@ -225,15 +225,6 @@ def harden_site(
     for failure in failures:
         if failure:
             raise BuildError(failure)
-
-
-PAGES_PER_WORKER = 150
-"""Below this many pages per process, starting processes costs more than it saves."""
-
-
-def _workers(pages: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, pages // PAGES_PER_WORKER))
 
 
 def _harden_file(site: Path, name: str) -> str | None:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, excerpts, home, indexes, routes, views
+from generator import changes, charts, escape, excerpts, home, indexes, routes, views, workers
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -720,6 +720,7 @@ def render_files(
             page = replace(page, head=meta_of(page))
         return render_page(page, story, history).encode("utf-8")
 
-    if session is None:
-        return {page.src: one(page) for page in pages}
+    if session is None:  # a whole site: shared among the cores (workers.py)
+        made = workers.forked_map(lambda i: one(pages[i]), len(pages))
+        return {page.src: data for page, data in zip(pages, made, strict=True)}
     return {page.src: session.unit(("page", page.src), page, partial(one, page)) for page in pages}

@@ -315,12 +315,16 @@ def _stage(
     others stay in ``docs/`` as they are."""
     stage = work / "stage"
     stage.mkdir(parents=True)
+    made: set[str] = set()
     for rel, data in wanted.items():
-        target = stage / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(stage, rel)  # strings: a folder of 10,000 cards is relinked
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         if rel in changed:
-            with writing(target):
-                target.write_bytes(data)
+            with writing(Path(target)):
+                Path(target).write_bytes(data)
         else:
             _link_or_copy(existing[rel], target)
     with writing(stage / MANIFEST):
@@ -375,7 +379,7 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
-def _link_or_copy(source: str, target: Path) -> None:
+def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:

@@ -1,0 +1,49 @@
+"""Work shared among forked processes gives what one process gives (``generator/workers.py``):
+the same items in the same order, the same first error, the same rendered pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import build, render, workers
+from generator.errors import BuildError
+from tests.bench.synth import make_project
+
+
+@pytest.fixture
+def two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes whatever the machine has, so the forked path is the one tested."""
+    monkeypatch.setattr(workers, "count", lambda items: 2)
+
+
+def test_a_forked_map_keeps_order(two: None) -> None:
+    assert workers.forked_map(lambda i: i * i, 1000) == [i * i for i in range(1000)]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller(two: None) -> None:
+    def work(i: int) -> int:
+        if i == 700:
+            raise BuildError("template printed an unescaped str")
+        return i
+
+    with pytest.raises(BuildError, match="unescaped str"):
+        workers.forked_map(work, 1000)
+
+
+def test_few_items_stay_in_one_process() -> None:
+    assert workers.count(10) == 1
+
+
+def test_pages_rendered_by_two_processes_are_the_pages_one_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = build.check(build.Project(make_project(400, tmp_path / "p"))).story
+    monkeypatch.setattr(workers, "count", lambda items: 1)
+    alone = render.render_files(story)
+    monkeypatch.setattr(workers, "count", lambda items: 2)
+    shared = render.render_files(story)
+    assert len(alone) > 300
+    assert list(shared) == list(alone)
+    assert shared == alone
