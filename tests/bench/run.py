@@ -8,7 +8,8 @@ change history as a real story's do), and measures with the real command line:
 - ``explainer generate`` into an empty ``docs/``, then again with nothing changed;
 - ``explainer build`` from clean, split into generator, engine and post-processing (the
   search index, hardening) by the stage times the build writes when ``EXPLAINER_TIMINGS`` is
-  set;
+  set; then from clean again with ``.explainer/cache`` kept (parsed trees, share cards,
+  history), as a CI run with a cache or an editor's second ``make site`` has it;
 - bare ``mkdocs build`` and ``zensical build`` of the same ``docs/`` (a failure is recorded,
   not raised);
 - the largest HTML page, the pages over 150 KB, the search index;
@@ -351,6 +352,9 @@ def bench(n: int, *, browser: bool = True, preview: bool = True) -> dict[str, An
     timed_build(project, result)
     _say(n, "bare engines")
     bare_engines(project, result)
+    _say(n, "build with caches")
+    _clean(project, cache=False)  # a fresh checkout whose .explainer/cache was kept (CI's cache)
+    result["build_warm"] = asdict(run(explainer(project, "build"), project))
     if (project / "site").is_dir():
         sizes(project / "site", result)
         people = sorted((project / "content" / "people").glob("*.yml"))
@@ -409,6 +413,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     largest = (r.get("largest_pages") or [{}])[0]
     home, search = r.get("home_download", {}), r.get("search_download", {})
     zensical = r.get("zensical", {})
+    warm = r.get("build_warm") or {}
     return [
         ("pages (times: wall s (CPU s))", f"{r.get('pages', '—')}"),
         ("`check` cold / warm", f"{_s(r.get('check_cold'))} / {_s(r.get('check_warm'))}"),
@@ -437,6 +442,14 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         (
             "generator + post-processing over bare mkdocs",
             f"{over:+.0%}" if over is not None else "—",
+        ),
+        ("`build` from clean again, caches kept", _s(warm)),
+        (
+            "… ÷ bare mkdocs, wall (CPU)",
+            f"{_ratio(warm.get('seconds'), bare_s)} "
+            f"({_ratio(warm.get('cpu_seconds'), bare.get('cpu_seconds'))})"
+            if ok and warm and not warm.get("returncode")
+            else "—",
         ),
         ("`zensical build` (cold)", _s(zensical) + _why(zensical)),
         (

@@ -51,18 +51,63 @@ def search(page: Page, query: str) -> list[str]:
     ("query", "expected"),
     [
         ("Dmitriev", ["/people/kirill-dmitriev/"]),
-        ("Дмитриев", ["/people/kirill-dmitriev/"]),
-        ("Путин", ["/people/vladimir-putin/"]),
-        (
-            "apparent commitment to achieving peace",
-            ["/quotes/witkoff-encouraged/", "/meetings/florida-dmitriev/"],
-        ),
+        ("Witkoff", ["/people/steve-witkoff/", "/quotes/witkoff-encouraged/"]),
     ],
 )
 def test_search_finds_the_right_page(open_page: OpenPage, query: str, expected: list[str]) -> None:
     page, _ = open_page()
     found = search(page, query)
     assert set(expected) <= set(found), found
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Дмитриев", "/people/kirill-dmitriev/"),  # a native name, in Cyrillic
+        ("Путин", "/people/vladimir-putin/"),
+        ("President Trump", "/people/donald-trump/"),  # an alias: "Donald Trump" is the name
+        ("Zelensky", "/people/volodymyr-zelenskyy/"),  # an alias spelling of "Zelenskyy"
+        ("apparent commitment to achieving peace", "/quotes/witkoff-encouraged/"),  # a quote
+    ],
+)
+def test_search_puts_the_record_first(open_page: OpenPage, query: str, first: str) -> None:
+    page, _ = open_page()
+    assert search(page, query)[0] == first
+
+
+@pytest.mark.parametrize("query", ["Witkoff", "apparent commitment to achieving peace"])
+def test_search_returns_each_page_once_and_no_index_page(open_page: OpenPage, query: str) -> None:
+    """Only a record's own page holds its text in the index (generator/search.py): the quote
+    is found on its page, not again on its speaker's, its meeting's and the quotes list."""
+    page, _ = open_page()
+    found = search(page, query)
+    assert len(found) == len(set(found)), found
+    lists = {"/timeline/", "/people/", "/meetings/", "/quotes/", "/sources/", "/topics/"}
+    assert not [url for url in found if url in lists or "/pages/" in url], found
+    if query.startswith("apparent"):
+        assert found[0] == "/quotes/witkoff-encouraged/"
+        assert "/meetings/florida-dmitriev/" not in found, "the meeting shows a copy of it"
+        assert "/people/steve-witkoff/" not in found, "the speaker's page shows a copy of it"
+
+
+def test_search_shows_ten_results_then_more_on_request(open_page: OpenPage) -> None:
+    """Each result shown costs a download of its own (its fragment): ten first, then more."""
+    page, watched = open_page()
+    first = search(page, "the")
+    assert len(first) == 10, first
+    fragments = [u for u in watched.requests if "/pagefind/fragment/" in u]
+    assert len(fragments) == 10, fragments
+    more = page.locator(".md-search-result__list button")
+    label = more.inner_text()
+    assert label.startswith("Show 10 more of "), label
+    more.click()
+    page.locator(".md-search-result__item a").nth(10).wait_for(timeout=15_000)
+    shown = page.locator(".md-search-result__item a").evaluate_all(
+        "els => els.map(a => a.pathname)"
+    )
+    assert len(shown) == min(20, 10 + int(label.rsplit(" ", 1)[1])), shown
+    assert len(set(shown)) == len(shown), shown
+    assert len([u for u in watched.requests if "/pagefind/fragment/" in u]) == len(shown)
 
 
 def test_no_search_data_is_fetched_until_the_reader_types(open_page: OpenPage) -> None:

@@ -21,12 +21,16 @@
   var pagefind = null;
   var latest = 0;
   var timer = 0;
+  /* Results shown at once, then "Show more": each costs a fragment of about 0.5 KB. */
   var LIMIT = 10;
 
   function load() {
     if (!pagefind) {
+      /* noWorker: searching the few chunks a query needs is quick in the page, and the
+         worker would be one more script to download (41 KB). */
+      var options = { baseUrl: root.pathname, noWorker: true };
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return module.options({ baseUrl: root.pathname }).then(function () { return module; });
+        return module.options(options).then(function () { return module; });
       });
     }
     return pagefind;
@@ -76,6 +80,34 @@
     else say(found === 1 ? "1 matching document" : found + " matching documents");
   }
 
+  function more(ticket, search, shown) {
+    /* Each result costs its own fragment: the next ones are fetched when asked for. */
+    var rest = search.results.length - shown;
+    if (rest <= 0) return;
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button";
+    button.textContent = "Show " + Math.min(rest, LIMIT) + " more of " + rest;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      page(search, shown).then(function (data) {
+        if (ticket !== latest) return;
+        li.remove();
+        data.forEach(function (d) { output.appendChild(item(d)); });
+        more(ticket, search, shown + data.length);
+      });
+    });
+    li.appendChild(button);
+    output.appendChild(li);
+  }
+
+  function page(search, from) {
+    var slice = search.results.slice(from, from + LIMIT);
+    return Promise.all(slice.map(function (r) { return r.data(); }));
+  }
+
   function run() {
     var query = input.value.trim();
     var ticket = ++latest;
@@ -84,9 +116,10 @@
     load()
       .then(function (module) { return module.search(query); })
       .then(function (search) {
-        var top = search.results.slice(0, LIMIT);
-        return Promise.all(top.map(function (r) { return r.data(); })).then(function (data) {
-          if (ticket === latest) show(query, search.results.length, data);
+        return page(search, 0).then(function (data) {
+          if (ticket !== latest) return;
+          show(query, search.results.length, data);
+          more(ticket, search, data.length);
         });
       })
       .catch(function () { if (ticket === latest) say("Search is unavailable"); });
