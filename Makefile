@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pytest-xdist: one worker per core (at most 4: each may drive a Chromium and a site build),
+# a whole test file per worker so module fixtures are built once (README, "Testing").
+PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: site generate check serve test lint types unit goldens clean browser-deps card-fonts \
 	schemas bench
@@ -61,10 +64,10 @@ types: $(TEST_STAMP)
 	$(BIN)/mypy
 
 unit: $(TEST_STAMP) card-fonts
-	$(BIN)/pytest -m "not site and not browser"
+	$(BIN)/pytest $(PARALLEL) -m "not site and not browser"
 
 test: $(TEST_STAMP) browser-deps card-fonts lint types  ## every test, ruff and mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py
 	$(BIN)/explainer schema --write

@@ -3,6 +3,8 @@ copies of the real explainer, and site builds."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -144,10 +146,61 @@ def run_explainer(
     )
 
 
+def _run_root(factory: pytest.TempPathFactory) -> Path:
+    """A folder unique to this test run that every pytest-xdist worker shares: the parent of a
+    worker's base temporary folder (``pytest-N/popen-gwK``), or the base folder itself when
+    the run has no workers."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def build_once(factory: pytest.TempPathFactory, source: Path, engine: str) -> Path:
+    """``explainer build`` of a copy of the story at ``source`` with ``engine``, done once per
+    test run however many tests and xdist workers ask: the first takes a file lock and builds,
+    the others wait for it and share the result. The tests that use it only read the site.
+
+    A failed build is not remembered, so every test that needs it fails with the build's own
+    message."""
+    name = f"{source.name if source != ROOT else 'real'}-{engine}"
+    folder = _run_root(factory) / "shared-builds" / name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    project = Project(folder / "explainer")
+    with (folder.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            project = copy_project(source, folder / "explainer")
+            proc = run_explainer(project, "build", "--engine", engine)
+            assert proc.returncode == 0, proc.stderr
+            (folder / "built").touch()
+    return project.site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real explainer built once per session with ``explainer build``; its ``site/``."""
-    project = copy_project(ROOT, tmp_path_factory.mktemp("built") / "explainer")
-    proc = run_explainer(project, "build")
-    assert proc.returncode == 0, proc.stderr
-    return project.site
+    """The real explainer built once per test run with ``explainer build``; its ``site/``."""
+    return build_once(tmp_path_factory, ROOT, "mkdocs")
+
+
+@pytest.fixture(scope="session")
+def built_story(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
+    """``built_story(story, engine)``: the ``site/`` of ``"real"`` or a story under
+    ``tests/stories/`` built by ``engine``, once per test run (:func:`build_once`)."""
+
+    def get(story: str, engine: str) -> Path:
+        return build_once(tmp_path_factory, ROOT if story == "real" else STORIES / story, engine)
+
+    return get
+
+
+LONGEST_FIRST = ("test_dos.py", "test_properties.py", "test_faults.py")
+"""The test files that take longest (``pytest --durations``), in that order. Under pytest-xdist
+they are handed out first, so that no worker starts one of them when the others are nearly
+done; a plain run keeps the collection order."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import Tag
 
-from tests.conftest import ROOT, STORIES, copy_project, run_explainer
+from tests.conftest import ROOT
 from tests.test_site import article, pages, soup
 
 pytestmark = pytest.mark.site
@@ -175,11 +176,8 @@ def test_the_guide_leaves_the_sidebar_but_stays_in_the_site(built_site):
 
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
-def harbour(request, tmp_path_factory) -> Path:
-    project = copy_project(STORIES / "harbour", tmp_path_factory.mktemp(request.param) / "h")
-    proc = run_explainer(project, "build", "--engine", request.param)
-    assert proc.returncode == 0, proc.stderr
-    return project.site
+def harbour(request: pytest.FixtureRequest, built_story: Callable[[str, str], Path]) -> Path:
+    return built_story("harbour", request.param)  # shared with test_site.py
 
 
 def test_corrections_on_top_of_the_page_and_the_timeline_entry(harbour):

@@ -16,6 +16,7 @@ import errno
 import fcntl
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -94,11 +95,18 @@ def test_a_second_build_waits_and_says_for_whom(clean: Project, tmp_path: Path) 
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        # it waits as long as the lock is held: no pages yet
+        # it says it waits (read before letting go: a child slow to start on a busy machine,
+        # or under pytest-xdist, would otherwise find the lock free), and waits as long as
+        # the lock is held: no pages yet
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 120)
+        assert ready, "the second build never said that it waits"
+        said = proc.stderr.readline()
         with pytest.raises(subprocess.TimeoutExpired):
             proc.wait(timeout=1.5)
         assert not (project.docs / "people").exists()
-    _, err = proc.communicate(timeout=120)
+    _, rest = proc.communicate(timeout=120)
+    err = said + rest
     assert proc.returncode == 0, err
     assert err.splitlines() == [f"waiting: another build is running (pid {os.getpid()})"]
     assert tree(project.docs) == tree(clean.docs)
