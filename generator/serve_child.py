@@ -15,6 +15,7 @@ the preview works as before.
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
     DirMovedEvent,
+    FileAttribEvent,
     FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
@@ -36,6 +38,11 @@ from watchdog.events import (
 )
 from watchdog.observers.api import ObservedWatch
 
+from generator.outputs import OWNED
+
+DOCS = os.path.abspath("docs")
+"""The project's ``docs/``: the preview starts MkDocs in the project's root."""
+
 ENGINE = "mkdocs"
 """The module run as ``python -m``, after :func:`use_system_events`."""
 
@@ -44,6 +51,7 @@ CHANGES: list[type[FileSystemEvent]] = [
     FileDeletedEvent,
     FileModifiedEvent,
     FileMovedEvent,
+    FileAttribEvent,  # touched: how the preview tells MkDocs a regeneration landed
     FileClosedEvent,  # closed after writing
     DirCreatedEvent,
     DirDeletedEvent,
@@ -54,8 +62,40 @@ unwritten, which the polling observer never saw: MkDocs rebuilds on any event it
 its own reads while building would start the next build, for ever."""
 
 
+def generated(path: str | bytes, docs: str) -> bool:
+    """Whether ``path`` is under an entry of ``docs`` the generator owns
+    (:data:`generator.outputs.OWNED`)."""
+    text = os.fsdecode(path)
+    if not text.startswith(docs + os.sep):
+        return False
+    rel = text[len(docs) + 1 :].replace(os.sep, "/")
+    return OWNED.entry_of(rel) is not None
+
+
+class OwnWritesIgnored(FileSystemEventHandler):
+    """Passes MkDocs every event except those of the generator's own files in ``docs/``.
+
+    The preview writes those by swapping whole folders, file by file into a staging area
+    first: a burst of events spread over as long as the write takes, each of which would start
+    a build of a half-written site. After a regeneration that changed something, the preview
+    touches ``mkdocs.yml`` instead (:func:`generator.serve.regenerate`): one event, one build.
+    A hand-written page or the theme still rebuilds as soon as it is saved.
+    """
+
+    def __init__(self, inner: FileSystemEventHandler, docs: str) -> None:
+        super().__init__()
+        self.inner, self.docs = inner, docs
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
+        if all(generated(path, self.docs) for path in paths):
+            return
+        self.inner.dispatch(event)
+
+
 class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
-    """The system's observer, reporting only :data:`CHANGES`."""
+    """The system's observer, reporting only :data:`CHANGES`, and none of the generator's own
+    writes (:class:`OwnWritesIgnored`)."""
 
     def schedule(
         self,
@@ -67,7 +107,7 @@ class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-t
         follow_symlink: bool = False,
     ) -> ObservedWatch:
         return super().schedule(  # type: ignore[no-any-return]
-            event_handler,
+            OwnWritesIgnored(event_handler, DOCS),
             path,
             recursive=recursive,
             event_filter=event_filter or CHANGES,

@@ -3,6 +3,7 @@ and keeps the last good pages when an edit is invalid."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,6 +11,14 @@ import time
 import urllib.request
 
 import pytest
+from watchdog.events import (
+    FileAttribEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 
 from generator import serve_child
 from generator.serve import snapshot
@@ -131,6 +140,34 @@ def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
     assert kinds["plain"].startswith("PollingObserver ")
     assert "InotifyObserver" in kinds["patched"].split()
     assert "PollingObserver" not in kinds["patched"]
+
+
+def test_mkdocs_is_not_told_of_the_generators_own_writes_only_of_other_files():
+    """The writer's swap is a burst of events; the preview touches mkdocs.yml once instead."""
+    seen: list[str] = []
+
+    class Inner(FileSystemEventHandler):
+        def dispatch(self, event: FileSystemEvent) -> None:
+            seen.append(os.fsdecode(event.src_path))
+
+    docs = "/p/docs"
+    handler = serve_child.OwnWritesIgnored(Inner(), docs)
+    for event in (
+        FileCreatedEvent("/p/docs/people/tom-berg.md"),
+        FileModifiedEvent("/p/docs/index.md"),
+        FileMovedEvent("/p/docs/cards/people/a.png", "/p/docs/cards/people/b.png"),
+        FileModifiedEvent("/p/docs/methodology.md"),
+        FileMovedEvent("/p/docs/people/a.md", "/p/docs/notes.md"),
+        FileAttribEvent("/p/mkdocs.yml"),
+        FileModifiedEvent("/p/theme/main.html"),
+    ):
+        handler.dispatch(event)
+    assert seen == [
+        "/p/docs/methodology.md",
+        "/p/docs/people/a.md",
+        "/p/mkdocs.yml",
+        "/p/theme/main.html",
+    ]
 
 
 def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():
