@@ -4,6 +4,7 @@ requests that leave 127.0.0.1 (see ``conftest.open_page``)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -88,6 +89,16 @@ def test_search_returns_each_page_once_and_no_index_page(open_page: OpenPage, qu
         assert found[0] == "/quotes/witkoff-encouraged/"
         assert "/meetings/florida-dmitriev/" not in found, "the meeting shows a copy of it"
         assert "/people/steve-witkoff/" not in found, "the speaker's page shows a copy of it"
+
+
+def test_search_excerpts_keep_the_spaces_around_marked_words(open_page: OpenPage) -> None:
+    """Each excerpt is rebuilt from Pagefind's text and its marks; the text after a mark keeps
+    its leading space ("Witkoff and Dmitriev", never "Witkoffand Dmitriev")."""
+    page, _ = open_page("index.html")
+    search(page, "Witkoff")
+    excerpts = page.locator(".md-search-result__item p").all_inner_texts()
+    assert any("Witkoff and" in text for text in excerpts), excerpts
+    assert not [text for text in excerpts if re.search(r"Witkoff[a-z·]", text)], excerpts
 
 
 def test_search_shows_ten_results_then_more_on_request(open_page: OpenPage) -> None:

@@ -46,7 +46,10 @@
     html.split(/(<mark>|<\/mark>)/).reduce(function (marked, piece) {
       if (piece === "<mark>") return true;
       if (piece === "</mark>") return false;
-      var text = new DOMParser().parseFromString(piece, "text/html").body.textContent || "";
+      /* Inside an element: text at the very start of a document loses its leading spaces
+         ("Witkoff</mark> and" read "Witkoffand"). */
+      var text = new DOMParser().parseFromString("<b>" + piece + "</b>", "text/html").body
+        .textContent || "";
       var node = marked ? document.createElement("mark") : document.createTextNode(text);
       if (marked) node.textContent = text;
       paragraph.appendChild(node);
