@@ -145,6 +145,22 @@ def tracked(story: Story, recorder: Recorder) -> Story:
     return view
 
 
+def _differences(name: str, old: Any, new: Any) -> set[Key]:
+    """The keys of ``name`` whose values differ between two runs' mappings (or lists), and
+    ``(name, ALL)`` when any does: what :meth:`Session._unchanged` would find, key by key."""
+    if old is new:
+        return set()
+    if old is None or isinstance(new, list) or isinstance(old, list):
+        keys = set(new) if old is None and isinstance(new, dict) else set()
+        return {(name, key) for key in keys} | {(name, ALL)} if old != new else set()
+    found = {
+        (name, key)
+        for key in old.keys() | new.keys()
+        if (a := old.get(key, MISSING)) is not (b := new.get(key, MISSING)) and a != b
+    }
+    return found | {(name, ALL)} if found else set()
+
+
 def _value(data: Any, key: Hashable) -> Any:
     if data is None:
         return MISSING
@@ -183,6 +199,8 @@ class Session:
     _old: dict[str, Any] = field(default_factory=dict)
     _new: dict[str, Any] = field(default_factory=dict)
     _same: dict[Key, bool] = field(default_factory=dict)
+    _dirty: set[Key] = field(default_factory=set)
+    _diffed: set[str] = field(default_factory=set)
     _used: set[Hashable] = field(default_factory=set)
     _inner: list[set[Hashable]] = field(default_factory=list)
     _cards: dict[CardSpec, bytes] = field(default_factory=dict)
@@ -198,12 +216,14 @@ class Session:
         self.surroundings = surroundings
         self._new = containers(story)
         self._same, self._used, self._inner = {}, set(), []
+        self._dirty, self._diffed = set(), set()
         self.reused, self.computed = 0, set()
         return tracked(story, self.recorder)
 
     def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
         """``data`` (made during this run, for its units to read) as a read-noting view."""
         self._new[name] = data
+        self._diffed.discard(name)
         return ReadMap(name, data, self.recorder)
 
     def unit(self, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
@@ -212,7 +232,7 @@ class Session:
         if self._inner:
             self._inner[-1].add(ident)
         old = self._units.get(ident)
-        if old is not None and old.given == given and all(map(self._unchanged, old.reads)):
+        if old is not None and old.given == given and self._unread(old.reads):
             self._keep(ident)
             if self.recorder.reads is not None:  # inside another unit: it read all this too
                 self.recorder.reads |= old.reads
@@ -245,6 +265,25 @@ class Session:
         self._cards = {spec: self._cards.get(spec) or drawn[spec.path] for spec in specs}
         return {spec.path: image for spec, image in self._cards.items()}
 
+    def _unread(self, reads: frozenset[Key]) -> bool:
+        """Whether no value in ``reads`` changed since the last run: one set operation against
+        every changed key (:meth:`_changed`), or key by key while a mapping the last run had is
+        not made yet in this one."""
+        changed = self._changed()
+        if changed is None:
+            return all(map(self._unchanged, reads))
+        return reads.isdisjoint(changed)
+
+    def _changed(self) -> set[Key] | None:
+        """Every key whose value differs from the last run's, with ``(name, ALL)`` for each
+        mapping or list that differs at all; each mapping compared once per run."""
+        if not self._old.keys() <= self._new.keys():
+            return None
+        for name in self._new.keys() - self._diffed:
+            self._dirty |= _differences(name, self._old.get(name), self._new[name])
+            self._diffed.add(name)
+        return self._dirty
+
     def _unchanged(self, key: Key) -> bool:
         known = self._same.get(key)
         if known is None:
@@ -259,6 +298,7 @@ class Session:
         self._units.clear()
         self._cards.clear()
         self._old, self._new, self._same = {}, {}, {}
+        self._dirty, self._diffed = set(), set()
         self.surroundings = MISSING
 
     def end(self) -> None:
