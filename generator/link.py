@@ -132,7 +132,7 @@ def link(
         story.collection(record.collection)[record.id] = record
     partials = list(partials)
     checks = [_partial(r) for r in records] + partials
-    problems = _refs(records, partials, known, memo)
+    problems = _refs(records, checks, known, memo)
     problems += _check_meetings(checks) + _check_quotes(story, checks)
     problems += _check_claims(story, checks)
     problems += _check_sources(story)
@@ -144,21 +144,23 @@ def link(
 
 
 def _refs(
-    records: list[Record], partials: list[Partial], known: dict[str, set[str]], memo: Memo | None
+    records: list[Record], checks: list[Partial], known: dict[str, set[str]], memo: Memo | None
 ) -> list[Problem]:
-    if memo is None:
-        return [p for r in records for p in _check_refs(_partial(r), known)] + [
-            p for partial in partials for p in _check_refs(partial, known)
-        ]
-    same = memo.known == known
+    """Every check's reference problems (``checks``: the records' own, then the partials').
+    With ``memo``, a record object checked last time against the same ids is not checked
+    again."""
+    kept = memo.refs if memo is not None and memo.known == known else {}
     found: dict[int, tuple[Record, list[Problem]]] = {}
-    for record in records:
-        old = memo.refs.get(id(record)) if same else None
-        mine = old[1] if old and old[0] is record else _check_refs(_partial(record), known)
-        found[id(record)] = (record, mine)
-    memo.known, memo.refs = known, found
+    for record, check in zip(records, checks, strict=False):
+        old = kept.get(id(record))
+        found[id(record)] = (
+            record,
+            old[1] if old and old[0] is record else _check_refs(check, known),
+        )
+    if memo is not None:
+        memo.known, memo.refs = known, found
     problems = [p for _, mine in found.values() for p in mine]
-    return problems + [p for partial in partials for p in _check_refs(partial, known)]
+    return problems + [p for partial in checks[len(records) :] for p in _check_refs(partial, known)]
 
 
 def _partial(record: Record) -> Partial:

@@ -244,15 +244,18 @@ def write(
         rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()
     }
     result = WriteResult()
+    same = {rel for rel, (data, _) in known.items() if wanted.get(rel) == data}
     for rel, data in sorted(wanted.items()):
         path = existing.get(rel)
-        same = rel in known and (known[rel][0] is data or known[rel][0] == data)
-        if path is not None and (same or _read(path) == data):
+        if path is not None and (rel in same or _read(path) == data):
             result.unchanged += 1
         else:
             result.written.append(rel)
     result.removed = sorted(set(existing) - set(wanted))
-    hashes = {rel: _sha(known, rel, data) for rel, data in wanted.items()}
+    hashes = {
+        rel: known[rel][1] if rel in same else hashlib.sha256(data).hexdigest()
+        for rel, data in wanted.items()
+    }
     new_manifest = _manifest_bytes(hashes)
     manifest_path = work / MANIFEST
     stale = not manifest_path.exists() or manifest_path.read_bytes() != new_manifest
@@ -273,12 +276,6 @@ def write(
         kept = {rel for rel in known if owned.entry_of(rel) not in changed}
         _remember(memo, docs, wanted, hashes, kept)
     return result
-
-
-def _sha(known: dict[str, tuple[bytes, str]], rel: str, data: bytes) -> str:
-    if rel in known and (known[rel][0] is data or known[rel][0] == data):
-        return known[rel][1]
-    return hashlib.sha256(data).hexdigest()
 
 
 def _remember(
