@@ -81,6 +81,9 @@ class Output:
     name: str
     owns: tuple[str, ...]
     produce: Producer
+    units: bool = False
+    """Whether the producer splits its work into units of :mod:`generator.incremental` itself
+    (a page, a card); any other output is one unit."""
 
 
 def _pages(inputs: Inputs) -> dict[str, bytes]:
@@ -139,6 +142,7 @@ OUTPUTS: tuple[Output, ...] = (
         "pages",
         (*_page_folders(), changes.FOLDER + "/", HOME),
         _pages,
+        units=True,
     ),
     Output("reference", (reference.FOLDER + "/",), _reference),
     Output("feeds", (feeds.FEED, feeds.CHANGES_FEED), feeds.produce),
@@ -146,7 +150,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("data", (open_data.FOLDER + "/",), open_data.produce),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
     Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
-    Output("cards", (share.CARD_FOLDER + "/",), _cards),
+    Output("cards", (share.CARD_FOLDER + "/",), _cards, units=True),
 )
 """Every output of a build, in the order they are produced."""
 
@@ -159,10 +163,6 @@ def owned(outputs: tuple[Output, ...] = OUTPUTS) -> Owned:
     )
 
 
-_OWN_UNITS = frozenset({"pages", "cards"})
-"""Outputs that split their work into units themselves (a page, a card); each other output is
-one unit of :mod:`generator.incremental`."""
-
 OWNED = owned()
 """What the generator owns in ``docs/``, derived from :data:`OUTPUTS`."""
 
@@ -173,7 +173,7 @@ def produce(inputs: Inputs, outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, 
     producer: dict[str, str] = {}
     for output in outputs:
         mine = owned((output,))
-        if output.name in _OWN_UNITS:
+        if output.units:
             made = output.produce(inputs)
         else:
             made = _unit(inputs, ("output", output.name), partial(output.produce, inputs))
