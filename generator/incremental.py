@@ -147,26 +147,20 @@ def tracked(story: Story, recorder: Recorder) -> Story:
 
 def _differences(name: str, old: Any, new: Any) -> set[Key]:
     """The keys of ``name`` whose values differ between two runs' mappings (or lists), and
-    ``(name, ALL)`` when any does: what :meth:`Session._unchanged` would find, key by key."""
+    ``(name, ALL)`` when any does. A mapping only one run has (None in the other) differs in
+    every key it holds."""
     if old is new:
         return set()
-    if old is None or isinstance(new, list) or isinstance(old, list):
-        keys = set(new) if old is None and isinstance(new, dict) else set()
+    if old is None or new is None or isinstance(new, list) or isinstance(old, list):
+        either = old if new is None else new
+        keys = set(either) if isinstance(either, dict) else set()
         return {(name, key) for key in keys} | {(name, ALL)} if old != new else set()
-    found = {
+    found = {  # never old[key]: a defaultdict would store the key
         (name, key)
         for key in old.keys() | new.keys()
         if (a := old.get(key, MISSING)) is not (b := new.get(key, MISSING)) and a != b
     }
     return found | {(name, ALL)} if found else set()
-
-
-def _value(data: Any, key: Hashable) -> Any:
-    if data is None:
-        return MISSING
-    if key is ALL:
-        return data
-    return data.get(key, MISSING)  # never data[key]: a defaultdict would store the key
 
 
 @dataclass
@@ -198,7 +192,6 @@ class Session:
     _units: dict[Hashable, _Unit] = field(default_factory=dict)
     _old: dict[str, Any] = field(default_factory=dict)
     _new: dict[str, Any] = field(default_factory=dict)
-    _same: dict[Key, bool] = field(default_factory=dict)
     _dirty: set[Key] = field(default_factory=set)
     _diffed: set[str] = field(default_factory=set)
     _used: set[Hashable] = field(default_factory=set)
@@ -215,7 +208,7 @@ class Session:
             self._units.clear()
         self.surroundings = surroundings
         self._new = containers(story)
-        self._same, self._used, self._inner = {}, set(), []
+        self._used, self._inner = set(), []
         self._dirty, self._diffed = set(), set()
         self.reused, self.computed = 0, set()
         return tracked(story, self.recorder)
@@ -266,38 +259,24 @@ class Session:
         return {spec.path: image for spec, image in self._cards.items()}
 
     def _unread(self, reads: frozenset[Key]) -> bool:
-        """Whether no value in ``reads`` changed since the last run: one set operation against
-        every changed key (:meth:`_changed`), or key by key while a mapping the last run had is
-        not made yet in this one."""
-        changed = self._changed()
-        if changed is None:
-            return all(map(self._unchanged, reads))
-        return reads.isdisjoint(changed)
+        """Whether no value in ``reads`` changed since the last run: one set operation."""
+        return reads.isdisjoint(self._changed())
 
-    def _changed(self) -> set[Key] | None:
+    def _changed(self) -> set[Key]:
         """Every key whose value differs from the last run's, with ``(name, ALL)`` for each
-        mapping or list that differs at all; each mapping compared once per run."""
-        if not self._old.keys() <= self._new.keys():
-            return None
-        for name in self._new.keys() - self._diffed:
-            self._dirty |= _differences(name, self._old.get(name), self._new[name])
+        mapping or list that differs at all; each mapping compared once per run (again if
+        :meth:`watch` gives it anew: a mapping not made yet counts as changed throughout)."""
+        for name in (self._new.keys() | self._old.keys()) - self._diffed:
+            self._dirty |= _differences(name, self._old.get(name), self._new.get(name))
             self._diffed.add(name)
         return self._dirty
-
-    def _unchanged(self, key: Key) -> bool:
-        known = self._same.get(key)
-        if known is None:
-            name, item = key
-            old, new = _value(self._old.get(name), item), _value(self._new.get(name), item)
-            known = self._same[key] = old is new or old == new
-        return known
 
     def reset(self) -> None:
         """Forget every unit (after a run that failed half-way: what it stored was read from
         a story the next run will not compare against)."""
         self._units.clear()
         self._cards.clear()
-        self._old, self._new, self._same = {}, {}, {}
+        self._old, self._new = {}, {}
         self._dirty, self._diffed = set(), set()
         self.surroundings = MISSING
 
@@ -306,7 +285,6 @@ class Session:
         for ident in set(self._units) - self._used:
             del self._units[ident]
         self._old, self._new = self._new, {}
-        self._same = {}
 
 
 def unit(session: Session | None, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
