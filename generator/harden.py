@@ -16,10 +16,8 @@ import base64
 import functools
 import hashlib
 import html
-import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -214,14 +212,8 @@ def harden_site(
     worker first (the engine passes its die-with-parent hook).
     """
     names = [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.html"))]
-    count = workers if workers is not None else shared.count(len(names))
     work = functools.partial(_harden_file, site)
-    if count <= 1:
-        failures: Iterable[str | None] = map(work, names)
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(count, mp_context=context, initializer=worker_setup) as pool:
-            failures = list(pool.map(work, names, chunksize=max(1, len(names) // (count * 8))))
+    failures = shared.forked_map(lambda i: work(names[i]), len(names), workers, worker_setup)
     for failure in failures:
         if failure:
             raise BuildError(failure)

@@ -34,17 +34,23 @@ def _run(index: int) -> object:
     return _JOB(index)
 
 
-def forked_map(work: Callable[[int], T], size: int) -> list[T]:
-    """``[work(0), …, work(size - 1)]``, shared among forked processes when that pays; in
-    order, and an exception in any item is raised here as it would be in one process."""
-    workers = count(size)
+def forked_map(
+    work: Callable[[int], T],
+    size: int,
+    workers: int | None = None,
+    setup: Callable[[], None] | None = None,
+) -> list[T]:
+    """``[work(0), …, work(size - 1)]``, shared among forked processes when that pays (or
+    among ``workers``, each running ``setup`` first); in order, and an exception in any item
+    is raised here as it would be in one process."""
+    workers = count(size) if workers is None else workers
     if workers <= 1:
         return [work(i) for i in range(size)]
     global _JOB  # noqa: PLW0603 - what the forked workers inherit
     _JOB = work
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=setup) as pool:
             chunk = max(1, size // (workers * 8))
             return list(pool.map(_run, range(size), chunksize=chunk))  # type: ignore[arg-type]
     finally:
