@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import faults, harden, history, search, timings
+from generator import build_child, faults, harden, history, search, timings
 from generator.errors import BuildError
 
 ENGINES = ("mkdocs", "zensical")
@@ -35,7 +35,7 @@ def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:
         return [
             sys.executable,
             "-m",
-            "mkdocs",
+            "generator.build_child",  # MkDocs, saying which pages it has written
             "build",
             "--strict",
             "--quiet",
@@ -68,7 +68,39 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         "PYTHONHASHSEED": "0",
         "NO_MKDOCS_2_WARNING": "1",  # Material's end-of-life banner; the README covers it
     }
-    command = engine_command(engine, config, staged)
+    setup = die_with_parent if sys.platform == "linux" else None
+    aside = work / ASIDE
+    ahead: harden.Ahead = {}
+    if engine == "mkdocs":  # pages are hardened as MkDocs writes them (generator.build_child)
+        alongside = harden.Alongside(staged, aside, setup)
+        env[build_child.REPORT_FD] = str(alongside.fd)
+        try:
+            _run(engine, engine_command(engine, config, staged), root, env, (alongside.fd,))
+        except BaseException:
+            alongside.stop()
+            raise
+        ahead = alongside.finish()
+    else:
+        _run(engine, engine_command(engine, config, staged), root, env, ())
+    faults.point("site-built")
+    with timings.stage("search"):
+        search.index_site(staged)
+    with timings.stage("harden"):
+        harden.harden_site(staged, worker_setup=setup, ahead=ahead, aside=aside)
+    shutil.rmtree(aside, ignore_errors=True)
+    if staged != site:
+        _swap(staged, site, work)
+
+
+ASIDE = "site-hardened"
+"""Where pages hardened while MkDocs is still running wait (:class:`generator.harden.Alongside`)
+until it has finished and they are moved in."""
+
+
+def _run(
+    engine: str, command: list[str], root: Path, env: dict[str, str], fds: tuple[int, ...]
+) -> None:
+    """Run the engine to the end; BuildError with its output if it fails."""
     try:
         proc = subprocess.run(
             command,
@@ -77,21 +109,13 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
             text=True,
             capture_output=True,
             check=False,
+            pass_fds=fds,
             preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
     if proc.returncode != 0:
         raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
-    faults.point("site-built")
-    with timings.stage("search"):
-        search.index_site(staged)
-    with timings.stage("harden"):
-        harden.harden_site(
-            staged, worker_setup=die_with_parent if sys.platform == "linux" else None
-        )
-    if staged != site:
-        _swap(staged, site, work)
 
 
 def die_with_parent() -> None:
@@ -108,7 +132,7 @@ def recover_site(site: Path, work: Path) -> None:
     drop a half-built one; the previous ``site/`` is never touched before the journal."""
     if (work / SITE_JOURNAL).exists():
         _commit_site(site, work)
-    for leftover in (work / "site-new", work / "site-old"):
+    for leftover in (work / "site-new", work / "site-old", work / ASIDE):
         if leftover.exists():
             shutil.rmtree(leftover)
 

@@ -16,9 +16,12 @@ import base64
 import functools
 import hashlib
 import html
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from generator import workers as shared
@@ -202,7 +205,11 @@ def _safe_anchor(attrs: list[tuple[str, str | None]]) -> str | None:
 
 
 def harden_site(
-    site: Path, workers: int | None = None, worker_setup: Callable[[], None] | None = None
+    site: Path,
+    workers: int | None = None,
+    worker_setup: Callable[[], None] | None = None,
+    ahead: Ahead | None = None,
+    aside: Path | None = None,
 ) -> None:
     """Harden every HTML page of a built site in place.
 
@@ -210,13 +217,28 @@ def harden_site(
     to choose); the bytes written are the same either way, and the page reported when one
     fails is the first in sorted order, as with one process. ``worker_setup`` runs in each
     worker first (the engine passes its die-with-parent hook).
+
+    Pages hardened ahead, while the engine was still writing (:class:`Alongside`), are moved
+    in from ``aside`` if the engine's file is still the one that was read; every other page is
+    hardened here.
     """
     names = [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.html"))]
+    failures: dict[str, str] = {}
+    todo: list[str] = []
+    for name in names:
+        done = (ahead or {}).get(name)
+        if aside is None or done is None or done[0] != signature(site / name):
+            todo.append(name)
+        elif done[1] is not None:
+            failures[name] = done[1]
+        else:
+            with writing(site / name):
+                os.replace(aside / name, site / name)
     work = functools.partial(_harden_file, site)
-    failures = shared.forked_map(lambda i: work(names[i]), len(names), workers, worker_setup)
-    for failure in failures:
-        if failure:
-            raise BuildError(failure)
+    results = shared.forked_map(lambda i: work(todo[i]), len(todo), workers, worker_setup)
+    failures.update((name, failure) for name, failure in zip(todo, results, strict=True) if failure)
+    if failures:
+        raise BuildError(failures[min(failures)])
 
 
 def _harden_file(site: Path, name: str) -> str | None:
@@ -230,3 +252,113 @@ def _harden_file(site: Path, name: str) -> str | None:
     with writing(path):  # a full disk names the page
         path.write_text(hardened, encoding="utf-8", newline="")
     return None
+
+
+Signature = tuple[int, int, int, int]
+"""A file's inode, size, and modification and change times: what tells the page that was
+hardened ahead from one the engine wrote again after."""
+
+Ahead = dict[str, tuple[Signature, str | None]]
+"""Pages hardened while the engine was still running, by name: the signature of the engine's
+file as it was read, and why it cannot be hardened (None: its hardened copy waits aside)."""
+
+
+def signature(path: Path) -> Signature:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def harden_reported(site: Path, aside: Path, lines: Iterable[bytes]) -> Ahead:
+    """Harden each page of ``site`` named in ``lines`` (its absolute path, as the engine
+    reported it written) into the same place under ``aside``, leaving the engine's file as
+    it is. A page that cannot be read whole, or written aside, is left out: it is hardened
+    at the end instead."""
+    prefix = str(site) + os.sep
+    ahead: Ahead = {}
+    for line in lines:
+        path = os.fsdecode(line.rstrip(b"\n"))
+        if path.startswith(prefix):
+            name = path[len(prefix) :].replace(os.sep, "/")
+            done = _harden_aside(site, aside, name)
+            if done is None:
+                ahead.pop(name, None)
+            else:
+                ahead[name] = done
+    return ahead
+
+
+def _harden_aside(site: Path, aside: Path, name: str) -> tuple[Signature, str | None] | None:
+    source = site / name
+    try:
+        before = signature(source)
+        page = source.read_text(encoding="utf-8")
+        if signature(source) != before:  # written again while it was read
+            return None
+        try:
+            hardened = harden_page(page, name)
+        except BuildError as exc:
+            return before, str(exc)
+        target = aside / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(hardened, encoding="utf-8", newline="")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return before, None
+
+
+class Alongside:
+    """A process that hardens pages into ``aside`` as the engine reports them written.
+
+    The engine is given :attr:`fd`, the writing end of a pipe (see
+    :mod:`generator.build_child`). When the engine has exited, :meth:`finish` closes it and
+    returns what was hardened ahead, for :func:`harden_site`; if the process failed, nothing
+    was, and every page is hardened then. One process only: the engine has the other core.
+    """
+
+    def __init__(self, site: Path, aside: Path, setup: Callable[[], None] | None = None) -> None:
+        context = multiprocessing.get_context("fork")
+        read, self.fd = os.pipe()
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_alongside, args=(site, aside, (read, self.fd), sender, setup), daemon=True
+        )
+        self._process.start()
+        os.close(read)
+        sender.close()
+
+    def finish(self) -> Ahead:
+        """What was hardened ahead, once the engine has exited (so the pipe ends)."""
+        self._close_fd()
+        try:
+            ahead: Ahead = self._results.recv()
+        except (EOFError, OSError):
+            ahead = {}
+        self.stop()
+        return ahead
+
+    def stop(self) -> None:
+        """End the process (the engine failed: nothing it hardened is wanted)."""
+        self._close_fd()
+        self._process.terminate()  # after finish, it has already ended
+        self._process.join()
+        self._results.close()
+
+    def _close_fd(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _alongside(
+    site: Path,
+    aside: Path,
+    pipe: tuple[int, int],
+    results: Connection,
+    setup: Callable[[], None] | None,
+) -> None:
+    read, write = pipe
+    os.close(write)  # else the pipe would never end
+    if setup:
+        setup()
+    with os.fdopen(read, "rb") as lines:
+        results.send(harden_reported(site, aside, lines))

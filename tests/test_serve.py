@@ -179,6 +179,23 @@ def test_serve_is_a_thin_adapter_the_core_never_imports_mkdocs():
     assert offenders == []
 
 
+def test_importing_every_generator_module_loads_no_mkdocs():
+    """The launchers (``serve_child``, ``build_child``) reach MkDocs by module name inside the
+    child process only; importing any module of the generator, them included, loads none of
+    MkDocs or Material."""
+    names = sorted(p.stem for p in (ROOT / "generator").glob("*.py") if p.stem != "__main__")
+    script = (
+        "import importlib, sys\n"
+        f"for name in {names!r}: importlib.import_module('generator.' + name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "build_child" in names
+    assert out.stdout.strip() == "[]"
+
+
 def test_the_dirty_preview_drops_a_deleted_records_page_and_shows_an_added_one(tmp_path):
     """MkDocs' --dirty builds never delete: the preview removes a deleted record's page from
     the folder MkDocs serves. The preview has no Pagefind index (search says it is

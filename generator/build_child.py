@@ -1,0 +1,61 @@
+"""The build's MkDocs process: ``python -m mkdocs build``, saying each page as it is written.
+
+MkDocs renders pages one at a time on one core. Hardening (:mod:`generator.harden`) needs
+only the finished page, so it can run on the other core while MkDocs writes the rest, instead
+of after it: at 10,000 records that takes hardening's six seconds out of the build's wall time.
+For that, the hardener must know when a page is complete. This launcher wraps MkDocs' one
+function for writing a rendered file, ``mkdocs.utils.write_file``, so that after each ``.html``
+file is written and closed its path goes down the pipe named by :data:`REPORT_FD`, one line
+each; then it runs MkDocs exactly as ``python -m mkdocs`` would.
+
+A report is only a hint. The pipe never blocks MkDocs (a full pipe drops the line), and the
+hardener checks each page it hardened ahead is unchanged when MkDocs has finished
+(:func:`generator.harden.harden_site`); anything else is hardened then, as before. So a lost
+report, or a page written twice, costs time and never changes the site.
+
+Like :mod:`generator.serve_child`, this module runs only as a child process: the generator
+itself never imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import runpy
+import sys
+from collections.abc import Callable
+from typing import Any
+
+REPORT_FD = "EXPLAINER_REPORT_FD"
+"""The environment variable holding the file descriptor to report written pages to."""
+
+ENGINE = "mkdocs"
+
+
+def reporting(write_file: Callable[[bytes, str], None], fd: int) -> Callable[[bytes, str], None]:
+    """``write_file``, then the path of an HTML page written, down ``fd`` (never waiting)."""
+
+    def write_and_report(content: bytes, output_path: str) -> None:
+        write_file(content, output_path)
+        if output_path.endswith(".html"):
+            # a full pipe, or a hardener gone: the page is hardened at the end instead
+            with contextlib.suppress(OSError):
+                os.write(fd, os.fsencode(output_path) + b"\n")
+
+    return write_and_report
+
+
+def main(argv: list[str]) -> None:
+    """Run MkDocs with ``argv``, reporting pages if :data:`REPORT_FD` is set."""
+    fd = os.environ.get(REPORT_FD)
+    if fd:
+        utils: Any = importlib.import_module(f"{ENGINE}.utils")  # in this child process only
+        os.set_blocking(int(fd), False)
+        utils.write_file = reporting(utils.write_file, int(fd))
+    sys.argv = [ENGINE, *argv]
+    runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
