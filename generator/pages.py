@@ -35,7 +35,7 @@ def page_url(src: str) -> str:
 
 def md_href(from_src: str, to_src: str, anchor: str = "") -> str:
     """A Markdown link target from one source file to another."""
-    target = "" if to_src == from_src else posixpath.relpath(to_src, posixpath.dirname(from_src))
+    target = "" if to_src == from_src else _relative(posixpath.dirname(from_src), to_src)
     return target + (f"#{anchor}" if anchor else "")
 
 
@@ -49,8 +49,8 @@ def html_href(from_src: str, to_src: str, anchor: str = "") -> str:
 
 
 def _relative(here: str, there: str) -> str:
-    """``posixpath.relpath`` between two directory URLs (``a/b/``, ``''`` for the root),
-    without touching the file system's idea of a current folder: a site has 10,000 pages
+    """``posixpath.relpath`` from folder ``here`` to ``there`` (folder URLs such as ``a/b/``,
+    ``''`` for the root, or a source file's path), without touching the file system's idea of a current folder: a site has 10,000 pages
     with some 30 links each, and ``relpath`` was a tenth of the generator's time."""
     source = here.rstrip("/").split("/") if here else []
     target = there.rstrip("/").split("/") if there else []

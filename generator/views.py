@@ -57,7 +57,7 @@ def initials(name: str) -> str:
 
 def neighbours(story: Story, entry: Entry) -> tuple[Entry | None, Entry | None]:
     """The timeline entries just before and just after ``entry``."""
-    index = story.timeline.index(entry)
+    index = story.timeline_at[entry.id]
     before = story.timeline[index - 1] if index > 0 else None
     after = story.timeline[index + 1] if index + 1 < len(story.timeline) else None
     return before, after
