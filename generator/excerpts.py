@@ -77,10 +77,12 @@ def _marked(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32768)
 def _words(match: verbatim.Match, text: str) -> tuple[str, int]:
     """The marked excerpt and its paragraph number: the same on every page that shows the
-    quote (five at least), so it is made once (a string caches its hash: the key is cheap)."""
+    quote (five at least), so it is made once (a string caches its hash: the key is cheap).
+    The cache holds every quote of a 10,000-record story (7,000): at 4,096 the pages of one
+    collection pushed out the excerpts the next would show again."""
     cut = verbatim.excerpt(match, text)
     words = _marked(text, cut.start, cut.end, cut.marks)
     words = ("… " if cut.cut_before else "") + words + (" …" if cut.cut_after else "")
