@@ -61,6 +61,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
 from generator.errors import BuildError
+from generator.writer import Stored
 
 VERSION = 2
 """Bump when the drawing changes, so every cached card is redrawn."""
@@ -597,7 +598,7 @@ def _listing(cache_dir: Path) -> dict[str, list[str]]:
     return found
 
 
-def _cached(cache_dir: Path, key: str, names: list[str]) -> bytes | None:
+def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
     """The card whose bytes hash to the digest in its name; a file that does not (truncated,
     damaged, edited) is removed and never published.
 
@@ -613,7 +614,7 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> bytes | None:
         except OSError:
             continue
         if name == _file_name(key, data):
-            return data
+            return Stored(data, str(path))
         path.unlink(missing_ok=True)
     return None
 

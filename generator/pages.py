@@ -50,8 +50,9 @@ def html_href(from_src: str, to_src: str, anchor: str = "") -> str:
 
 def _relative(here: str, there: str) -> str:
     """``posixpath.relpath`` from folder ``here`` to ``there`` (folder URLs such as ``a/b/``,
-    ``''`` for the root, or a source file's path), without touching the file system's idea of a current folder: a site has 10,000 pages
-    with some 30 links each, and ``relpath`` was a tenth of the generator's time."""
+    ``''`` for the root, or a source file's path), without touching the file system's idea
+    of a current folder: a site has 10,000 pages with some 30 links each, and ``relpath``
+    was a tenth of the generator's time."""
     source = here.rstrip("/").split("/") if here else []
     target = there.rstrip("/").split("/") if there else []
     common = 0

@@ -45,6 +45,20 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.json"
 
 
+class Stored(bytes):
+    """Bytes that are, byte for byte, the file at ``origin`` (a share card in the cache, read
+    and checked against its hash): the writer links that file into ``docs/`` instead of
+    writing the bytes again, and knows a ``docs/`` file linked to it unchanged without reading
+    it. At 10,000 records the cards are two thirds of the bytes of ``docs/`` (230 MB)."""
+
+    origin: str
+
+    def __new__(cls, data: bytes, origin: str = "") -> Stored:  # "": as unpickled
+        made = super().__new__(cls, data)
+        made.origin = origin
+        return made
+
+
 @dataclass
 class WriteResult:
     written: list[str] = field(default_factory=list)
@@ -247,7 +261,7 @@ def write(
     same = {rel for rel, (data, _) in known.items() if wanted.get(rel) == data}
     for rel, data in sorted(wanted.items()):
         path = existing.get(rel)
-        if path is not None and (rel in same or _read(path) == data):
+        if path is not None and (rel in same or _same_file(path, data) or _read(path) == data):
             result.unchanged += 1
         else:
             result.written.append(rel)
@@ -321,7 +335,7 @@ def _stage(
             made.add(folder)
         if rel in changed:
             with writing(Path(target)):
-                Path(target).write_bytes(data)
+                _put(target, data)
         else:
             _link_or_copy(existing[rel], target)
     with writing(stage / MANIFEST):
@@ -374,6 +388,31 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def _read(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
+
+
+def _same_file(path: str, data: bytes) -> bool:
+    """Whether ``path`` is the very file ``data`` was read from (a link to it)."""
+    if not isinstance(data, Stored):
+        return False
+    try:
+        return os.path.samefile(path, data.origin)
+    except OSError:
+        return False
+
+
+def _put(target: str, data: bytes) -> None:
+    """Write ``data`` at ``target``, as a link to the file it was read from when it can be.
+    The link is marked modified now, as a written file would be: the preview's MkDocs
+    (``--dirty``) copies a file again only if it is newer than its copy in the site."""
+    if isinstance(data, Stored):
+        try:
+            os.link(data.origin, target)
+            os.utime(target)
+            return
+        except OSError:  # gone from the cache, or another file system: write the bytes
+            pass
+    with open(target, "wb") as handle:
+        handle.write(data)
 
 
 def _link_or_copy(source: str, target: str) -> None:

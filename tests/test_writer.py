@@ -140,3 +140,39 @@ def test_before_any_manifest_a_non_markdown_file_is_not_the_generators(dirs):
     (docs / "data" / "story.json").write_bytes(b"{}\n")
     with pytest.raises(BuildError, match=r"not replaced: docs/data/story\.json"):
         writer.write(docs, work, {"data/story.json": b"[]\n"}, OWN_BINARY)
+
+
+def test_stored_bytes_are_linked_from_their_file_marked_new_and_then_known_unchanged(
+    dirs, tmp_path, monkeypatch
+):
+    """A card read from the cache (``writer.Stored``) becomes a link to the cached file, not a
+    second copy; its modification time is the write's (the preview's MkDocs compares them);
+    the next run knows the linked file unchanged without reading it."""
+    docs, work = dirs
+    cached = tmp_path / "cache" / "k.abc.png"
+    cached.parent.mkdir()
+    cached.write_bytes(b"\x89PNG card")
+    os.utime(cached, ns=(0, 0))
+    files = {"data/card.png": writer.Stored(b"\x89PNG card", str(cached))}
+    assert writer.write(docs, work, files, OWN_BINARY).written == ["data/card.png"]
+    linked = docs / "data" / "card.png"
+    assert linked.stat().st_ino == cached.stat().st_ino
+    assert linked.stat().st_mtime_ns > 0
+    reads = []
+    monkeypatch.setattr(writer, "_read", lambda path: reads.append(path) or b"")
+    again = writer.write(docs, work, files, OWN_BINARY)
+    assert (again.written, again.unchanged, reads) == ([], 1, [])
+
+
+def test_stored_bytes_whose_file_is_gone_are_written(dirs, tmp_path):
+    docs, work = dirs
+    files = {"data/card.png": writer.Stored(b"\x89PNG card", str(tmp_path / "gone.png"))}
+    assert writer.write(docs, work, files, OWN_BINARY).written == ["data/card.png"]
+    assert (docs / "data" / "card.png").read_bytes() == b"\x89PNG card"
+
+
+def test_stored_bytes_survive_pickling_as_bytes():
+    import pickle  # noqa: PLC0415
+
+    data = pickle.loads(pickle.dumps(writer.Stored(b"x", "/c/x.png")))
+    assert (data, data.origin) == (b"x", "/c/x.png")
