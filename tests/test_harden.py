@@ -185,3 +185,57 @@ def test_workers_write_the_same_bytes_and_report_the_same_page(
             page.write_text(f"<html><head><script>evil('{name}')</script></head></html>")
         with pytest.raises(BuildError, match=r"^people/index.html: inline script \"evil"):
             harden.harden_site(site, workers=workers)
+
+
+def _unhardened(built_site: Path) -> dict[str, bytes]:
+    return {
+        name: data.replace(b'<meta http-equiv="Content-Security-Policy"', b"<meta data-was-csp")
+        for name, data in tree(built_site).items()
+    }
+
+
+def test_pages_hardened_alongside_the_engine_give_the_same_site(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """Pages reported written are hardened aside by :class:`harden.Alongside` while the
+    engine runs, then moved in; a page written again after it was hardened ahead, and a page
+    never reported, are hardened at the end. The site is the one hardening after the engine
+    gives."""
+    pages = _unhardened(built_site)
+    html_pages = sorted(n for n in pages if n.endswith(".html"))
+    rewritten, unreported = html_pages[0], html_pages[-1]
+    final = {**pages, rewritten: pages[rewritten].replace(b"</body>", b"<p>again</p></body>")}
+    expected = tmp_path / "expected"
+    write_files(expected, dict(final))
+    harden.harden_site(expected)
+
+    site, aside = tmp_path / "site", tmp_path / "aside"
+    write_files(site, dict(pages))
+    alongside = harden.Alongside(site, aside)
+    for name in html_pages:
+        if name != unreported:
+            os.write(alongside.fd, os.fsencode(str(site / name)) + b"\n")
+    os.write(alongside.fd, b"/elsewhere/page.html\n" + os.fsencode(str(site / "gone.html")) + b"\n")
+    ahead = alongside.finish()
+    assert sorted(ahead) == sorted(set(html_pages) - {unreported})
+    assert all(failure is None for _, failure in ahead.values())
+    (site / rewritten).write_bytes(final[rewritten])  # the engine wrote it again
+    harden.harden_site(site, ahead=ahead, aside=aside)
+    assert tree(site) == tree(expected)
+    assert b"<p>again</p>" in (site / rewritten).read_bytes()
+
+
+def test_a_foreign_script_found_ahead_is_reported_as_after_the_engine(
+    built_site: Path, tmp_path: Path
+) -> None:
+    site, aside = tmp_path / "site", tmp_path / "aside"
+    write_files(site, dict(_unhardened(built_site)))
+    for name in ("people/index.html", "zz/index.html"):
+        page = site / name
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(f"<html><head><script>evil('{name}')</script></head></html>")
+    lines = [os.fsencode(str(site / "zz/index.html")) + b"\n"]
+    ahead = harden.harden_reported(site, aside, lines)
+    assert ahead["zz/index.html"][1] is not None
+    with pytest.raises(BuildError, match=r"^people/index.html: inline script \"evil"):
+        harden.harden_site(site, ahead=ahead, aside=aside)

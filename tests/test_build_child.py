@@ -1,0 +1,82 @@
+"""The build's MkDocs launcher (:mod:`generator.build_child`): it reports each HTML page once
+written, and never makes MkDocs wait on the pipe."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator import build, build_child, engine, harden
+from tests.conftest import STORIES, copy_project, tree
+
+
+def test_reports_each_html_page_after_writing_it(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    seen: list[str] = []
+
+    def write_file(content: bytes, path: str) -> None:
+        Path(path).write_bytes(content)
+        seen.append(path)
+
+    wrapped = build_child.reporting(write_file, write)
+    page, sitemap = str(tmp_path / "a" / "index.html"), str(tmp_path / "sitemap.xml")
+    (tmp_path / "a").mkdir()
+    wrapped(b"<html></html>", page)
+    wrapped(b"<urlset/>", sitemap)
+    os.close(write)
+    with os.fdopen(read, "rb") as lines:
+        assert lines.read() == os.fsencode(page) + b"\n"
+    assert seen == [page, sitemap]
+
+
+def test_a_full_pipe_never_blocks_the_engine(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    try:
+        while True:
+            os.write(write, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    def write_file(content: bytes, path: str) -> None:
+        Path(path).write_bytes(content)
+
+    wrapped = build_child.reporting(write_file, write)
+    wrapped(b"<html></html>", str(tmp_path / "index.html"))  # returns: the line is dropped
+    assert (tmp_path / "index.html").read_bytes() == b"<html></html>"
+    os.close(read)
+    wrapped(b"<html>2</html>", str(tmp_path / "index.html"))  # no reader left: still written
+    os.close(write)
+    assert (tmp_path / "index.html").read_bytes() == b"<html>2</html>"
+
+
+def test_a_build_hardening_alongside_mkdocs_equals_one_hardening_after_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The same project built with pages hardened while MkDocs runs and with every page
+    hardened after it: the same bytes; and the first did harden ahead every page MkDocs
+    rendered (a page it only copies from ``docs/`` is hardened after)."""
+    project = copy_project(STORIES / "harbour", tmp_path / "p")
+    build.generate(project)
+    given: list[int] = []
+    real_harden_site = harden.harden_site
+
+    def harden_site(site: Path, **kwargs: object) -> None:
+        given.append(len(kwargs.get("ahead") or {}))  # type: ignore[arg-type]
+        real_harden_site(site, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(harden, "harden_site", harden_site)
+    engine.build_site(project.root, project.config, project.site, project.work)
+    alongside = tree(project.site)
+
+    class Nothing(harden.Alongside):
+        def finish(self) -> harden.Ahead:
+            super().finish()
+            return {}
+
+    monkeypatch.setattr(harden, "Alongside", Nothing)
+    engine.build_site(project.root, project.config, project.site, project.work)
+    assert tree(project.site) == alongside
+    pages = {name for name in alongside if name.endswith(".html")}
+    copied = {name for name in pages if (project.docs / name).exists()}  # the embed page
+    assert copied == {"embed/timeline/index.html"}
+    assert given == [len(pages - copied), 0]
