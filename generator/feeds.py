@@ -51,10 +51,19 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def produce(inputs: Inputs) -> dict[str, bytes]:
-    """Both feeds, as bytes."""
+    """Both feeds, as bytes. In the preview's session each is a unit of its own: a saved
+    person is named in the changes feed, and must not make the developments feed again."""
+    story, history, site, session = inputs.story, inputs.history, inputs.site, inputs.session
     return {
-        FEED: developments(inputs.story, inputs.history, inputs.site),
-        CHANGES_FEED: changes_feed(inputs.story, inputs.history, inputs.site, inputs.session),
+        FEED: incremental.unit(
+            session, ("feed", FEED), None, partial(developments, story, history, site, session)
+        ),
+        CHANGES_FEED: incremental.unit(
+            session,
+            ("feed", CHANGES_FEED),
+            None,
+            partial(changes_feed, story, history, site, session),
+        ),
     }
 
 
@@ -188,9 +197,17 @@ def development(history: History, site: SiteConfig, entry: Entry) -> Item:
     )
 
 
-def developments(story: Story, history: History, site: SiteConfig) -> bytes:
-    """``feed.xml``: every timeline entry, newest first."""
-    items = [development(history, site, e) for e in reversed(story.timeline)]
+def developments(
+    story: Story, history: History, site: SiteConfig, session: Session | None = None
+) -> bytes:
+    """``feed.xml``: every timeline entry, newest first (in the preview's ``session``, an
+    entry is made again only when it changed)."""
+    items = [
+        incremental.unit(
+            session, ("development", e.collection, e.id), e, partial(development, history, site, e)
+        )
+        for e in reversed(story.timeline)
+    ]
     timeline = site.absolute(index_page("timeline"))
     title = f"{site.name}: developments"
     feed_id = tag_uri(site, FEED)

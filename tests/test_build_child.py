@@ -37,6 +37,7 @@ def test_a_full_pipe_never_blocks_the_engine(tmp_path: Path) -> None:
             os.write(write, b"x" * 4096)
     except BlockingIOError:
         pass
+
     def write_file(content: bytes, path: str) -> None:
         Path(path).write_bytes(content)
 
