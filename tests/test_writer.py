@@ -158,8 +158,13 @@ def test_stored_bytes_are_linked_from_their_file_marked_new_and_then_known_uncha
     linked = docs / "data" / "card.png"
     assert linked.stat().st_ino == cached.stat().st_ino
     assert linked.stat().st_mtime_ns > 0
-    reads = []
-    monkeypatch.setattr(writer, "_read", lambda path: reads.append(path) or b"")
+    reads: list[str] = []
+
+    def read(path: str) -> bytes:
+        reads.append(path)
+        return b""
+
+    monkeypatch.setattr(writer, "_read", read)
     again = writer.write(docs, work, files, OWN_BINARY)
     assert (again.written, again.unchanged, reads) == ([], 1, [])
 
