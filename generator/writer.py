@@ -411,8 +411,7 @@ def _put(target: str, data: bytes) -> None:
             return
         except OSError:  # gone from the cache, or another file system: write the bytes
             pass
-    with open(target, "wb") as handle:
-        handle.write(data)
+    Path(target).write_bytes(data)
 
 
 def _link_or_copy(source: str, target: str) -> None:
