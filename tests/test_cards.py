@@ -459,6 +459,33 @@ def test_a_warm_cache_hands_cards_out_without_decoding_them(tmp_path, monkeypatc
     assert cards(_specs(3), tmp_path) == first
 
 
+def test_the_cache_folder_is_listed_again_only_when_someone_else_changed_it(
+    tmp_path, drawn, monkeypatch
+):
+    """The preview asks for one card per save; listing 10,000 cached names each time cost
+    0.4 s. The listing is kept while the folder's modification time says it holds, and the
+    cards this process stores are added to it."""
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path):
+        listed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    first = cards(_specs(2), tmp_path)
+    assert len(listed) == 1
+    assert cards(_specs(2), tmp_path) == first
+    changed = [*_specs(2), CardSpec("assets/cards/new.png", "New", "Role", REAL_STORY)]
+    cards(changed, tmp_path)  # draws and stores one card
+    assert cards(changed, tmp_path)["assets/cards/new.png"] == card("New", "Role", REAL_STORY)
+    assert (len(listed), len(drawn)) == (1, 3)
+    (tmp_path / "stray.txt").write_text("another process")
+    os.utime(tmp_path, ns=(0, 0))  # whatever the clock's resolution, the folder changed
+    assert cards(changed, tmp_path)["assets/cards/p1.png"] == first["assets/cards/p1.png"]
+    assert (len(listed), len(drawn)) == (2, 3)
+
+
 def test_no_cache_dir_draws_every_time(drawn):
     cards(_specs(2), None)
     cards(_specs(2), None)
