@@ -48,10 +48,11 @@ def reporting(write_file: Callable[[bytes, str], None], fd: int) -> Callable[[by
 
 def main(argv: list[str]) -> None:
     """Run MkDocs with ``argv``, reporting pages if :data:`REPORT_FD` is set."""
-    fd = os.environ.get(REPORT_FD)
+    fd = os.environ.pop(REPORT_FD, "")
     if fd:
         utils: Any = importlib.import_module(f"{ENGINE}.utils")  # in this child process only
         os.set_blocking(int(fd), False)
+        os.set_inheritable(int(fd), False)  # nothing MkDocs starts holds the pipe
         utils.write_file = reporting(utils.write_file, int(fd))
     sys.argv = [ENGINE, *argv]
     runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)

@@ -48,7 +48,7 @@ import json
 import multiprocessing
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -632,7 +632,10 @@ def _note_stored(cache_dir: Path, key: str, name: str) -> None:
         if name not in names:
             names.append(name)
             names.sort()
-        _LISTED[str(cache_dir)] = (_stamp(cache_dir), known[1])
+        try:
+            _LISTED[str(cache_dir)] = (_stamp(cache_dir), known[1])
+        except OSError:
+            _LISTED.clear()
 
 
 def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
@@ -647,27 +650,41 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
     for name in names:
         path = cache_dir / name
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                data = handle.read()
+                mode = os.fstat(handle.fileno()).st_mode
+            if name == _file_name(key, data):
+                if mode & _READABLE != _READABLE:  # cached before cards were made readable
+                    path.chmod(mode | _READABLE)
+                return Stored(data, str(path))
+            path.unlink(missing_ok=True)
         except OSError:
-            continue
-        if name == _file_name(key, data):
-            return Stored(data, str(path))
-        path.unlink(missing_ok=True)
+            pass
+        _LISTED.clear()  # the listing named a card that is gone now
     return None
 
 
-def _store(cache_dir: Path, key: str, data: bytes) -> None:
-    """Write atomically, so a killed build leaves no half card under the final name."""
+_READABLE = 0o044
+"""Group and others may read a cached card: ``docs/`` links to it, and the card is published."""
+
+
+def _store(cache_dir: Path, key: str, data: bytes) -> Stored:
+    """Write atomically, so a killed build leaves no half card under the final name; the
+    card as :class:`~generator.writer.Stored`, so ``docs/`` links to it too. The file is
+    created as any file the build writes (not ``mkstemp``'s owner-only mode): ``docs/`` and
+    the site copy it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+    tmp = cache_dir / f".{key}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    final = cache_dir / _file_name(key, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with tmp.open("xb") as handle:
             handle.write(data)
-        os.replace(tmp, cache_dir / _file_name(key, data))
+        os.replace(tmp, final)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    _note_stored(cache_dir, key, _file_name(key, data))
+    _note_stored(cache_dir, key, final.name)
+    return Stored(data, str(final))
 
 
 PARALLEL_FROM = 100
@@ -718,7 +735,5 @@ def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str,
         else:
             found[spec.path] = data
     for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
-        if cache_dir is not None:
-            _store(cache_dir, key, drawn)
-        found[spec.path] = drawn
+        found[spec.path] = _store(cache_dir, key, drawn) if cache_dir is not None else drawn
     return {path: found[path] for path in order}

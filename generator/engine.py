@@ -8,6 +8,7 @@ as it was.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import shutil
 import signal
@@ -15,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import build_child, faults, harden, history, search, timings
+from generator import build_child, faults, harden, history, search, timings, workers
 from generator.errors import BuildError
 
 ENGINES = ("mkdocs", "zensical")
@@ -71,25 +72,33 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
     setup = die_with_parent if sys.platform == "linux" else None
     aside = work / ASIDE
     ahead: harden.Ahead = {}
-    if engine == "mkdocs":  # pages are hardened as MkDocs writes them (generator.build_child)
-        alongside = harden.Alongside(staged, aside, setup)
-        env[build_child.REPORT_FD] = str(alongside.fd)
-        try:
-            _run(engine, engine_command(engine, config, staged), root, env, (alongside.fd,))
-        except BaseException:
-            alongside.stop()
-            raise
-        ahead = alongside.finish()
-    else:
-        _run(engine, engine_command(engine, config, staged), root, env, ())
-    faults.point("site-built")
-    with timings.stage("search"):
-        search.index_site(staged)
-    with timings.stage("harden"):
-        harden.harden_site(staged, worker_setup=setup, ahead=ahead, aside=aside)
-    shutil.rmtree(aside, ignore_errors=True)
+    command = engine_command(engine, config, staged)
+    try:
+        if engine == "mkdocs" and _second_core():  # pages hardened as MkDocs writes them
+            alongside = harden.Alongside(staged, aside, setup)
+            env[build_child.REPORT_FD] = str(alongside.fd)
+            try:
+                _run(engine, command, root, env, (alongside.fd,))
+            except BaseException:
+                alongside.stop()
+                raise
+            ahead = alongside.finish()
+        else:
+            _run(engine, command, root, env, ())
+        faults.point("site-built")
+        with timings.stage("search"):
+            search.index_site(staged)
+        with timings.stage("harden"):
+            harden.harden_site(staged, worker_setup=setup, ahead=ahead, aside=aside)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
     if staged != site:
         _swap(staged, site, work)
+
+
+def _second_core() -> bool:
+    """Whether hardening beside the engine can run on a core of its own (and fork)."""
+    return workers.cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 ASIDE = "site-hardened"

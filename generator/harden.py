@@ -19,6 +19,7 @@ import html
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from multiprocessing.connection import Connection
@@ -232,13 +233,16 @@ def harden_site(
         elif done[1] is not None:
             failures[name] = done[1]
         else:
-            with writing(site / name):
+            try:
                 os.replace(aside / name, site / name)
+            except OSError:  # gone, or another file system: harden the engine's file
+                todo.append(name)
     work = functools.partial(_harden_file, site)
     results = shared.forked_map(lambda i: work(todo[i]), len(todo), workers, worker_setup)
     failures.update((name, failure) for name, failure in zip(todo, results, strict=True) if failure)
-    if failures:
-        raise BuildError(failures[min(failures)])
+    first = next((name for name in names if name in failures), None)
+    if first is not None:
+        raise BuildError(failures[first])
 
 
 def _harden_file(site: Path, name: str) -> str | None:
@@ -273,17 +277,23 @@ def harden_reported(site: Path, aside: Path, lines: Iterable[bytes]) -> Ahead:
     reported it written) into the same place under ``aside``, leaving the engine's file as
     it is. A page that cannot be read whole, or written aside, is left out: it is hardened
     at the end instead."""
-    prefix = str(site) + os.sep
+    prefix = os.path.abspath(site) + os.sep
     ahead: Ahead = {}
+    twice: set[str] = set()
     for line in lines:
+        if line in (b"\n", b""):  # the engine has exited (Alongside.finish)
+            break
         path = os.fsdecode(line.rstrip(b"\n"))
-        if path.startswith(prefix):
-            name = path[len(prefix) :].replace(os.sep, "/")
-            done = _harden_aside(site, aside, name)
-            if done is None:
-                ahead.pop(name, None)
-            else:
-                ahead[name] = done
+        if not path.startswith(prefix):
+            continue
+        name = path[len(prefix) :].replace(os.sep, "/")
+        if name in ahead or name in twice:  # written again: only its last state counts, so
+            ahead.pop(name, None)  # it is hardened at the end, whatever the clock's ticks
+            twice.add(name)
+            continue
+        done = _harden_aside(site, aside, name)
+        if done is not None:
+            ahead[name] = done
     return ahead
 
 
@@ -327,20 +337,25 @@ class Alongside:
         sender.close()
 
     def finish(self) -> Ahead:
-        """What was hardened ahead, once the engine has exited (so the pipe ends)."""
-        self._close_fd()
+        """What was hardened ahead, once the engine has exited. An empty line after the
+        engine's says so: the end of the pipe would not come while anything the engine
+        started still held it."""
         try:
+            os.set_blocking(self.fd, True)  # the engine made the pipe non-blocking
+            os.write(self.fd, b"\n")
             ahead: Ahead = self._results.recv()
         except (EOFError, OSError):
             ahead = {}
-        self.stop()
+        finally:
+            self.stop()
         return ahead
 
     def stop(self) -> None:
         """End the process (the engine failed: nothing it hardened is wanted)."""
         self._close_fd()
-        self._process.terminate()  # after finish, it has already ended
-        self._process.join()
+        if self._process.pid is not None:
+            self._process.terminate()  # after finish, it has already ended
+            self._process.join()
         self._results.close()
 
     def _close_fd(self) -> None:
@@ -357,8 +372,13 @@ def _alongside(
     setup: Callable[[], None] | None,
 ) -> None:
     read, write = pipe
-    os.close(write)  # else the pipe would never end
+    os.close(write)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's: it stops this one
     if setup:
         setup()
-    with os.fdopen(read, "rb") as lines:
-        results.send(harden_reported(site, aside, lines))
+    try:
+        with os.fdopen(read, "rb") as lines:
+            ahead = harden_reported(site, aside, lines)
+    except Exception:  # a page this cannot harden ahead is hardened at the end
+        ahead = {}
+    results.send(ahead)

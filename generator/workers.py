@@ -18,10 +18,15 @@ ITEMS_PER_WORKER = 150
 """Below this many items per process, starting processes costs more than it saves."""
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return found or 1
+
+
 def count(items: int) -> int:
     """How many processes ``items`` pieces of work are worth on this machine."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, items // ITEMS_PER_WORKER))
+    return max(1, min(cores(), items // ITEMS_PER_WORKER))
 
 
 _JOB: Callable[[int], object] | None = None

@@ -407,10 +407,14 @@ def _put(target: str, data: bytes) -> None:
     if isinstance(data, Stored):
         try:
             os.link(data.origin, target)
-            os.utime(target)
-            return
         except OSError:  # gone from the cache, or another file system: write the bytes
             pass
+        else:
+            try:
+                os.utime(target)
+                return
+            except OSError:  # never write through the link, into the cached file
+                os.unlink(target)
     Path(target).write_bytes(data)
 
 

@@ -34,6 +34,7 @@ from generator.cards import (
     layout,
 )
 from generator.errors import BuildError
+from generator.writer import Stored
 from tests.conftest import ROOT, STORIES
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -484,6 +485,24 @@ def test_the_cache_folder_is_listed_again_only_when_someone_else_changed_it(
     os.utime(tmp_path, ns=(0, 0))  # whatever the clock's resolution, the folder changed
     assert cards(changed, tmp_path)["assets/cards/p1.png"] == first["assets/cards/p1.png"]
     assert (len(listed), len(drawn)) == (2, 3)
+
+
+def test_cached_cards_are_readable_by_all_and_handed_out_as_their_files(tmp_path):
+    """``docs/`` hard-links a cached card, and the site publishes it: a card cached by an
+    older build with ``mkstemp``'s owner-only mode is made readable when it is next used."""
+    umask = os.umask(0o022)  # a card is created as any file the build writes
+    try:
+        drawn_now = cards(_specs(1), tmp_path)["assets/cards/p0.png"]
+    finally:
+        os.umask(umask)
+    (cached,) = tmp_path.glob("*.png")
+    assert isinstance(drawn_now, Stored)
+    assert drawn_now.origin == str(cached)
+    assert cached.stat().st_mode & 0o044 == 0o044
+    cached.chmod(0o600)
+    again = cards(_specs(1), tmp_path)["assets/cards/p0.png"]
+    assert isinstance(again, Stored)
+    assert cached.stat().st_mode & 0o777 == 0o644
 
 
 def test_no_cache_dir_draws_every_time(drawn):

@@ -239,3 +239,33 @@ def test_a_foreign_script_found_ahead_is_reported_as_after_the_engine(
     assert ahead["zz/index.html"][1] is not None
     with pytest.raises(BuildError, match=r"^people/index.html: inline script \"evil"):
         harden.harden_site(site, ahead=ahead, aside=aside)
+
+
+def test_a_page_reported_twice_is_hardened_at_the_end_from_its_last_state(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """A page written again may keep its size and times within one tick of the clock: only
+    its last state counts, so it is never moved in from aside."""
+    pages = _unhardened(built_site)
+    name = sorted(n for n in pages if n.endswith(".html"))[0]
+    site, aside = tmp_path / "site", tmp_path / "aside"
+    write_files(site, dict(pages))
+    line = os.fsencode(str(site / name)) + b"\n"
+    assert name in harden.harden_reported(site, aside, [line])
+    assert harden.harden_reported(site, aside, [line, line, line]) == {}
+    assert harden.harden_reported(site, aside, [line, b"\n", line]) == {
+        name: harden.harden_reported(site, aside, [line])[name]
+    }, "an empty line ends the reports"
+
+
+def test_the_first_failing_page_is_the_first_in_the_order_of_one_process(tmp_path: Path) -> None:
+    """``a/`` sorts before ``a-b/`` as paths, after it as strings."""
+    site, aside = tmp_path / "site", tmp_path / "aside"
+    names = ("a/index.html", "a-b/index.html")
+    for name in names:
+        (site / name).parent.mkdir(parents=True)
+        (site / name).write_text(f"<html><head><script>evil('{name}')</script></head></html>")
+    ahead = harden.harden_reported(site, aside, [os.fsencode(str(site / n)) + b"\n" for n in names])
+    for known in (ahead, {}):
+        with pytest.raises(BuildError, match=r"^a/index.html: inline script"):
+            harden.harden_site(site, ahead=known, aside=aside, workers=1)
