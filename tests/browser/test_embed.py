@@ -57,6 +57,33 @@ def test_a_host_page_embeds_the_filtered_timeline(browser: Browser, host: Server
     context.close()
 
 
+def test_a_host_script_loaded_after_the_frame_reported_still_fits_it(
+    browser: Browser, host: Server
+):
+    """The host script is ``async``: the frame may have filtered and reported its height
+    before the script listens. The script asks each frame again, and the frame answers."""
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.route("**/assets/embed-resize.js", lambda route: route.abort())
+    page.goto(host.url(), wait_until="load")
+    frame = page.frame_locator("iframe[data-explainer-embed]")
+    frame.locator(".explainer-entry:not([hidden])").first.wait_for()
+    page.wait_for_timeout(300)  # the frame's own report has come and gone
+    assert page.evaluate("document.querySelector('iframe').getBoundingClientRect().height") == 200
+    page.unroute("**/assets/embed-resize.js")
+    src = page.evaluate("document.querySelector('script[src*=embed-resize]').src")
+    page.evaluate(
+        "src => { const s = document.createElement('script'); s.src = src; "
+        "document.body.append(s); }",
+        src,
+    )
+    page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 200")
+    inner = frame.locator("html").evaluate("el => el.scrollHeight")
+    height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+    assert abs(height - inner) <= 2
+    context.close()
+
+
 def test_the_embed_works_without_javascript(browser: Browser, server: Server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

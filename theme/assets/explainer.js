@@ -186,6 +186,11 @@
   }
 
   window.addEventListener("resize", reportHeight);
+  window.addEventListener("message", function (event) {
+    /* the host page's resize script, loaded after this frame reported: say it again */
+    if (event.source === window.parent && event.data && event.data.type === "explainer:ask-height")
+      reportHeight();
+  });
 
   window.addEventListener("popstate", function () {
     var form = document.querySelector("form[data-explainer-filters]");
