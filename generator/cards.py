@@ -50,7 +50,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -707,13 +707,16 @@ def _draw(spec: CardSpec) -> bytes:
         return card(title, subtitle, story, spec.colour)
 
 
-def _draw_all(todo: list[CardSpec]) -> list[bytes]:
+def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
+    """Each card as it is drawn, in order: handed on one by one, so that a build from clean
+    does not hold every card's bytes twice (drawn, and as stored) at once."""
     workers = os.cpu_count() or 1
     if len(todo) < PARALLEL_FROM or workers == 1:
-        return [_draw(spec) for spec in todo]
+        yield from (_draw(spec) for spec in todo)
+        return
     context = multiprocessing.get_context("forkserver")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_draw, todo, chunksize=16))
+        yield from pool.map(_draw, todo, chunksize=16)
 
 
 def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
