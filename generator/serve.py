@@ -19,6 +19,7 @@ adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always r
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -70,7 +71,15 @@ def regenerate(
 ) -> None:
     """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from;
     ``session`` what the last regeneration made, so that only what an edit reaches is made
-    again (:mod:`generator.incremental`)."""
+    again (:mod:`generator.incremental`), and then :func:`settle`."""
+    _regenerate(project, report, site, session)
+    if session is not None:
+        settle()
+
+
+def _regenerate(
+    project: pipeline.Project, report: Report, site: Path | None, session: Session | None
+) -> None:
     started = time.perf_counter()
     try:
         with lock.held(project.work, _say):  # a `make site` meanwhile waits, and we for it
@@ -96,6 +105,21 @@ def regenerate(
         f"{len(result.written)} written, {len(result.removed)} removed{made}",
         file=sys.stderr,
     )
+
+
+def settle() -> None:
+    """Collect the last run's cyclic garbage, then set everything left aside from Python's
+    collector until the next call.
+
+    The session keeps a big story's records, pages, cards and what each read: millions of
+    objects, and each collection of the oldest generation during the next run walked them
+    all. At 10,000 records a saved record took 1.9 s to regenerate, and 1.5 s after this; a
+    save that changes nothing, 1.2 s and 0.8 s. It costs about 0.4 s, after MkDocs has been
+    told (so beside MkDocs' rebuild, on the other core). Freezing never keeps garbage for
+    long: each call unfreezes first, and memory freed by reference counts is freed anyway."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _say(line: str) -> None:

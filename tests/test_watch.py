@@ -196,3 +196,44 @@ def test_without_a_content_folder_the_preview_stops_as_check_does(tmp_path, monk
     with pytest.raises(ContentError) as caught:
         serve.serve(pipeline.Project(tmp_path), "127.0.0.1:8000", print)
     assert [p.message for p in caught.value.problems] == ["content folder not found"]
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_settle_frees_the_cyclic_garbage_of_objects_it_had_set_aside() -> None:
+    """The preview sets what a run leaves aside from the collector (``serve.settle``); the
+    next call still frees what became garbage since, cycles included."""
+    import gc  # noqa: PLC0415
+    import weakref  # noqa: PLC0415
+
+    cycle = _Cycle()
+    gone = weakref.ref(cycle)
+    try:
+        serve.settle()
+        assert gc.get_freeze_count() > 0
+        del cycle
+        gc.collect()
+        assert gone() is not None, "frozen: the collector left it"
+        serve.settle()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_a_regeneration_with_a_session_settles(story: Path) -> None:
+    import gc  # noqa: PLC0415
+
+    from generator.incremental import Session  # noqa: PLC0415
+
+    gc.unfreeze()
+    try:
+        serve.regenerate(pipeline.Project(story), lambda problems: None, None, Session())
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        serve.regenerate(pipeline.Project(story), lambda problems: None, None, None)
+        assert gc.get_freeze_count() == 0, "a one-off generate leaves the collector alone"
+    finally:
+        gc.unfreeze()
