@@ -60,6 +60,7 @@ from bidi import get_display
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
+from generator import workers
 from generator.errors import BuildError
 from generator.writer import Stored
 
@@ -710,12 +711,12 @@ def _draw(spec: CardSpec) -> bytes:
 def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
     """Each card as it is drawn, in order: handed on one by one, so that a build from clean
     does not hold every card's bytes twice (drawn, and as stored) at once."""
-    workers = os.cpu_count() or 1
-    if len(todo) < PARALLEL_FROM or workers == 1:
+    count = workers.cores()
+    if len(todo) < PARALLEL_FROM or count == 1:
         yield from (_draw(spec) for spec in todo)
         return
     context = multiprocessing.get_context("forkserver")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context) as pool:
         yield from pool.map(_draw, todo, chunksize=16)
 
 

@@ -69,13 +69,12 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         "PYTHONHASHSEED": "0",
         "NO_MKDOCS_2_WARNING": "1",  # Material's end-of-life banner; the README covers it
     }
-    setup = die_with_parent if sys.platform == "linux" else None
     aside = work / ASIDE
     ahead: harden.Ahead = {}
     command = engine_command(engine, config, staged)
     try:
         if engine == "mkdocs" and _second_core():  # pages hardened as MkDocs writes them
-            alongside = harden.Alongside(staged, aside, setup)
+            alongside = harden.Alongside(staged, aside, DEATH_HOOK)
             env[build_child.REPORT_FD] = str(alongside.fd)
             try:
                 _run(engine, command, root, env, (alongside.fd,))
@@ -89,7 +88,7 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         with timings.stage("search"):
             search.index_site(staged)
         with timings.stage("harden"):
-            harden.harden_site(staged, worker_setup=setup, ahead=ahead, aside=aside)
+            harden.harden_site(staged, worker_setup=DEATH_HOOK, ahead=ahead, aside=aside)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
     if staged != site:
@@ -119,7 +118,7 @@ def _run(
             capture_output=True,
             check=False,
             pass_fds=fds,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=DEATH_HOOK,
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
@@ -134,6 +133,8 @@ def die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+DEATH_HOOK = die_with_parent if sys.platform == "linux" else None
+"""What the engine and the hardening processes run first, where the system has it."""
 
 
 def recover_site(site: Path, work: Path) -> None:

@@ -224,10 +224,11 @@ def harden_site(
     hardened here.
     """
     names = [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.html"))]
+    ahead = ahead or {}
     failures: dict[str, str] = {}
     todo: list[str] = []
     for name in names:
-        done = (ahead or {}).get(name)
+        done = ahead.get(name)
         if aside is None or done is None or done[0] != signature(site / name):
             todo.append(name)
         elif done[1] is not None:
@@ -249,12 +250,17 @@ def _harden_file(site: Path, name: str) -> str | None:
     """Harden one page in place; the reason it cannot be, if so (a worker's errors are
     returned, not raised, so that every worker finishes its pages)."""
     path = site / name
+    with writing(path):  # a full disk names the page
+        return _harden_into(path.read_text(encoding="utf-8"), name, path)
+
+
+def _harden_into(page: str, name: str, target: Path) -> str | None:
+    """Write ``page`` hardened to ``target``; the reason it cannot be hardened, if so."""
     try:
-        hardened = harden_page(path.read_text(encoding="utf-8"), name)
+        hardened = harden_page(page, name)
     except BuildError as exc:
         return str(exc)
-    with writing(path):  # a full disk names the page
-        path.write_text(hardened, encoding="utf-8", newline="")
+    target.write_text(hardened, encoding="utf-8", newline="")
     return None
 
 
@@ -304,16 +310,11 @@ def _harden_aside(site: Path, aside: Path, name: str) -> tuple[Signature, str | 
         page = source.read_text(encoding="utf-8")
         if signature(source) != before:  # written again while it was read
             return None
-        try:
-            hardened = harden_page(page, name)
-        except BuildError as exc:
-            return before, str(exc)
         target = aside / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(hardened, encoding="utf-8", newline="")
+        return before, _harden_into(page, name, target)
     except (OSError, UnicodeDecodeError):
         return None
-    return before, None
 
 
 class Alongside:

@@ -33,7 +33,7 @@ from typing import Protocol
 
 from generator import build as pipeline
 from generator import lock, preview
-from generator.engine import die_with_parent
+from generator.engine import DEATH_HOOK
 from generator.errors import BuildError, ContentError, Problem, file_error
 from generator.incremental import Session
 from generator.loader import discover, ignored
@@ -158,7 +158,7 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
         cwd=project.root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)},
         # the child starts before the watcher's thread does: no threads here yet
-        preexec_fn=die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        preexec_fn=DEATH_HOOK,  # noqa: PLW1509
     )
     try:
         follow(project, report, child, tmp, seen, session=session)

@@ -22,6 +22,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw
 
 from generator import cards as cards_mod
+from generator import workers
 from generator.cards import (
     BACKGROUND,
     HEIGHT,
@@ -537,7 +538,7 @@ def test_the_title_is_bold_and_the_rest_regular():
 
 def test_many_cards_are_drawn_in_processes_with_the_same_bytes(monkeypatch, tmp_path):
     monkeypatch.setattr(cards_mod, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
     specs = [CardSpec(f"cards/p{n}.png", f"Person {n}", "Envoy", "Story") for n in range(3)]
     drawn = cards_mod.cards(specs, tmp_path / "cache")
     assert list(drawn) == [s.path for s in specs]
