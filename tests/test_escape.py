@@ -3,8 +3,10 @@ extensions a Material site commonly enables (the deeper, fuzzed proof is in the 
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import string
 
 import markdown
 import pytest
@@ -81,6 +83,22 @@ def test_block_text_in_raw_html_stays_literal(text):
     assert [t.name for t in first.find_all(True)] == ["br"] * text.count("\n")
     assert first.attrs == {"class": ["q"]}
     assert first.get_text("\n") == text
+
+
+def test_each_ascii_character_is_encoded_exactly_when_its_context_reacts_to_it():
+    """The patterns that find the characters to encode match their tables: every ASCII
+    punctuation mark inline, the Markdown extensions' characters in raw HTML (after HTML
+    escaping), and nothing else."""
+    for code in range(32, 127):
+        char = chr(code)
+        inline = f"&#{code};" if char in string.punctuation else char
+        assert escape.inline(f"a{char}b") == f"a{inline}b"
+        block = html.escape(char, quote=True)
+        if char in "{}[]~=+^*_`:|\\":
+            block = f"&#{code};"
+        assert escape.block(f"a{char}b") == f"a{block}b"
+    assert escape.block("a\tb") == "a&#9;b"
+    assert escape.inline("Дмитриев — «мир»") == "Дмитриев — «мир»"
 
 
 def test_inline_refuses_line_breaks():
