@@ -11,7 +11,8 @@ change history as a real story's do), and measures with the real command line:
   set; then from clean again with ``.explainer/cache`` kept (parsed trees, share cards,
   history), as a CI run with a cache or an editor's second ``make site`` has it;
 - bare ``mkdocs build`` and ``zensical build`` of the same ``docs/`` (a failure is recorded,
-  not raised);
+  not raised); then bare MkDocs and the build with caches kept again, in turn (``--pairs``), for
+  the median of their ratios;
 - the largest HTML page, the pages over 150 KB, the search index;
 - in Debian's Chromium: the bytes a reader downloads to open the home page, and then to see the
   first search results for a person's name;
@@ -20,8 +21,9 @@ change history as a real story's do), and measures with the real command line:
 
 Peak memory is the largest resident set of any process of a step (``wait4``'s ``ru_maxrss``
 covers the child and the descendants it waited for). Times are wall-clock seconds on a shared
-machine: compare the ratios within one run, not absolute times across runs. The results go to
-``.explainer/bench/results.json`` and a Markdown table is printed.
+machine: compare the ratios within one run, not absolute times across runs. Each step starts
+after ``sync``, so that it does not pay for writing out what the step before it left. The
+results go to ``.explainer/bench/results.json`` and a Markdown table is printed.
 
     python -m tests.bench.run 1000 10000
 """
@@ -39,6 +41,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -100,6 +103,7 @@ STEP_LIMIT = 3 * 3600.0
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
     """Run ``command`` to the end (or :data:`STEP_LIMIT`); its time and the peak RSS of it and
     its descendants."""
+    os.sync()  # what the last step (or the bench's cleaning) left unwritten is not this step's
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -180,12 +184,7 @@ def timed_build(project: Path, result: dict[str, Any]) -> None:
 
 def bare_engines(project: Path, result: dict[str, Any]) -> None:
     """The same ``docs/`` built by MkDocs alone and by Zensical alone, into scratch folders."""
-    mkdocs_site = project.parent / f"{project.name}-bare-site"
-    shutil.rmtree(mkdocs_site, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-    command += ["--config-file", "mkdocs.yml", "--site-dir", str(mkdocs_site)]
-    result["bare_mkdocs"] = asdict(run(command, project, FIXED_ENV))
-    shutil.rmtree(mkdocs_site, ignore_errors=True)
+    result["bare_mkdocs"] = bare_mkdocs(project)
     config = project / "zensical.yml"
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config.write_text(re.sub(r"^site_dir: .*$", "site_dir: zensical-site", text, flags=re.M))
@@ -346,7 +345,34 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
 
 
-def bench(n: int, *, browser: bool = True, preview: bool = True) -> dict[str, Any]:
+def bare_mkdocs(project: Path) -> dict[str, Any]:
+    """The same ``docs/`` built by MkDocs alone, into a scratch folder."""
+    mkdocs_site = project.parent / f"{project.name}-bare-site"
+    shutil.rmtree(mkdocs_site, ignore_errors=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    command += ["--config-file", "mkdocs.yml", "--site-dir", str(mkdocs_site)]
+    step = asdict(run(command, project, FIXED_ENV))
+    shutil.rmtree(mkdocs_site, ignore_errors=True)
+    return step
+
+
+def warm_build(project: Path) -> dict[str, Any]:
+    """``explainer build`` of a fresh checkout whose ``.explainer/cache`` was kept (CI's cache,
+    an editor's second ``make site``)."""
+    _clean(project, cache=False)
+    return asdict(run(explainer(project, "build"), project))
+
+
+def more_pairs(project: Path, result: dict[str, Any], pairs: int) -> None:
+    """Bare MkDocs, then a build with caches kept, ``pairs - 1`` times more: one pair's ratio
+    moves by ±0.08 on this machine, so the table shows each pair's and their median."""
+    found = [{"bare": result.get("bare_mkdocs") or {}, "warm": result.get("build_warm") or {}}]
+    for _ in range(pairs - 1):
+        found.append({"bare": bare_mkdocs(project), "warm": warm_build(project)})
+    result["pairs"] = found
+
+
+def bench(n: int, *, browser: bool = True, preview: bool = True, pairs: int = 2) -> dict[str, Any]:
     """Every measurement for one N."""
     project = OUT / f"n{n}"
     result: dict[str, Any] = {"n": n, "records": asdict(Sizes.of(n))}
@@ -366,8 +392,7 @@ def bench(n: int, *, browser: bool = True, preview: bool = True) -> dict[str, An
     _say(n, "bare engines")
     bare_engines(project, result)
     _say(n, "build with caches")
-    _clean(project, cache=False)  # a fresh checkout whose .explainer/cache was kept (CI's cache)
-    result["build_warm"] = asdict(run(explainer(project, "build"), project))
+    result["build_warm"] = warm_build(project)
     if (project / "site").is_dir():
         sizes(project / "site", result)
         people = sorted((project / "content" / "people").glob("*.yml"))
@@ -376,6 +401,8 @@ def bench(n: int, *, browser: bool = True, preview: bool = True) -> dict[str, An
         if browser and name:
             _say(n, "browser")
             reader_bytes(project / "site", name.group(1), result)
+    _say(n, f"{pairs - 1} more pairs of bare mkdocs and build with caches")
+    more_pairs(project, result, pairs)
     if preview:
         _say(n, "edit → preview")
         edit_to_preview(project, sorted(project.glob("content/people/*.yml"))[1].stem, result)
@@ -464,6 +491,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             if ok and warm and not warm.get("returncode")
             else "—",
         ),
+        ("… each pair (bare, then ours) and their median", _pairs(r.get("pairs") or [])),
         ("`zensical build` (cold)", _s(zensical) + _why(zensical)),
         (
             "zensical ÷ bare mkdocs",
@@ -493,6 +521,22 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _pairs(pairs: list[dict[str, Any]]) -> str:
+    """``1.34, 1.29 (median 1.31)``: each pair's ratio of ours with caches kept to bare MkDocs."""
+    ratios = [
+        p["warm"]["seconds"] / p["bare"]["seconds"]
+        for p in pairs
+        if p["warm"].get("seconds")
+        and p["bare"].get("seconds")
+        and not p["warm"].get("returncode")
+        and not p["bare"].get("returncode")
+    ]
+    if not ratios:
+        return "—"
+    shown = ", ".join(f"{x:.2f}" for x in ratios)
+    return f"{shown} (median {statistics.median(ratios):.2f})"
+
+
 def table(results: list[dict[str, Any]]) -> str:
     columns = [_rows(r) for r in results]
     head = "| what | " + " | ".join(f"N = {r['n']:,}" for r in results) + " |"
@@ -507,6 +551,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     parser.add_argument("--no-preview", action="store_true", help="skip edit → preview")
+    parser.add_argument(
+        "--pairs", type=int, default=2, help="times bare mkdocs and a build with caches are run"
+    )
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
     parser.add_argument(
         "--code", type=Path, help="measure the generator of another checkout (a before/after)"
@@ -514,7 +561,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     global CODE  # noqa: PLW0603 - one setting for every command of the run
     CODE = args.code.resolve() if args.code else None
-    results = [bench(n, browser=not args.no_browser, preview=not args.no_preview) for n in args.n]
+    results = [
+        bench(n, browser=not args.no_browser, preview=not args.no_preview, pairs=args.pairs)
+        for n in args.n
+    ]
     report = {
         "machine": {
             "cpus": os.cpu_count(),
