@@ -365,7 +365,7 @@ def warm_build(project: Path) -> dict[str, Any]:
 
 def more_pairs(project: Path, result: dict[str, Any], pairs: int) -> None:
     """Bare MkDocs, then a build with caches kept, ``pairs - 1`` times more: one pair's ratio
-    moves by ±0.08 on this machine, so the table shows each pair's and their median."""
+    moves by ±0.1 on this machine, so the table shows each pair's and their median."""
     found = [{"bare": result.get("bare_mkdocs") or {}, "warm": result.get("build_warm") or {}}]
     for _ in range(pairs - 1):
         found.append({"bare": bare_mkdocs(project), "warm": warm_build(project)})
