@@ -53,17 +53,11 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def produce(inputs: Inputs) -> dict[str, bytes]:
     """Both feeds, as bytes. In the preview's session each is a unit of its own: a saved
     person is named in the changes feed, and must not make the developments feed again."""
-    story, history, site, session = inputs.story, inputs.history, inputs.site, inputs.session
+    made = {FEED: developments, CHANGES_FEED: changes_feed}
+    args = (inputs.story, inputs.history, inputs.site, inputs.session)
     return {
-        FEED: incremental.unit(
-            session, ("feed", FEED), None, partial(developments, story, history, site, session)
-        ),
-        CHANGES_FEED: incremental.unit(
-            session,
-            ("feed", CHANGES_FEED),
-            None,
-            partial(changes_feed, story, history, site, session),
-        ),
+        name: incremental.unit(inputs.session, ("feed", name), None, partial(make, *args))
+        for name, make in made.items()
     }
 
 
