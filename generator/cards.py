@@ -574,13 +574,9 @@ DIGEST_CHARS = 32
 """Hex characters of a card's SHA-256 kept in its cache file's name (128 bits)."""
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
-
-
-def _file_name(key: str, data: bytes) -> str:
+def _file_name(key: str, sha256: str) -> str:
     """``<key>.<digest of the bytes>.png``: the name says what the file must hold."""
-    return f"{key}.{_digest(data)}.png"
+    return f"{key}.{sha256[:DIGEST_CHARS]}.png"
 
 
 def _listing(cache_dir: Path) -> dict[str, list[str]]:
@@ -654,10 +650,11 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
             with path.open("rb") as handle:
                 data = handle.read()
                 mode = os.fstat(handle.fileno()).st_mode
-            if name == _file_name(key, data):
+            sha256 = hashlib.sha256(data).hexdigest()
+            if name == _file_name(key, sha256):
                 if mode & _READABLE != _READABLE:  # cached before cards were made readable
                     path.chmod(mode | _READABLE)
-                return Stored(data, str(path))
+                return Stored(data, str(path), sha256)
             path.unlink(missing_ok=True)
         except OSError:
             pass
@@ -676,7 +673,8 @@ def _store(cache_dir: Path, key: str, data: bytes) -> Stored:
     the site copy it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cache_dir / f".{key}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
-    final = cache_dir / _file_name(key, data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    final = cache_dir / _file_name(key, sha256)
     try:
         with tmp.open("xb") as handle:
             handle.write(data)
@@ -685,7 +683,7 @@ def _store(cache_dir: Path, key: str, data: bytes) -> Stored:
         tmp.unlink(missing_ok=True)
         raise
     _note_stored(cache_dir, key, final.name)
-    return Stored(data, str(final))
+    return Stored(data, str(final), sha256)
 
 
 PARALLEL_FROM = 100

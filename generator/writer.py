@@ -49,14 +49,24 @@ class Stored(bytes):
     """Bytes that are, byte for byte, the file at ``origin`` (a share card in the cache, read
     and checked against its hash): the writer links that file into ``docs/`` instead of
     writing the bytes again, and knows a ``docs/`` file linked to it unchanged without reading
-    it. At 10,000 records the cards are two thirds of the bytes of ``docs/`` (230 MB)."""
+    it. At 10,000 records the cards are two thirds of the bytes of ``docs/`` (230 MB).
+    ``sha256``, when given, is the bytes' SHA-256 as whoever checked them found it, so that the
+    manifest does not hash them again."""
 
     origin: str
+    sha256: str
 
-    def __new__(cls, data: bytes, origin: str = "") -> Stored:  # "": as unpickled
+    def __new__(cls, data: bytes, origin: str = "", sha256: str = "") -> Stored:  # "": unpickled
         made = super().__new__(cls, data)
-        made.origin = origin
+        made.origin, made.sha256 = origin, sha256
         return made
+
+
+def _sha256(data: bytes) -> str:
+    """The hex SHA-256 of ``data``, as the manifest lists it."""
+    if isinstance(data, Stored) and data.sha256:
+        return data.sha256
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -266,10 +276,7 @@ def write(
         else:
             result.written.append(rel)
     result.removed = sorted(set(existing) - set(wanted))
-    hashes = {
-        rel: known[rel][1] if rel in same else hashlib.sha256(data).hexdigest()
-        for rel, data in wanted.items()
-    }
+    hashes = {rel: known[rel][1] if rel in same else _sha256(data) for rel, data in wanted.items()}
     new_manifest = _manifest_bytes(hashes)
     manifest_path = work / MANIFEST
     stale = not manifest_path.exists() or manifest_path.read_bytes() != new_manifest

@@ -435,6 +435,14 @@ def test_a_cache_file_is_named_by_its_key_and_the_digest_of_its_bytes(tmp_path):
     assert hashlib.sha256(out[spec.path]).hexdigest().startswith(digest)
 
 
+def test_a_card_drawn_or_read_from_the_cache_carries_the_hash_of_its_bytes(tmp_path):
+    """The writer lists that hash in its manifest instead of hashing 230 MB of cards again."""
+    (spec,) = _specs(1)
+    for made in (cards([spec], tmp_path)[spec.path], cards([spec], tmp_path)[spec.path]):
+        assert isinstance(made, Stored)
+        assert made.sha256 == hashlib.sha256(made).hexdigest()
+
+
 def test_another_whole_card_under_a_cached_name_is_not_published(tmp_path, drawn):
     """A valid PNG with intact chunk CRCs, but not the bytes the name promises (a file copied
     by hand, a card of another text): only the digest tells, and the card is drawn again."""

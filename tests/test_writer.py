@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -167,6 +168,29 @@ def test_stored_bytes_are_linked_from_their_file_marked_new_and_then_known_uncha
     monkeypatch.setattr(writer, "_read", read)
     again = writer.write(docs, work, files, OWN_BINARY)
     assert (again.written, again.unchanged, reads) == ([], 1, [])
+
+
+def test_the_manifest_lists_a_stored_files_hash_without_hashing_it_again(
+    dirs, tmp_path, monkeypatch
+):
+    docs, work = dirs
+    data = b"\x89PNG card"
+    digest = hashlib.sha256(data).hexdigest()
+    cached = tmp_path / "cache" / "k.abc.png"
+    cached.parent.mkdir()
+    cached.write_bytes(data)
+    hashed: list[bytes] = []
+    real = hashlib.sha256
+
+    def sha256(value: bytes = b"") -> object:
+        hashed.append(bytes(value))
+        return real(value)
+
+    monkeypatch.setattr(hashlib, "sha256", sha256)
+    files = {"data/card.png": writer.Stored(data, str(cached), digest)}
+    writer.write(docs, work, files, OWN_BINARY)
+    assert data not in hashed
+    assert writer.read_manifest(work) == {"data/card.png": digest}
 
 
 def test_stored_bytes_whose_file_is_gone_are_written(dirs, tmp_path):
