@@ -16,6 +16,7 @@ from generator import json_schema, lock, scaffold, timings
 from generator.errors import BuildError, ContentError, Problem, Severity, file_error
 from generator.schema import COLLECTIONS
 from generator.serve import serve
+from generator.writer import WriteResult
 
 EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 1, 2, 3
 
@@ -52,6 +53,13 @@ def _report(problems: Sequence[Problem], style: str) -> None:
 
 def _sizes(checked: pipeline.Checked) -> dict[str, int]:
     return {name: len(checked.story.collection(name)) for name in COLLECTIONS}
+
+
+def _reuse(result: WriteResult) -> str:
+    """How much of the run the cache spared (:mod:`generator.unit_cache`)."""
+    if result.made_again is None:
+        return ""
+    return f" (made {result.made_again} pages and outputs, reused {result.reused} from the cache)"
 
 
 def _summary(sizes: dict[str, int]) -> str:
@@ -112,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(checked.warnings, style)
             print(
                 f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages, removed "
-                f"{len(result.removed)}, {result.unchanged} unchanged"
+                f"{len(result.removed)}, {result.unchanged} unchanged{_reuse(result)}"
             )
         elif args.command == "changes":
             checked = pipeline.check(project)
@@ -123,8 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 checked, result = pipeline.build(project, args.engine)
             _report(checked.warnings, style)
             print(
-                f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages; built site/ with "
-                f"{args.engine} in {time.perf_counter() - started:.1f} s"
+                f"{_summary(_sizes(checked))}\nwrote {len(result.written)} pages{_reuse(result)}; "
+                f"built site/ with {args.engine} in {time.perf_counter() - started:.1f} s"
             )
         else:
             return serve(project, args.addr, lambda problems: _report(problems, "text"))

@@ -26,6 +26,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import hashlib
+import io
+import pickle
+import secrets
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -42,6 +46,9 @@ class _All:
 
     def __repr__(self) -> str:
         return "ALL"
+
+    def __reduce__(self) -> str:
+        return "ALL"  # unpickled (from a worker process) as the one ALL, not a copy
 
 
 ALL: Any = _All()
@@ -172,6 +179,36 @@ class _Unit:
     """The units it ran inside it: reusing it reuses them (they are kept for next time)."""
 
 
+def digest(value: Any) -> str:
+    """A fingerprint of ``value`` that is equal in any process exactly when the value is:
+    its pickle without the memo (so the same value built twice, or from a cache, with other
+    objects shared, gives the same bytes), hashed. Only ever computed and compared; nothing
+    is ever unpickled from it. A value pickle cannot take gets a random fingerprint each
+    time, so nothing that read it is ever reused from disk."""
+    if value is MISSING:
+        return "missing"
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, 5)
+    pickler.fast = True
+    try:
+        pickler.dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return f"unpicklable {secrets.token_hex(16)}"  # equal to no other, in any process
+    return hashlib.blake2b(out.getbuffer(), digest_size=16).hexdigest()
+
+
+@dataclass
+class Kept:
+    """The units an earlier process made, as :mod:`generator.unit_cache` read them from disk:
+    each unit's ident with the fingerprint (:func:`digest`) of its input, the reads it made
+    (indices into :attr:`reads`) and its result; and each read with the fingerprint of the
+    value it saw. A unit is reused when its input and every value it read fingerprint the
+    same now."""
+
+    units: dict[Hashable, tuple[str, tuple[int, ...], Any]] = field(default_factory=dict)
+    reads: list[tuple[Key, str]] = field(default_factory=list)
+
+
 @dataclass
 class Session:
     """What a long-running process (the preview) keeps from one regeneration to the next."""
@@ -201,6 +238,16 @@ class Session:
     computed: set[Hashable] = field(default_factory=set)
     """The units the last run made again (the others it reused): for the preview's log and
     for tests."""
+    kept: Kept | None = None
+    """Units an earlier process made (a build's cache), reused when what they read is equal."""
+    build: bool = False
+    """A build's session: one run in a process of its own. Its units may be made in forked
+    processes, one per core (:meth:`record`; never in the preview's, whose process runs
+    threads), and it holds no cards for a next run (they are in the card cache on disk)."""
+    _given: dict[Hashable, str] = field(default_factory=dict)
+    _now: dict[Key, str] = field(default_factory=dict)
+    _valid: set[Hashable] = field(default_factory=set)
+    """The units known good in this run: checked once, made, or reused."""
 
     def begin(self, story: Story, surroundings: Any) -> Story:
         """Start a run over ``story``; returns the view of it units must read."""
@@ -211,12 +258,14 @@ class Session:
         self._used, self._inner = set(), []
         self._dirty, self._diffed = set(), set()
         self.reused, self.computed = 0, set()
+        self._given, self._now, self._valid = {}, {}, set()
         return tracked(story, self.recorder)
 
     def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
         """``data`` (made during this run, for its units to read) as a read-noting view."""
         self._new[name] = data
         self._diffed.discard(name)
+        self._now = {key: value for key, value in self._now.items() if key[0] != name}
         return ReadMap(name, data, self.recorder)
 
     def unit(self, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:
@@ -224,9 +273,12 @@ class Session:
         are equal to what they were."""
         if self._inner:
             self._inner[-1].add(ident)
-        old = self._units.get(ident)
-        if old is not None and old.given == given and self._unread(old.reads):
-            self._keep(ident)
+        if self.ready(ident, given):
+            old = self._units[ident]
+            if ident in self.computed:  # made in this run, by a worker (:meth:`add`)
+                self._used.add(ident)
+            else:
+                self._keep(ident)
             if self.recorder.reads is not None:  # inside another unit: it read all this too
                 self.recorder.reads |= old.reads
             return old.result  # type: ignore[no-any-return]
@@ -241,6 +293,73 @@ class Session:
         self.computed.add(ident)
         return result
 
+    def ready(self, ident: Hashable, given: Any) -> bool:
+        """Whether :meth:`unit` would reuse a result for ``ident``: one made in this run
+        (:meth:`add`), in the last run when nothing it read has changed, or by an earlier
+        process (:attr:`kept`) when everything it read fingerprints the same now."""
+        if ident in self._valid:
+            return True
+        old = self._units.get(ident)
+        if old is not None and old.given == given and self._unread(old.reads):
+            self._valid.add(ident)
+            return True
+        found = self._from_kept(ident, given)
+        if found is None:
+            return False
+        self._units[ident] = found
+        self._valid.add(ident)
+        return True
+
+    def _from_kept(self, ident: Hashable, given: Any) -> _Unit | None:
+        entry = self.kept.units.pop(ident, None) if self.kept is not None else None
+        if entry is None or self.kept is None:
+            return None
+        fingerprint, ids, result = entry
+        if self.given_digest(ident, given) != fingerprint:
+            return None
+        reads = [self.kept.reads[i] for i in ids]
+        if any(self.now(key) != seen for key, seen in reads):
+            return None
+        return _Unit(given, frozenset(key for key, _ in reads), result)
+
+    def given_digest(self, ident: Hashable, given: Any) -> str:
+        """The fingerprint of a unit's input, taken once per run."""
+        if ident not in self._given:
+            self._given[ident] = digest(given)
+        return self._given[ident]
+
+    def now(self, key: Key) -> str:
+        """The fingerprint of the value ``key`` reads in this run (a mapping not made yet
+        matches nothing)."""
+        if key not in self._now:
+            name, wanted = key
+            data = self._new.get(name, MISSING)
+            if data is MISSING:
+                return "not made yet"
+            value = data if wanted is ALL or isinstance(data, list) else data.get(wanted, MISSING)
+            self._now[key] = digest(value)
+        return self._now[key]
+
+    def record(self, compute: Callable[[], T]) -> tuple[T, frozenset[Key]]:
+        """``compute()`` and what it read: a unit's work, done in another process (a worker
+        forked from this one) that sends both back for :meth:`add`."""
+        with self.recorder.unit() as reads:
+            result = compute()
+        return result, frozenset(reads)
+
+    def add(self, ident: Hashable, given: Any, reads: frozenset[Key], result: Any) -> None:
+        """A unit made elsewhere in this run (:meth:`record`): :meth:`unit` returns it."""
+        self._units[ident] = _Unit(given, reads, result)
+        self.computed.add(ident)
+        self._valid.add(ident)
+
+    def made(self) -> Iterator[tuple[Hashable, str, frozenset[Key], Any]]:
+        """Every unit of this run, with its input's fingerprint, its reads and its result:
+        what :mod:`generator.unit_cache` keeps for the next process."""
+        for ident in sorted(self._used, key=repr):
+            unit = self._units[ident]
+            yield ident, self.given_digest(ident, unit.given), unit.reads, unit.result
+
     def _keep(self, ident: Hashable) -> None:
         """Count ``ident`` and the units inside it as reused, so the run keeps them all."""
         self._used.add(ident)
@@ -253,6 +372,8 @@ class Session:
         self, specs: list[CardSpec], draw: Callable[[list[CardSpec]], Mapping[str, bytes]]
     ) -> dict[str, bytes]:
         """Each card's image, drawn (``draw``) only for the specs not drawn in this session."""
+        if self.build:
+            return dict(draw(specs))
         todo = [spec for spec in specs if spec not in self._cards]
         drawn = draw(todo) if todo else {}
         self._cards = {spec: self._cards.get(spec) or drawn[spec.path] for spec in specs}
@@ -284,7 +405,7 @@ class Session:
         """Close the run: what it read becomes what the next run compares against."""
         for ident in set(self._units) - self._used:
             del self._units[ident]
-        self._old, self._new = self._new, {}
+        self._old = self._new  # and still this run's values, for :meth:`now` and :meth:`made`
 
 
 def unit(session: Session | None, ident: Hashable, given: Any, compute: Callable[[], T]) -> T:

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,16 @@ _PACKAGES = ("PyYAML", "pycountry", "babel")
 """Packages whose behaviour or data a check depends on (YAML parsing, countries, dates)."""
 
 
-def _code_version() -> bytes:
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _PACKAGES:
+def code_version(packages: tuple[str, ...] = _PACKAGES) -> bytes:
+    """A fingerprint of the generator's code and templates, of the Python running it, and of
+    the versions of ``packages``: what, besides its input, decides what a run gives."""
+    digest = hashlib.sha256(sys.version.encode() + b"\0")
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(here).as_posix()}\0{len(data)}\0".encode() + data)
+    for name in packages:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name}=={metadata.version(name)}\0".encode())
     return digest.digest()
@@ -43,7 +49,7 @@ def fingerprint(root: Path, content: Path, also: tuple[Path, ...] = ()) -> str |
     """The SHA-256 of everything a check of ``content`` reads (and of the files ``also``
     names, such as ``mkdocs.yml``, present or not), or None when it cannot be taken cheaply
     and safely (a file over the loader's size limits, an unreadable entry)."""
-    digest = hashlib.sha256(_code_version())
+    digest = hashlib.sha256(code_version())
     if content.is_relative_to(root):
         digest.update(content.relative_to(root).as_posix().encode())
     try:

@@ -711,9 +711,9 @@ def render_files(
     pages: list[Page] | None = None,
 ) -> dict[str, bytes]:
     """:func:`render`, as the UTF-8 bytes written to ``docs/``. With a ``session`` (the
-    preview's), a page is rendered again only when something it read has changed
-    (:mod:`generator.incremental`); it keeps the bytes, one copy of each page. ``pages``, when
-    given, is the :func:`plan` already made for these arguments."""
+    preview's, or a build's with its cache), a page is rendered again only when something it
+    read has changed (:mod:`generator.incremental`); it keeps the bytes, one copy of each
+    page. ``pages``, when given, is the :func:`plan` already made for these arguments."""
     pages = plan(story, standfirst, limit, embed) if pages is None else pages
     meta_of = head(pages) if head is not None else None
 
@@ -725,4 +725,9 @@ def render_files(
     if session is None:  # a whole site: shared among the cores (workers.py)
         made = workers.forked_map(lambda i: one(pages[i]), len(pages))
         return {page.src: data for page, data in zip(pages, made, strict=True)}
+    if session.build:  # the pages to make again, shared among the cores
+        todo = [page for page in pages if not session.ready(("page", page.src), page)]
+        fresh = workers.forked_map(lambda i: session.record(partial(one, todo[i])), len(todo))
+        for page, (data, reads) in zip(todo, fresh, strict=True):
+            session.add(("page", page.src), page, reads, data)
     return {page.src: session.unit(("page", page.src), page, partial(one, page)) for page in pages}

@@ -74,6 +74,10 @@ class WriteResult:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    made_again: int | None = None
+    """Of the pages and outputs of a run that could reuse earlier ones (the preview's, a
+    build with its cache), how many were made again; None when there were none to reuse."""
+    reused: int = 0
 
     @property
     def changed(self) -> bool:

@@ -260,7 +260,7 @@ def test_another_generator_or_a_damaged_memory_checks_afresh(content, monkeypatc
     expected = build.check_remembered(project)
     path = project.work / "cache" / memo.FILE
     ran = checks_run(monkeypatch)
-    monkeypatch.setattr(memo, "_code_version", lambda: b"another generator")
+    monkeypatch.setattr(memo, "code_version", lambda: b"another generator")
     assert build.check_remembered(project) == expected
     assert len(ran) == 1
     good = path.read_text(encoding="utf-8")
