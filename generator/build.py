@@ -160,7 +160,7 @@ def generate(
 
 def _produce(
     inputs: outputs.Inputs, session: incremental.Session | None, key: str = ""
-) -> tuple[dict[str, bytes], incremental.Session | None]:
+) -> tuple[dict[str, writer.File], incremental.Session | None]:
     """Every output, and the session that made them. The preview's ``session`` reuses what
     its last run made; without one, a build with a ``key`` (:func:`unit_cache.key`) reuses
     what the last build kept under it in the cache (:mod:`generator.unit_cache`), and

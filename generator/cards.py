@@ -62,7 +62,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from generator import workers
 from generator.errors import BuildError
-from generator.writer import Stored
+from generator.writer import File, Stored
 
 VERSION = 2
 """Bump when the drawing changes, so every cached card is redrawn."""
@@ -654,7 +654,7 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
             if name == _file_name(key, sha256):
                 if mode & _READABLE != _READABLE:  # cached before cards were made readable
                     path.chmod(mode | _READABLE)
-                return Stored(data, str(path), sha256)
+                return Stored(str(path), sha256)
             path.unlink(missing_ok=True)
         except OSError:
             pass
@@ -683,7 +683,7 @@ def _store(cache_dir: Path, key: str, data: bytes) -> Stored:
         tmp.unlink(missing_ok=True)
         raise
     _note_stored(cache_dir, key, final.name)
-    return Stored(data, str(final), sha256)
+    return Stored(str(final), sha256)
 
 
 PARALLEL_FROM = 100
@@ -718,10 +718,11 @@ def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
         yield from pool.map(_draw, todo, chunksize=16)
 
 
-def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """``{path: png}`` for every spec, drawing only cards whose key is not in the cache;
-    characters no font has are left out of the card they are in (:func:`_draw`)."""
-    found: dict[str, bytes] = {}
+def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, File]:
+    """``{path: png}`` for every spec, drawing only cards whose key is not in the cache (with
+    a cache, each card is its file there, :class:`~generator.writer.Stored`); characters no
+    font has are left out of the card they are in (:func:`_draw`)."""
+    found: dict[str, File] = {}
     todo: list[tuple[CardSpec, str]] = []
     order: dict[str, None] = {}
     listing = _listing(cache_dir) if cache_dir is not None else {}

@@ -233,7 +233,7 @@ class Session:
     _diffed: set[str] = field(default_factory=set)
     _used: set[Hashable] = field(default_factory=set)
     _inner: list[set[Hashable]] = field(default_factory=list)
-    _cards: dict[CardSpec, bytes] = field(default_factory=dict)
+    _cards: dict[CardSpec, writer.File] = field(default_factory=dict)
     reused: int = 0
     computed: set[Hashable] = field(default_factory=set)
     """The units the last run made again (the others it reused): for the preview's log and
@@ -369,8 +369,8 @@ class Session:
                 self._keep(inner)
 
     def cards(
-        self, specs: list[CardSpec], draw: Callable[[list[CardSpec]], Mapping[str, bytes]]
-    ) -> dict[str, bytes]:
+        self, specs: list[CardSpec], draw: Callable[[list[CardSpec]], Mapping[str, writer.File]]
+    ) -> dict[str, writer.File]:
         """Each card's image, drawn (``draw``) only for the specs not drawn in this session."""
         if self.build:
             return dict(draw(specs))

@@ -39,7 +39,7 @@ from generator.incremental import Session
 from generator.link import Story
 from generator.pages import HOME
 from generator.siteconfig import SiteConfig
-from generator.writer import Owned
+from generator.writer import File, Owned
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ class Inputs:
         return render.plan(self.story, self.standfirst, limit, embed.snippet(self.site))
 
 
-Producer = Callable[[Inputs], Mapping[str, bytes]]
+Producer = Callable[[Inputs], Mapping[str, File]]
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _page_folders() -> tuple[str, ...]:
     return tuple(f"{folder}/" for folder in dict.fromkeys(found))
 
 
-def _cards(inputs: Inputs) -> dict[str, bytes]:
+def _cards(inputs: Inputs) -> dict[str, File]:
     """Every page's share card, drawn again only when its text changed (cached by content)."""
     cache = inputs.cache / cards.CACHE_FOLDER if inputs.cache else None
     if inputs.session is None:
@@ -167,9 +167,9 @@ OWNED = owned()
 """What the generator owns in ``docs/``, derived from :data:`OUTPUTS`."""
 
 
-def produce(inputs: Inputs, outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, bytes]:
+def produce(inputs: Inputs, outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, File]:
     """Run every output; refuse a path produced twice or outside the output's own entries."""
-    files: dict[str, bytes] = {}
+    files: dict[str, File] = {}
     producer: dict[str, str] = {}
     for output in outputs:
         mine = owned((output,))

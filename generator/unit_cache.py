@@ -40,6 +40,10 @@ class _Unkeepable(Exception):
     """An ident, key or result this format does not hold: the unit is made again next time."""
 
 
+class _Damaged(Exception):
+    """A file that is not whole: nothing in it is used."""
+
+
 PACKAGES = (
     "Jinja2",
     "MarkupSafe",
@@ -66,7 +70,7 @@ def restore(session: Session, folder: Path, wanted: str) -> None:
     try:
         with (folder / FILE).open("rb") as data:
             session.kept = _read(data, wanted)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, _Unkeepable):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, _Unkeepable, _Damaged):
         return
 
 
@@ -91,7 +95,7 @@ def _result(kind: str, where: Any, data: BinaryIO) -> Any:
     def part(size: int) -> bytes:
         found = data.read(size)
         if len(found) != size:
-            raise ValueError("the file ends early")
+            raise _Damaged("the file ends early")
         return found
 
     if kind == "bytes":
@@ -100,7 +104,7 @@ def _result(kind: str, where: Any, data: BinaryIO) -> Any:
         return part(where).decode("utf-8")
     if kind == "files":
         return {str(path): part(size) for path, size in where}
-    raise ValueError(f"unknown kind {kind!r}")
+    raise _Damaged(f"unknown kind {kind!r}")
 
 
 def keep(session: Session, folder: Path, wanted: str) -> None:

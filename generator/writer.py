@@ -45,26 +45,29 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.json"
 
 
-class Stored(bytes):
-    """Bytes that are, byte for byte, the file at ``origin`` (a share card in the cache, read
-    and checked against its hash): the writer links that file into ``docs/`` instead of
-    writing the bytes again, and knows a ``docs/`` file linked to it unchanged without reading
-    it. At 10,000 records the cards are two thirds of the bytes of ``docs/`` (230 MB).
-    ``sha256``, when given, is the bytes' SHA-256 as whoever checked them found it, so that the
-    manifest does not hash them again."""
+@dataclass(frozen=True)
+class Stored:
+    """A file whose bytes are the file at ``origin`` (a share card in the cache), whose SHA-256
+    whoever found it checked them against: the writer links that file into ``docs/`` and
+    lists the hash in the manifest, and never holds the bytes. At 10,000 records the cards
+    are two thirds of the bytes of ``docs/`` (230 MB), which a build held in memory before."""
 
     origin: str
     sha256: str
 
-    def __new__(cls, data: bytes, origin: str = "", sha256: str = "") -> Stored:  # "": unpickled
-        made = super().__new__(cls, data)
-        made.origin, made.sha256 = origin, sha256
-        return made
+    def read(self) -> bytes:
+        """The bytes (for a test, or a copy where a link cannot be made)."""
+        with open(self.origin, "rb") as handle:
+            return handle.read()
 
 
-def _sha256(data: bytes) -> str:
+File = bytes | Stored
+"""What an output makes for a path under ``docs/``: its bytes, or a file of the cache."""
+
+
+def _sha256(data: File) -> str:
     """The hex SHA-256 of ``data``, as the manifest lists it."""
-    if isinstance(data, Stored) and data.sha256:
+    if isinstance(data, Stored):
         return data.sha256
     return hashlib.sha256(data).hexdigest()
 
@@ -228,7 +231,7 @@ def recover(docs: Path, work: Path) -> None:
     (work / (JOURNAL + ".tmp")).unlink(missing_ok=True)
 
 
-Memo = dict[str, tuple[tuple[int, ...], bytes, str]]
+Memo = dict[str, tuple[tuple[int, ...], File, str]]
 """What a long-running process (the preview) knows of the files it wrote: for each, its state
 (times, size, inode) right after, its bytes and their SHA-256. A file still in that state
 holds those bytes, so it is neither read nor hashed again."""
@@ -239,7 +242,7 @@ def _state(path: Path | str) -> tuple[int, ...]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def _known(memo: Memo | None, rel: str, path: str) -> tuple[bytes, str] | None:
+def _known(memo: Memo | None, rel: str, path: str) -> tuple[File, str] | None:
     """The bytes and hash of ``path`` if it is as this process left it."""
     entry = memo.get(rel) if memo is not None else None
     if entry is None:
@@ -253,7 +256,7 @@ def _known(memo: Memo | None, rel: str, path: str) -> tuple[bytes, str] | None:
 def write(
     docs: Path,
     work: Path,
-    files: Mapping[str, bytes | str],
+    files: Mapping[str, File | str],
     owned: Owned,
     memo: Memo | None = None,
 ) -> WriteResult:
@@ -275,7 +278,7 @@ def write(
     same = {rel for rel, (data, _) in known.items() if wanted.get(rel) == data}
     for rel, data in sorted(wanted.items()):
         path = existing.get(rel)
-        if path is not None and (rel in same or _same_file(path, data) or _read(path) == data):
+        if path is not None and (rel in same or _same_file(path, data) or _holds(path, data)):
             result.unchanged += 1
         else:
             result.written.append(rel)
@@ -306,7 +309,7 @@ def write(
 def _remember(
     memo: Memo,
     docs: Path,
-    wanted: dict[str, bytes],
+    wanted: dict[str, File],
     hashes: dict[str, str],
     kept: set[str],
 ) -> None:
@@ -328,7 +331,7 @@ def _remember(
 
 def _stage(
     work: Path,
-    wanted: dict[str, bytes],
+    wanted: dict[str, File],
     existing: dict[str, str],
     changed: set[str],
     manifest: bytes,
@@ -401,8 +404,8 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
-def _same_file(path: str, data: bytes) -> bool:
-    """Whether ``path`` is the very file ``data`` was read from (a link to it)."""
+def _same_file(path: str, data: File) -> bool:
+    """Whether ``path`` is the very file ``data`` is (a link to it)."""
     if not isinstance(data, Stored):
         return False
     try:
@@ -411,21 +414,30 @@ def _same_file(path: str, data: bytes) -> bool:
         return False
 
 
-def _put(target: str, data: bytes) -> None:
-    """Write ``data`` at ``target``, as a link to the file it was read from when it can be.
-    The link is marked modified now, as a written file would be: the preview's MkDocs
-    (``--dirty``) copies a file again only if it is newer than its copy in the site."""
+def _holds(path: str, data: File) -> bool:
+    """Whether the file at ``path`` holds ``data``'s bytes."""
+    if isinstance(data, Stored):
+        return hashlib.sha256(_read(path)).hexdigest() == data.sha256
+    return _read(path) == data
+
+
+def _put(target: str, data: File) -> None:
+    """Write ``data`` at ``target``; a file of the cache as a link to it, or where a link
+    cannot be made (another file system) a copy. The link is marked modified now, as a
+    written file would be: the preview's MkDocs (``--dirty``) copies a file again only if it
+    is newer than its copy in the site."""
     if isinstance(data, Stored):
         try:
             os.link(data.origin, target)
-        except OSError:  # gone from the cache, or another file system: write the bytes
-            pass
+        except OSError:  # another file system; a cache file gone fails here, naming it
+            shutil.copyfile(data.origin, target)
         else:
             try:
                 os.utime(target)
-                return
             except OSError:  # never write through the link, into the cached file
                 os.unlink(target)
+                shutil.copyfile(data.origin, target)
+        return
     Path(target).write_bytes(data)
 
 

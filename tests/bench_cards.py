@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from generator import cards
+from generator.writer import Stored
 from tests.conftest import ROOT
 
 STORY = "Peace talks explained: US, Russia, Ukraine, early 2026"
@@ -35,7 +36,8 @@ def main() -> None:
     cards.fingerprint()
     setup = time.perf_counter() - start
     start = time.perf_counter()
-    out = cards.cards(todo, None)
+    out = {path: made for path, made in cards.cards(todo, None).items() if isinstance(made, bytes)}
+    assert len(out) == len(todo), "without a cache every card is drawn bytes"
     uncached = time.perf_counter() - start
     cache = Path(tempfile.mkdtemp())
     try:
@@ -43,7 +45,8 @@ def main() -> None:
         cards.cards(todo, cache)
         cold = time.perf_counter() - start
         start = time.perf_counter()
-        assert cards.cards(todo, cache) == out
+        kept = cards.cards(todo, cache)
+        assert {p: m.read() if isinstance(m, Stored) else m for p, m in kept.items()} == out
         warm = time.perf_counter() - start
     finally:
         shutil.rmtree(cache)

@@ -39,7 +39,7 @@ def test_timings_name_each_stage_only_when_asked(tmp_path: Path) -> None:
     proc = run_explainer(project, "generate", env={**_env(), "EXPLAINER_TIMINGS": str(out)})
     assert proc.returncode == 0, proc.stderr
     stages = json.loads(out.read_text(encoding="utf-8"))
-    assert set(stages) == {"load", "validate", "link", "render", "write"}
+    assert set(stages) == {"load", "validate", "link", "render", "write", "keep"}
     assert all(isinstance(s, float) and s >= 0 for s in stages.values())
     out.unlink()
     assert run_explainer(project, "check", env=_env()).returncode == 0

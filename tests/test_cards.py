@@ -35,7 +35,7 @@ from generator.cards import (
     layout,
 )
 from generator.errors import BuildError
-from generator.writer import Stored
+from generator.writer import File, Stored
 from tests.conftest import ROOT, STORIES
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -389,7 +389,7 @@ def test_changed_text_redraws_that_card_only(tmp_path, drawn):
     changed[1] = CardSpec(changed[1].path, "Person 1", "New role", REAL_STORY)
     out = cards(changed, tmp_path)
     assert drawn == ["Person 0", "Person 1", "Person 2", "Person 1"]
-    assert out[changed[1].path] == card("Person 1", "New role", REAL_STORY)
+    assert _bytes(out[changed[1].path]) == card("Person 1", "New role", REAL_STORY)
 
 
 def test_a_changed_colour_or_font_redraws(tmp_path, drawn, monkeypatch):
@@ -422,7 +422,7 @@ def test_a_damaged_cached_card_is_redrawn(tmp_path, drawn, damage):
     again = cards(_specs(1), tmp_path)
     assert len(drawn) == 2
     assert again == good
-    assert cached.read_bytes() == good["assets/cards/p0.png"], "the cache is repaired"
+    assert cached.read_bytes() == _bytes(good["assets/cards/p0.png"]), "the cache is repaired"
 
 
 def test_a_cache_file_is_named_by_its_key_and_the_digest_of_its_bytes(tmp_path):
@@ -432,7 +432,7 @@ def test_a_cache_file_is_named_by_its_key_and_the_digest_of_its_bytes(tmp_path):
     key, digest, ext = cached.name.split(".")
     assert (key, ext) == (spec.key(), "png")
     assert len(digest) == cards_mod.DIGEST_CHARS
-    assert hashlib.sha256(out[spec.path]).hexdigest().startswith(digest)
+    assert hashlib.sha256(_bytes(out[spec.path])).hexdigest().startswith(digest)
 
 
 def test_a_card_drawn_or_read_from_the_cache_carries_the_hash_of_its_bytes(tmp_path):
@@ -440,7 +440,7 @@ def test_a_card_drawn_or_read_from_the_cache_carries_the_hash_of_its_bytes(tmp_p
     (spec,) = _specs(1)
     for made in (cards([spec], tmp_path)[spec.path], cards([spec], tmp_path)[spec.path]):
         assert isinstance(made, Stored)
-        assert made.sha256 == hashlib.sha256(made).hexdigest()
+        assert made.sha256 == hashlib.sha256(made.read()).hexdigest()
 
 
 def test_another_whole_card_under_a_cached_name_is_not_published(tmp_path, drawn):
@@ -454,7 +454,7 @@ def test_another_whole_card_under_a_cached_name_is_not_published(tmp_path, drawn
     again = cards(_specs(2), tmp_path)
     assert len(drawn) == 3, "the swapped card alone is drawn again"
     assert again == good
-    assert mine.read_bytes() == good["assets/cards/p0.png"], "the cache is repaired"
+    assert mine.read_bytes() == _bytes(good["assets/cards/p0.png"]), "the cache is repaired"
 
 
 def test_a_warm_cache_hands_cards_out_without_decoding_them(tmp_path, monkeypatch):
@@ -488,7 +488,8 @@ def test_the_cache_folder_is_listed_again_only_when_someone_else_changed_it(
     assert cards(_specs(2), tmp_path) == first
     changed = [*_specs(2), CardSpec("assets/cards/new.png", "New", "Role", REAL_STORY)]
     cards(changed, tmp_path)  # draws and stores one card
-    assert cards(changed, tmp_path)["assets/cards/new.png"] == card("New", "Role", REAL_STORY)
+    new = cards(changed, tmp_path)["assets/cards/new.png"]
+    assert _bytes(new) == card("New", "Role", REAL_STORY)
     assert (len(listed), len(drawn)) == (1, 3)
     (tmp_path / "stray.txt").write_text("another process")
     os.utime(tmp_path, ns=(0, 0))  # whatever the clock's resolution, the folder changed
@@ -512,6 +513,11 @@ def test_cached_cards_are_readable_by_all_and_handed_out_as_their_files(tmp_path
     again = cards(_specs(1), tmp_path)["assets/cards/p0.png"]
     assert isinstance(again, Stored)
     assert cached.stat().st_mode & 0o777 == 0o644
+
+
+def _bytes(made: File) -> bytes:
+    """A card's bytes, whether drawn or its file in the cache."""
+    return made.read() if isinstance(made, Stored) else made
 
 
 def test_no_cache_dir_draws_every_time(drawn):
@@ -550,7 +556,7 @@ def test_many_cards_are_drawn_in_processes_with_the_same_bytes(monkeypatch, tmp_
     specs = [CardSpec(f"cards/p{n}.png", f"Person {n}", "Envoy", "Story") for n in range(3)]
     drawn = cards_mod.cards(specs, tmp_path / "cache")
     assert list(drawn) == [s.path for s in specs]
-    assert all(drawn[s.path] == card(s.title, s.subtitle, s.story) for s in specs)
+    assert all(_bytes(drawn[s.path]) == card(s.title, s.subtitle, s.story) for s in specs)
     emoji = CardSpec("cards/smile.png", "Smile \U0001f600", "Envoy", "Story")
     more = cards_mod.cards([*specs, emoji], None)
     assert more["cards/smile.png"] == card("Smile ", "Envoy", "Story")

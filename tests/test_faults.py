@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import unit_cache
 from generator.build import Project
 from generator.faults import POINTS
 from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
@@ -111,7 +112,7 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert sorted(p.name for p in project.work.iterdir()) == ["cache", "lock", "manifest.json"]
     cached = {p.name for p in project.cache.iterdir()}
     assert "trees.json" in cached
-    assert cached <= {"trees.json", "cards", "history"}, cached
+    assert cached <= {"trees.json", "cards", "history", unit_cache.FILE}, cached
 
 
 def assert_swap_half_done(project: Project, states: States) -> None:

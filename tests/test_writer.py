@@ -154,7 +154,8 @@ def test_stored_bytes_are_linked_from_their_file_marked_new_and_then_known_uncha
     cached.parent.mkdir()
     cached.write_bytes(b"\x89PNG card")
     os.utime(cached, ns=(0, 0))
-    files = {"data/card.png": writer.Stored(b"\x89PNG card", str(cached))}
+    digest = hashlib.sha256(b"\x89PNG card").hexdigest()
+    files = {"data/card.png": writer.Stored(str(cached), digest)}
     assert writer.write(docs, work, files, OWN_BINARY).written == ["data/card.png"]
     linked = docs / "data" / "card.png"
     assert linked.stat().st_ino == cached.stat().st_ino
@@ -187,21 +188,41 @@ def test_the_manifest_lists_a_stored_files_hash_without_hashing_it_again(
         return real(value)
 
     monkeypatch.setattr(hashlib, "sha256", sha256)
-    files = {"data/card.png": writer.Stored(data, str(cached), digest)}
+    files = {"data/card.png": writer.Stored(str(cached), digest)}
     writer.write(docs, work, files, OWN_BINARY)
     assert data not in hashed
     assert writer.read_manifest(work) == {"data/card.png": digest}
 
 
-def test_stored_bytes_whose_file_is_gone_are_written(dirs, tmp_path):
+def test_a_stored_file_gone_from_the_cache_stops_the_write_naming_it(dirs, tmp_path):
+    """The writer never held its bytes, so it cannot write them: it says which file is gone
+    (someone emptied the cache during the build), and ``docs/`` is as it was."""
     docs, work = dirs
-    files = {"data/card.png": writer.Stored(b"\x89PNG card", str(tmp_path / "gone.png"))}
+    writer.write(docs, work, {"data/a.json": b"{}"}, OWN_BINARY)
+    gone = tmp_path / "gone.png"
+    files: dict[str, writer.File] = {
+        "data/a.json": b"[]",
+        "data/card.png": writer.Stored(str(gone), "0" * 64),
+    }
+    with pytest.raises(FileNotFoundError, match=r"gone\.png"):
+        writer.write(docs, work, files, OWN_BINARY)
+    assert sorted(p.name for p in (docs / "data").iterdir()) == ["a.json"]
+    assert (docs / "data" / "a.json").read_bytes() == b"{}"
+
+
+def test_a_stored_file_on_another_file_system_is_copied(dirs, tmp_path, monkeypatch):
+    docs, work = dirs
+    cached = tmp_path / "cache.png"
+    cached.write_bytes(b"\x89PNG card")
+
+    def cannot_link(source: str, target: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cannot_link)
+    digest = hashlib.sha256(b"\x89PNG card").hexdigest()
+    files = {"data/card.png": writer.Stored(str(cached), digest)}
     assert writer.write(docs, work, files, OWN_BINARY).written == ["data/card.png"]
-    assert (docs / "data" / "card.png").read_bytes() == b"\x89PNG card"
-
-
-def test_stored_bytes_survive_pickling_as_bytes():
-    import pickle  # noqa: PLC0415
-
-    data = pickle.loads(pickle.dumps(writer.Stored(b"x", "/c/x.png")))
-    assert (data, data.origin) == (b"x", "/c/x.png")
+    copied = docs / "data" / "card.png"
+    assert copied.read_bytes() == b"\x89PNG card"
+    assert copied.stat().st_ino != cached.stat().st_ino
+    assert writer.write(docs, work, files, OWN_BINARY).unchanged == 1
