@@ -154,7 +154,9 @@ def generate(
         result.made_again, result.reused = len(made.computed), made.reused
     if key and made is not None and made.computed:
         with timings.stage("keep"):
-            unit_cache.keep(made, project.cache, key)
+            unit_cache.keep(
+                made, project.cache, key, project.docs, writer.read_manifest(project.work)
+            )
     return checked, result
 
 

@@ -197,6 +197,14 @@ def digest(value: Any) -> str:
     return hashlib.blake2b(out.getbuffer(), digest_size=16).hexdigest()
 
 
+def _joined(kind: str, parts: Iterator[str]) -> str:
+    """A fingerprint of a container from its parts' (each of a known length)."""
+    hashed = hashlib.blake2b(kind.encode() + b"\0", digest_size=16)
+    for part in parts:
+        hashed.update(part.encode() + b"\0")
+    return hashed.hexdigest()
+
+
 @dataclass
 class Kept:
     """The units an earlier process made, as :mod:`generator.unit_cache` read them from disk:
@@ -248,6 +256,7 @@ class Session:
     _now: dict[Key, str] = field(default_factory=dict)
     _valid: set[Hashable] = field(default_factory=set)
     """The units known good in this run: checked once, made, or reused."""
+    _by_id: dict[int, tuple[Any, str]] = field(default_factory=dict)
 
     def begin(self, story: Story, surroundings: Any) -> Story:
         """Start a run over ``story``; returns the view of it units must read."""
@@ -258,7 +267,7 @@ class Session:
         self._used, self._inner = set(), []
         self._dirty, self._diffed = set(), set()
         self.reused, self.computed = 0, set()
-        self._given, self._now, self._valid = {}, {}, set()
+        self._given, self._now, self._valid, self._by_id = {}, {}, set(), {}
         return tracked(story, self.recorder)
 
     def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -325,7 +334,7 @@ class Session:
     def given_digest(self, ident: Hashable, given: Any) -> str:
         """The fingerprint of a unit's input, taken once per run."""
         if ident not in self._given:
-            self._given[ident] = digest(given)
+            self._given[ident] = self._digest(given)
         return self._given[ident]
 
     def now(self, key: Key) -> str:
@@ -337,8 +346,26 @@ class Session:
             if data is MISSING:
                 return "not made yet"
             value = data if wanted is ALL or isinstance(data, list) else data.get(wanted, MISSING)
-            self._now[key] = digest(value)
+            self._now[key] = self._digest(value)
         return self._now[key]
+
+    def _digest(self, value: Any) -> str:
+        """:func:`digest`, taken once per object in a run: a record is read under its id,
+        in lists and whole mappings, and is the input of its page and of its card. A mapping
+        or a list is the fingerprint of its type and, in order, its keys and its values'
+        fingerprints (equal exactly when :func:`digest` of it is)."""
+        found = self._by_id.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        if isinstance(value, dict):
+            parts = (f"{len(r)}:{r}{self._digest(v)}" for k, v in value.items() for r in [repr(k)])
+            made = _joined(type(value).__qualname__, parts)
+        elif isinstance(value, list):
+            made = _joined("list", (self._digest(v) for v in value))
+        else:
+            made = digest(value)
+        self._by_id[id(value)] = (value, made)  # the object is held, so its id is not reused
+        return made
 
     def record(self, compute: Callable[[], T]) -> tuple[T, frozenset[Key]]:
         """``compute()`` and what it read: a unit's work, done in another process (a worker
@@ -353,12 +380,16 @@ class Session:
         self.computed.add(ident)
         self._valid.add(ident)
 
-    def made(self) -> Iterator[tuple[Hashable, str, frozenset[Key], Any]]:
-        """Every unit of this run, with its input's fingerprint, its reads and its result:
-        what :mod:`generator.unit_cache` keeps for the next process."""
+    def made(self) -> Iterator[tuple[Hashable, str, frozenset[Key], Any, bool]]:
+        """Every unit of this run, with its input's fingerprint, its reads, its result, and
+        whether it ran inside another unit (whose code uses its result; an outer unit's
+        result goes into ``docs/`` as it is): what :mod:`generator.unit_cache` keeps for the
+        next process."""
+        nested = {inner for ident in self._used for inner in self._units[ident].inner}
         for ident in sorted(self._used, key=repr):
             unit = self._units[ident]
-            yield ident, self.given_digest(ident, unit.given), unit.reads, unit.result
+            given = self.given_digest(ident, unit.given)
+            yield ident, given, unit.reads, unit.result, ident in nested
 
     def _keep(self, ident: Hashable) -> None:
         """Count ``ident`` and the units inside it as reused, so the run keeps them all."""

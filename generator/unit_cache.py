@@ -4,36 +4,48 @@ The preview reuses a page when nothing it read has changed (:mod:`generator.incr
 but only within its own process. ``explainer build`` and ``generate`` start afresh each time,
 and at 10,000 records rendering every page again costs 4 s of the build (8 s of CPU), though a
 pull request changes a few records. So a build keeps each unit (a page, an output) in
-``.explainer/cache/units.bin``: its ident, the fingerprint of its input, each value it read
+``.explainer/cache/units.json``: its ident, the fingerprint of its input, each value it read
 with that value's fingerprint (:func:`generator.incremental.digest`), and its result. The next
 build reuses a unit whose input and every value it read fingerprint the same now: the same
 rule as the preview's, by fingerprint instead of by ``==``, so the bytes are the same as a
 clean build's (``tests/test_unit_cache.py``, and every "runs" case of
 ``tests/test_incremental.py``, which keep the cache from run to run).
 
-The file is kept whole or not at all (written beside, then renamed), and read only under a
-key: a fingerprint of the generator's code and templates, of the Python and every installed
-package, and of what every unit may read besides the story (history, settings, standfirst).
-Anything else (another key, a damaged or foreign file) means a build from nothing.
+A result that is a file's bytes (a page, a feed) is kept as a file of its own in
+``.explainer/cache/units/``, named by its SHA-256, and comes back as that file
+(:class:`~generator.writer.Stored`): the writer links it into ``docs/`` rather than writing
+10,000 pages again, and no build holds their bytes. On this machine's file system, creating a
+file costs up to 0.5 ms soon after many were deleted (a clean checkout's ``rm``), so links
+instead of new files save seconds. Each file is checked against its hash when it is read
+back (a page edited through its link in ``docs/`` is made again, never published).
 
-It holds JSON and raw bytes, never a pickle: CI restores the cache from the Actions cache,
-and reading it must not run code.
+``units.json`` is written whole or not at all (beside, then renamed), and read only under a
+key: a fingerprint of the generator's code and templates, of the Python and the packages that
+shape what it makes, and of what every unit may read besides the story (history, settings,
+standfirst). Anything else (another key, a damaged or foreign file) means a build from nothing.
+It is JSON, never a pickle: CI restores the cache from the Actions cache, and reading it must
+not run code.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import os
+import secrets
 from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from generator import incremental, memo
 from generator.incremental import ALL, Kept, Key, Session
+from generator.writer import Stored
 
-FILE = "units.bin"
-MAGIC = b"explainer units 1\n"
+FILE = "units.json"
+FOLDER = "units"
+VERSION = 2
 
 
 class _Unkeepable(Exception):
@@ -68,93 +80,147 @@ def key(around: Any) -> str:
 def restore(session: Session, folder: Path, wanted: str) -> None:
     """Give ``session`` the units kept in ``folder`` under the key ``wanted``, if any."""
     try:
-        with (folder / FILE).open("rb") as data:
-            session.kept = _read(data, wanted)
+        header = json.loads((folder / FILE).read_bytes())
+        session.kept = _kept(header, wanted, folder / FOLDER)
     except (OSError, ValueError, KeyError, TypeError, IndexError, _Unkeepable, _Damaged):
         return
 
 
-def _read(data: BinaryIO, wanted: str) -> Kept | None:
-    """The kept units, read in file order (the results one by one: the file is as big as the
-    pages, and is never in memory whole)."""
-    if data.read(len(MAGIC)) != MAGIC:
-        return None
-    header = json.loads(data.read(int(data.readline(20))))
-    if header["key"] != wanted:
+def _kept(header: dict[str, Any], wanted: str, files: Path) -> Kept | None:
+    if header["version"] != VERSION or header["key"] != wanted:
         return None
     reads = [((str(name), _decode(k)), str(seen)) for name, k, seen in header["reads"]]
+    good: dict[str, Stored | None] = {}
     units: dict[Hashable, tuple[str, tuple[int, ...], Any]] = {}
-    for ident, given, ids, kind, where in header["units"]:
+    for ident, given, ids, kind, value in header["units"]:
         if any(not 0 <= i < len(reads) for i in ids):
             return None
-        units[_decode(ident)] = (str(given), tuple(ids), _result(kind, where, data))
+        result = _result(kind, value, files, good)
+        if result is not None:
+            units[_decode(ident)] = (str(given), tuple(ids), result)
     return Kept(units, reads)
 
 
-def _result(kind: str, where: Any, data: BinaryIO) -> Any:
-    def part(size: int) -> bytes:
-        found = data.read(size)
-        if len(found) != size:
-            raise _Damaged("the file ends early")
-        return found
-
-    if kind == "bytes":
-        return part(where)
+def _result(kind: str, value: Any, files: Path, good: dict[str, Stored | None]) -> Any:
+    """A kept result; None if a file it is made of is missing or not what it was."""
     if kind == "str":
-        return part(where).decode("utf-8")
+        if not isinstance(value, str):
+            raise _Damaged("not a text")
+        return value
+    if kind == "bytes":
+        return base64.b64decode(value, validate=True)
+    if kind == "file":
+        return _file(value, files, good)
     if kind == "files":
-        return {str(path): part(size) for path, size in where}
+        found = {str(path): _file(sha256, files, good) for path, sha256 in value}
+        return None if None in found.values() else found
     raise _Damaged(f"unknown kind {kind!r}")
 
 
-def keep(session: Session, folder: Path, wanted: str) -> None:
-    """Write this run's units to ``folder`` under the key ``wanted``; a failure to write
-    costs the next build time, nothing else."""
+def _file(sha256: Any, files: Path, good: dict[str, Stored | None]) -> Stored | None:
+    """The kept file named ``sha256``, if its bytes still hash to it (checked once)."""
+    if not isinstance(sha256, str) or len(sha256) != 64 or not sha256.isalnum():
+        raise _Damaged("not a file's name")
+    if sha256 not in good:
+        path = files / sha256
+        try:
+            same = hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+        except OSError:
+            same = False
+        good[sha256] = Stored(str(path), sha256) if same else None
+    return good[sha256]
+
+
+def keep(
+    session: Session,
+    folder: Path,
+    wanted: str,
+    docs: Path | None = None,
+    written: Mapping[str, str] | None = None,
+) -> None:
+    """Keep this run's units in ``folder`` under the key ``wanted``; a failure to write costs
+    the next build time, nothing else. ``written`` (the writer's manifest: SHA-256 by path
+    under ``docs``) lets a result's file be a link to the page just written."""
     reads: dict[Key, int] = {}
     listed: list[list[Any]] = []
     units: list[list[Any]] = []
-    chunks: list[bytes] = []
-
-    def put(data: bytes) -> int:
-        chunks.append(data)
-        return len(data)
-
-    for ident, given, read, result in session.made():
-        try:
-            name = _encode(ident)
-            ids = []
-            for k in sorted(read, key=repr):
-                if k not in reads:
-                    listed.append([k[0], _encode(k[1]), session.now(k)])
-                    reads[k] = len(listed) - 1
-                ids.append(reads[k])
-            kind, where = _stored(result, put)  # last: a unit not kept puts nothing
-            units.append([name, given, ids, kind, where])
-        except _Unkeepable:
-            continue
-    header = json.dumps({"key": wanted, "reads": listed, "units": units}).encode()
-    temporary = folder / f".{FILE}.{os.getpid()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as out:
-            out.write(MAGIC + b"%d\n" % len(header) + header)
-            out.writelines(chunks)
+        files = _Files(folder / FOLDER, docs, written or {})
+        for ident, given, read, result, nested in session.made():
+            with contextlib.suppress(_Unkeepable):
+                name, (kind, value) = _encode(ident), _stored(result, files, nested)
+                ids = []
+                for k in sorted(read, key=repr):
+                    if k not in reads:
+                        listed.append([k[0], _encode(k[1]), session.now(k)])
+                        reads[k] = len(listed) - 1
+                    ids.append(reads[k])
+                units.append([name, given, ids, kind, value])
+        header = {"version": VERSION, "key": wanted, "reads": listed, "units": units}
+        temporary = folder / f".{FILE}.{os.getpid()}"
+        temporary.write_text(json.dumps(header), encoding="utf-8")
         os.replace(temporary, folder / FILE)
+        files.sweep()
     except OSError:
         with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+            (folder / f".{FILE}.{os.getpid()}").unlink(missing_ok=True)
 
 
-def _stored(result: Any, put: Any) -> tuple[str, Any]:
-    """How a result goes into the file: its kind, and where its bytes are."""
-    if isinstance(result, bytes):
-        return "bytes", put(bytes(result))
+class _Files:
+    """The folder of kept files: each named by the SHA-256 of its bytes."""
+
+    def __init__(self, folder: Path, docs: Path | None, written: Mapping[str, str]) -> None:
+        self.folder, self.docs = folder, docs
+        self.at = {sha256: rel for rel, sha256 in written.items()}
+        self.named: set[str] = set()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def put(self, data: bytes | Stored) -> str:
+        """The name of ``data``'s file, made if this run has not: a link to the file the
+        writer just wrote with these bytes, else written; beside, then renamed over."""
+        if isinstance(data, Stored) and Path(data.origin).parent == self.folder:
+            self.named.add(data.sha256)
+            return data.sha256
+        if isinstance(data, Stored):
+            raise _Unkeepable("a file of another cache")
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 not in self.named:
+            temporary = self.folder / f".{sha256}.{secrets.token_hex(4)}"
+            rel = self.at.get(sha256)
+            try:
+                if self.docs is None or rel is None:
+                    raise FileNotFoundError
+                os.link(self.docs / rel, temporary)
+            except OSError:
+                temporary.write_bytes(data)
+            os.replace(temporary, self.folder / sha256)
+            self.named.add(sha256)
+        return sha256
+
+    def sweep(self) -> None:
+        """Remove the files no kept unit names any more (pages of an earlier text)."""
+        for entry in os.scandir(self.folder):
+            if entry.name not in self.named:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _stored(result: Any, files: _Files, nested: bool) -> tuple[str, Any]:
+    """How a result is kept: its kind, and its text or the names of its files. The bytes of
+    a unit inside another are part of that one's (an event of the calendar), which joins
+    them: they are kept in ``units.json``, and come back as bytes."""
     if isinstance(result, str):
-        return "str", put(result.encode("utf-8"))
+        return "str", result
+    if nested and isinstance(result, bytes):
+        return "bytes", base64.b64encode(result).decode("ascii")
+    if nested:
+        raise _Unkeepable(type(result).__name__)
+    if isinstance(result, bytes | Stored):
+        return "file", files.put(result)
     if isinstance(result, Mapping) and all(
-        isinstance(p, str) and isinstance(d, bytes) for p, d in result.items()
+        isinstance(p, str) and isinstance(d, bytes | Stored) for p, d in result.items()
     ):
-        return "files", [[path, put(bytes(data))] for path, data in result.items()]
+        return "files", [[path, files.put(data)] for path, data in result.items()]
     raise _Unkeepable(type(result).__name__)
 
 

@@ -112,7 +112,7 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
     assert sorted(p.name for p in project.work.iterdir()) == ["cache", "lock", "manifest.json"]
     cached = {p.name for p in project.cache.iterdir()}
     assert "trees.json" in cached
-    assert cached <= {"trees.json", "cards", "history", unit_cache.FILE}, cached
+    assert cached <= {"trees.json", "cards", "history", unit_cache.FILE, unit_cache.FOLDER}, cached
 
 
 def assert_swap_half_done(project: Project, states: States) -> None:

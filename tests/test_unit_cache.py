@@ -9,6 +9,7 @@ foreign file, an unkeepable unit: a build from nothing, never a wrong page).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from generator import build as pipeline
 from generator import incremental, memo, outputs, unit_cache, workers
 from generator.incremental import ALL, Session
 from generator.link import Story
+from generator.writer import Stored
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_incremental import _differences, _tree, edit
 
@@ -94,39 +96,41 @@ def test_another_generator_reuses_nothing(project, monkeypatch):
 
 
 def _header(change: Callable[[dict[str, Any]], object]) -> Callable[[bytes], bytes]:
-    """A damage to the file's header: ``change`` edits it as JSON; the results stay."""
+    """A damage to ``units.json``: ``change`` edits it as JSON."""
 
     def damage(data: bytes) -> bytes:
-        start = len(unit_cache.MAGIC)
-        end = data.index(b"\n", start) + 1
-        size = int(data[start:end])
-        header = json.loads(data[end : end + size])
+        header = json.loads(data)
         change(header)
-        text = json.dumps(header).encode()
-        return unit_cache.MAGIC + b"%d\n" % len(text) + text + data[end + size :]
+        return json.dumps(header).encode()
 
     return damage
 
 
-def _first(header: dict[str, Any], field_: int, value: object) -> None:
-    header["units"][0][field_] = value
+def _first(header: dict[str, Any], *changes: Any) -> None:
+    """Set fields of the first unit kept: ``index, value, index, value…``."""
+    for at, value in zip(changes[::2], changes[1::2], strict=True):
+        header["units"][0][at] = value
 
 
 @pytest.mark.parametrize(
     "damage",
     [
         lambda data: b"",
-        lambda data: data[: len(data) // 2],  # cut short in the results
-        lambda data: data[:40],  # cut short in the header
+        lambda data: data[: len(data) // 2],
         lambda data: b"not the file\n" + data,
-        lambda data: data.replace(b"\n", b"\n7", 2).replace(b"\n7", b"\n", 1),  # size
+        _header(lambda h: h.update(version=1)),  # another format
         _header(lambda h: _first(h, 3, "pickle")),  # a kind it does not know
         _header(lambda h: _first(h, 2, [10**8])),  # a read that is not listed
-        _header(lambda h: _first(h, 4, 10**9)),  # a result past the end
         _header(lambda h: h["reads"][0].append(1)),  # a read of four parts
         _header(lambda h: _first(h, 0, {"a": 1})),  # an ident that is not one
+        _header(lambda h: _first(h, 3, "file", 4, "../../content/a.yml")),  # not a hash
+        _header(lambda h: _first(h, 3, "str", 4, ["a list"])),  # not a text
+        _header(lambda h: _first(h, 3, "bytes", 4, "not base64!")),
     ],
-    ids=["empty", "short", "header", "foreign", "size", "kind", "read", "past", "parts", "ident"],
+    ids=[
+        *("empty", "short", "foreign", "version", "kind", "read", "parts", "ident"),
+        *("path", "text", "base64"),
+    ],
 )
 def test_a_damaged_file_means_a_build_from_nothing(project, tmp_path, damage):
     pipeline.generate(project)
@@ -138,6 +142,56 @@ def test_a_damaged_file_means_a_build_from_nothing(project, tmp_path, damage):
     _, result = pipeline.generate(project)
     assert result.reused == 0
     assert _differences(_tree(project.docs), _clean_docs(project, tmp_path / "clean")) == []
+
+
+def _kept_page(project: pipeline.Project, src: str) -> Path:
+    """The kept file of a page, which ``docs/`` links to."""
+    page = project.docs / src
+    (found,) = (
+        f
+        for f in (project.cache / unit_cache.FOLDER).iterdir()
+        if f.samefile(page) and f.name == hashlib.sha256(page.read_bytes()).hexdigest()
+    )
+    return found
+
+
+@pytest.mark.parametrize("how", ["edited", "removed"])
+def test_a_kept_page_edited_or_lost_is_made_again(project, tmp_path, how):
+    """``docs/`` links to the kept pages: a page edited in ``docs/`` by hand edits its kept
+    file too. It no longer hashes to its name, so it is made again, never published."""
+    pipeline.generate(project)
+    kept = _kept_page(project, "people/tom-berg.md")
+    if how == "edited":
+        with (project.docs / "people/tom-berg.md").open("a", encoding="utf-8") as page:
+            page.write("A line added by hand.\n")
+    else:
+        kept.unlink()
+    _, result = pipeline.generate(project)
+    assert result.made_again == 1
+    assert _differences(_tree(project.docs), _clean_docs(project, tmp_path / "clean")) == []
+
+
+def test_pages_are_linked_from_the_cache_and_earlier_texts_are_swept(project):
+    """A second build on a fresh checkout makes no new file for a page: each is a link to its
+    kept file. An edit replaces the kept files of the pages it reaches."""
+    pipeline.generate(project)
+    shutil.rmtree(project.docs / "people")
+    pipeline.generate(project)
+    kept = project.cache / unit_cache.FOLDER
+    page = project.docs / "people/tom-berg.md"
+    assert page.stat().st_nlink == 2
+    assert _kept_page(project, "people/tom-berg.md").samefile(page)
+    before = {f.name for f in kept.iterdir()}
+    edit(project.content)
+    _, result = pipeline.generate(project)
+    after = {f.name for f in kept.iterdir()}
+    assert result.made_again
+    assert before - after, "the old text of an edited page is gone"
+    assert after - before, "and its new text is kept"
+    named = json.loads((project.cache / unit_cache.FILE).read_bytes())
+    files = {v for u in named["units"] if u[3] == "file" for v in [u[4]]}
+    files |= {sha for u in named["units"] if u[3] == "files" for _, sha in u[4]}
+    assert after == files
 
 
 def test_a_forged_result_is_only_used_under_the_key_it_was_kept_with(project):
@@ -194,13 +248,12 @@ def test_kept_results_and_reads_come_back_as_they_were(tmp_path):
     assert again.kept is not None
     assert set(again.kept.units) == set(results)
     for ident, (_, ids, result) in again.kept.units.items():
-        assert result == results[ident]
-        assert type(result) is type(results[ident])
+        assert _content(result) == results[ident]
         keys = {again.kept.reads[i][0] for i in ids}
         assert keys == {("people", "a"), ("people", ALL), ("timeline", ALL)}
     view = again.begin(_story(), ())
     for ident, result in results.items():
-        assert again.unit(ident, _last(ident), _never) == result
+        assert _content(again.unit(ident, _last(ident), _never)) == result
     assert again.reused == len(results)
     assert not again.computed
     other = Session(build=True)
@@ -236,6 +289,15 @@ def _story() -> Story:
 
 def _read_all(view: Story, result: object) -> object:
     _ = view.people["a"], list(view.people), len(view.timeline)
+    return result
+
+
+def _content(result: object) -> object:
+    """A kept result as it was made: a kept file's bytes, for each file."""
+    if isinstance(result, Stored):
+        return result.read()
+    if isinstance(result, dict):
+        return {path: _content(data) for path, data in result.items()}
     return result
 
 
