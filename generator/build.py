@@ -129,7 +129,9 @@ def generate(
 ) -> tuple[Checked, writer.WriteResult]:
     """Check, produce every output (:mod:`generator.outputs`), and write them into ``docs/``.
     With a ``session`` (the preview's), only the pages and outputs that read something an
-    edit changed are made again (:mod:`generator.incremental`); the files are the same."""
+    edit changed are made again (:mod:`generator.incremental`); without one, those the last
+    build kept in the cache are reused the same way (:mod:`generator.unit_cache`), and what
+    this one made is kept. The files are the same either way."""
     checked = check(project, session)
     site = checked.site
     checked.warnings += _nav_problems(site)
@@ -143,13 +145,12 @@ def generate(
             site=site,
             cache=project.cache,
         )
-        key = unit_cache.key(_around(inputs)) if session is None and project.cache else ""
+        key = unit_cache.key(_around(inputs)) if session is None else ""
         files, made = _produce(inputs, session, key)
     with timings.stage("write"):
         result = writer.write(
             project.docs, project.work, files, outputs.OWNED, session.written if session else None
         )
-    del files  # before the cache is written: at 10,000 records it held 300 MB of pages and cards
     if made is not None:
         result.made_again, result.reused = len(made.computed), made.reused
     if key and made is not None and made.computed:

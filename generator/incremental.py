@@ -353,7 +353,8 @@ class Session:
         """:func:`digest`, taken once per object in a run: a record is read under its id,
         in lists and whole mappings, and is the input of its page and of its card. A mapping
         or a list is the fingerprint of its type and, in order, its keys and its values'
-        fingerprints (equal exactly when :func:`digest` of it is)."""
+        fingerprints: two are equal exactly when the containers hold equal items in the same
+        order, as with :func:`digest`, without pickling each record again."""
         found = self._by_id.get(id(value))
         if found is not None and found[0] is value:
             return found[1]

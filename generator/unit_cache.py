@@ -34,6 +34,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Hashable, Mapping
 from pathlib import Path
@@ -44,6 +45,7 @@ from generator.incremental import ALL, Kept, Key, Session
 from generator.writer import Stored
 
 FILE = "units.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 FOLDER = "units"
 VERSION = 2
 
@@ -119,7 +121,7 @@ def _result(kind: str, value: Any, files: Path, good: dict[str, Stored | None]) 
 
 def _file(sha256: Any, files: Path, good: dict[str, Stored | None]) -> Stored | None:
     """The kept file named ``sha256``, if its bytes still hash to it (checked once)."""
-    if not isinstance(sha256, str) or len(sha256) != 64 or not sha256.isalnum():
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise _Damaged("not a file's name")
     if sha256 not in good:
         path = files / sha256
@@ -187,11 +189,7 @@ class _Files:
         if sha256 not in self.named:
             temporary = self.folder / f".{sha256}.{secrets.token_hex(4)}"
             rel = self.at.get(sha256)
-            try:
-                if self.docs is None or rel is None:
-                    raise FileNotFoundError
-                os.link(self.docs / rel, temporary)
-            except OSError:
+            if rel is None or self.docs is None or not _linked(self.docs / rel, temporary):
                 temporary.write_bytes(data)
             os.replace(temporary, self.folder / sha256)
             self.named.add(sha256)
@@ -203,6 +201,14 @@ class _Files:
             if entry.name not in self.named:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def _linked(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def _stored(result: Any, files: _Files, nested: bool) -> tuple[str, Any]:

@@ -22,8 +22,15 @@ change history as a real story's do), and measures with the real command line:
 Peak memory is the largest resident set of any process of a step (``wait4``'s ``ru_maxrss``
 covers the child and the descendants it waited for). Times are wall-clock seconds on a shared
 machine: compare the ratios within one run, not absolute times across runs. Each step starts
-after ``sync``, so that it does not pay for writing out what the step before it left. The
-results go to ``.explainer/bench/results.json`` and a Markdown table is printed.
+after ``sync``, so that it does not pay for writing out what the step before it left.
+
+Each build (ours, bare MkDocs', Zensical's) starts right after every site of the step before
+it is deleted (:func:`_remove_sites`), never with its own site deleted after it: on this
+machine's file system, creating files costs up to 0.5 ms each for a minute or more after tens
+of thousands were deleted (``perf``: ext4's ``recently_deleted`` in ``find_inode_bit``), and a
+bare MkDocs that removed its 30,000-file site when done handed that cost to our next build.
+
+The results go to ``.explainer/bench/results.json`` and a Markdown table is printed.
 
     python -m tests.bench.run 1000 10000
 """
@@ -137,9 +144,21 @@ def explainer(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", code, "--root", str(project), *args]
 
 
+def _remove_sites(project: Path) -> None:
+    """Delete every site a build left (ours, bare MkDocs', Zensical's): what any build step
+    does first, so that each starts after the same deletion (see the module docstring)."""
+    for site in (project / "site", project / "zensical-site", _bare_site(project)):
+        shutil.rmtree(site, ignore_errors=True)
+
+
+def _bare_site(project: Path) -> Path:
+    return project.parent / f"{project.name}-bare-site"
+
+
 def _clean(project: Path, *, cache: bool) -> None:
     """Remove what a build leaves (and the cache, when asked), as on a fresh checkout."""
-    for name in ("site", "zensical-site", *(f"docs/{d}" for d in OWNED.folders)):
+    _remove_sites(project)
+    for name in (f"docs/{d}" for d in OWNED.folders):
         shutil.rmtree(project / name, ignore_errors=True)
     for name in OWNED.files:
         (project / "docs" / name).unlink(missing_ok=True)
@@ -189,10 +208,10 @@ def bare_engines(project: Path, result: dict[str, Any]) -> None:
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config.write_text(re.sub(r"^site_dir: .*$", "site_dir: zensical-site", text, flags=re.M))
     shutil.rmtree(project / ".cache", ignore_errors=True)
+    _remove_sites(project)
     zensical = str(Path(sys.executable).parent / "zensical")
     command = [zensical, "build", "--config-file", config.name, "--clean"]
     result["zensical"] = asdict(run(command, project, FIXED_ENV))
-    shutil.rmtree(project / "zensical-site", ignore_errors=True)
     config.unlink()
 
 
@@ -346,14 +365,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def bare_mkdocs(project: Path) -> dict[str, Any]:
-    """The same ``docs/`` built by MkDocs alone, into a scratch folder."""
-    mkdocs_site = project.parent / f"{project.name}-bare-site"
-    shutil.rmtree(mkdocs_site, ignore_errors=True)
+    """The same ``docs/`` built by MkDocs alone, into a scratch folder (left for the next
+    build step to delete, as each build deletes the sites before it)."""
+    _remove_sites(project)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-    command += ["--config-file", "mkdocs.yml", "--site-dir", str(mkdocs_site)]
-    step = asdict(run(command, project, FIXED_ENV))
-    shutil.rmtree(mkdocs_site, ignore_errors=True)
-    return step
+    command += ["--config-file", "mkdocs.yml", "--site-dir", str(_bare_site(project))]
+    return asdict(run(command, project, FIXED_ENV))
 
 
 def warm_build(project: Path) -> dict[str, Any]:
