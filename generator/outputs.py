@@ -86,7 +86,7 @@ class Output:
     (a page, a card); any other output is one unit."""
 
 
-def _pages(inputs: Inputs) -> dict[str, bytes]:
+def _pages(inputs: Inputs) -> dict[str, File]:
     """The Markdown pages, and beside each split index the map that forwards old anchors."""
     limit = inputs.site.count("index_limit", indexes.INDEX_LIMIT)
     files = render.render_files(

@@ -36,7 +36,7 @@ from generator.schema import (
     Record,
     Source,
 )
-from generator.writer import MARKER
+from generator.writer import MARKER, File, Stored
 
 if TYPE_CHECKING:
     from generator.embed import Snippet
@@ -696,7 +696,10 @@ def render(
     more front matter each one carries for its ``<head>`` (share meta and JSON-LD,
     :func:`generator.share.head`)."""
     pages = render_files(story, history, standfirst, limit, embed, head=head)
-    return {src: data.decode("utf-8") for src, data in pages.items()}
+    return {
+        src: (data.read() if isinstance(data, Stored) else data).decode("utf-8")
+        for src, data in pages.items()
+    }
 
 
 def render_files(
@@ -709,11 +712,12 @@ def render_files(
     head: Head | None = None,
     session: Session | None = None,
     pages: list[Page] | None = None,
-) -> dict[str, bytes]:
+) -> dict[str, File]:
     """:func:`render`, as the UTF-8 bytes written to ``docs/``. With a ``session`` (the
     preview's, or a build's with its cache), a page is rendered again only when something it
     read has changed (:mod:`generator.incremental`); it keeps the bytes, one copy of each
-    page. ``pages``, when given, is the :func:`plan` already made for these arguments."""
+    page, or a build's the file the last build kept them in. ``pages``, when given, is the
+    :func:`plan` already made for these arguments."""
     pages = plan(story, standfirst, limit, embed) if pages is None else pages
     meta_of = head(pages) if head is not None else None
 

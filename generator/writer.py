@@ -47,10 +47,11 @@ JOURNAL = "journal.json"
 
 @dataclass(frozen=True)
 class Stored:
-    """A file whose bytes are the file at ``origin`` (a share card in the cache), whose SHA-256
-    whoever found it checked them against: the writer links that file into ``docs/`` and
-    lists the hash in the manifest, and never holds the bytes. At 10,000 records the cards
-    are two thirds of the bytes of ``docs/`` (230 MB), which a build held in memory before."""
+    """A file whose bytes are the file at ``origin`` (a share card in the cache, a page the
+    last build kept), whose SHA-256 whoever found it checked them against: the writer links
+    that file into ``docs/`` and lists the hash in the manifest, and never holds the bytes. At
+    10,000 records the cards are two thirds of the bytes of ``docs/`` (230 MB), which a build
+    held in memory before."""
 
     origin: str
     sha256: str
