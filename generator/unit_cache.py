@@ -111,6 +111,10 @@ def _result(kind: str, value: Any, files: Path, good: dict[str, Stored | None]) 
         return value
     if kind == "bytes":
         return base64.b64decode(value, validate=True)
+    if kind == "texts":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _Damaged("not texts")
+        return tuple(value)
     if kind == "file":
         return _file(value, files, good)
     if kind == "files":
@@ -173,6 +177,7 @@ class _Files:
 
     def __init__(self, folder: Path, docs: Path | None, written: Mapping[str, str]) -> None:
         self.folder, self.docs = folder, docs
+        self.where = str(folder)  # a string: compared with 10,000 files' folders
         self.at = {sha256: rel for rel, sha256 in written.items()}
         self.named: set[str] = set()
         folder.mkdir(parents=True, exist_ok=True)
@@ -180,7 +185,7 @@ class _Files:
     def put(self, data: bytes | Stored) -> str:
         """The name of ``data``'s file, made if this run has not: a link to the file the
         writer just wrote with these bytes, else written; beside, then renamed over."""
-        if isinstance(data, Stored) and Path(data.origin).parent == self.folder:
+        if isinstance(data, Stored) and os.path.dirname(data.origin) == self.where:
             self.named.add(data.sha256)
             return data.sha256
         if isinstance(data, Stored):
@@ -219,6 +224,8 @@ def _stored(result: Any, files: _Files, nested: bool) -> tuple[str, Any]:
         return "str", result
     if nested and isinstance(result, bytes):
         return "bytes", base64.b64encode(result).decode("ascii")
+    if nested and isinstance(result, tuple) and all(isinstance(v, str) for v in result):
+        return "texts", list(result)  # a line of the changes feed and its record's address
     if nested:
         raise _Unkeepable(type(result).__name__)
     if isinstance(result, bytes | Stored):

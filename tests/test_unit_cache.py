@@ -126,10 +126,11 @@ def _first(header: dict[str, Any], *changes: Any) -> None:
         _header(lambda h: _first(h, 3, "file", 4, "../../content/a.yml")),  # not a hash
         _header(lambda h: _first(h, 3, "str", 4, ["a list"])),  # not a text
         _header(lambda h: _first(h, 3, "bytes", 4, "not base64!")),
+        _header(lambda h: _first(h, 3, "texts", 4, ["a", 1])),
     ],
     ids=[
         *("empty", "short", "foreign", "version", "kind", "read", "parts", "ident"),
-        *("path", "text", "base64"),
+        *("path", "text", "base64", "texts"),
     ],
 )
 def test_a_damaged_file_means_a_build_from_nothing(project, tmp_path, damage):
@@ -259,6 +260,32 @@ def test_kept_results_and_reads_come_back_as_they_were(tmp_path):
     other = Session(build=True)
     unit_cache.restore(other, tmp_path, "another key")
     assert other.kept is None
+
+
+def test_units_inside_another_come_back_as_their_code_uses_them(tmp_path):
+    """An outer unit made again (its own input changed) reuses the units inside it: a changes
+    feed's lines (a pair of texts) and a calendar's events (bytes) come back as such, never as
+    files, since the outer unit's code joins them."""
+    line = ("<li>a</li>", "https://x/a")
+
+    def outer(session: Session, view: Story) -> bytes:
+        pair = session.unit(("change", "a"), None, partial(_read_all, view, line))
+        event = session.unit(("vevent", "a"), None, partial(_read_all, view, b"EV"))
+        assert isinstance(pair, tuple)
+        assert isinstance(event, bytes)
+        return " ".join(pair).encode() + event
+
+    session = Session(build=True)
+    view = session.begin(_story(), ())
+    session.unit(("feed",), "v1", partial(outer, session, view))
+    session.end()
+    unit_cache.keep(session, tmp_path, "k")
+    again = Session(build=True)
+    unit_cache.restore(again, tmp_path, "k")
+    view = again.begin(_story(), ())
+    made = again.unit(("feed",), "v2", partial(outer, again, view))
+    assert made == b"<li>a</li> https://x/a" + b"EV"
+    assert again.computed == {("feed",)}, "the lines inside it were reused"
 
 
 def test_a_unit_reads_what_it_read_whether_made_in_a_worker_or_here(tmp_path, monkeypatch):
