@@ -155,9 +155,8 @@ def generate(
         result.made_again, result.reused = len(made.computed), made.reused
     if key and made is not None and made.computed:
         with timings.stage("keep"):
-            unit_cache.keep(
-                made, project.cache, key, project.docs, writer.read_manifest(project.work)
-            )
+            written = {id(data): (rel, result.hashes[rel]) for rel, data in files.items()}
+            unit_cache.keep(made, project.cache, key, project.docs, written)
     return checked, result
 
 

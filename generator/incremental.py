@@ -252,7 +252,6 @@ class Session:
     """A build's session: one run in a process of its own. Its units may be made in forked
     processes, one per core (:meth:`record`; never in the preview's, whose process runs
     threads), and it holds no cards for a next run (they are in the card cache on disk)."""
-    _given: dict[Hashable, str] = field(default_factory=dict)
     _now: dict[Key, str] = field(default_factory=dict)
     _valid: set[Hashable] = field(default_factory=set)
     """The units known good in this run: checked once, made, or reused."""
@@ -267,7 +266,7 @@ class Session:
         self._used, self._inner = set(), []
         self._dirty, self._diffed = set(), set()
         self.reused, self.computed = 0, set()
-        self._given, self._now, self._valid, self._by_id = {}, {}, set(), {}
+        self._now, self._valid, self._by_id = {}, set(), {}
         return tracked(story, self.recorder)
 
     def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -324,18 +323,12 @@ class Session:
         if entry is None or self.kept is None:
             return None
         fingerprint, ids, result = entry
-        if self.given_digest(ident, given) != fingerprint:
+        if self._digest(given) != fingerprint:
             return None
         reads = [self.kept.reads[i] for i in ids]
         if any(self.now(key) != seen for key, seen in reads):
             return None
         return _Unit(given, frozenset(key for key, _ in reads), result)
-
-    def given_digest(self, ident: Hashable, given: Any) -> str:
-        """The fingerprint of a unit's input, taken once per run."""
-        if ident not in self._given:
-            self._given[ident] = self._digest(given)
-        return self._given[ident]
 
     def now(self, key: Key) -> str:
         """The fingerprint of the value ``key`` reads in this run (a mapping not made yet
@@ -389,7 +382,7 @@ class Session:
         nested = {inner for ident in self._used for inner in self._units[ident].inner}
         for ident in sorted(self._used, key=repr):
             unit = self._units[ident]
-            given = self.given_digest(ident, unit.given)
+            given = self._digest(unit.given)  # once per object: a page's and its card's
             yield ident, given, unit.reads, unit.result, ident in nested
 
     def _keep(self, ident: Hashable) -> None:

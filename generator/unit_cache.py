@@ -142,11 +142,12 @@ def keep(
     folder: Path,
     wanted: str,
     docs: Path | None = None,
-    written: Mapping[str, str] | None = None,
+    written: Mapping[int, tuple[str, str]] | None = None,
 ) -> None:
     """Keep this run's units in ``folder`` under the key ``wanted``; a failure to write costs
-    the next build time, nothing else. ``written`` (the writer's manifest: SHA-256 by path
-    under ``docs``) lets a result's file be a link to the page just written."""
+    the next build time, nothing else. ``written`` says, for each result object the writer
+    has just put into ``docs`` (by ``id``: the session holds them all), where and with what
+    SHA-256: its file is then a link to that page, and its bytes are not hashed again."""
     reads: dict[Key, int] = {}
     listed: list[list[Any]] = []
     units: list[list[Any]] = []
@@ -175,10 +176,11 @@ def keep(
 class _Files:
     """The folder of kept files: each named by the SHA-256 of its bytes."""
 
-    def __init__(self, folder: Path, docs: Path | None, written: Mapping[str, str]) -> None:
-        self.folder, self.docs = folder, docs
+    def __init__(
+        self, folder: Path, docs: Path | None, written: Mapping[int, tuple[str, str]]
+    ) -> None:
+        self.folder, self.docs, self.written = folder, docs, written
         self.where = str(folder)  # a string: compared with 10,000 files' folders
-        self.at = {sha256: rel for rel, sha256 in written.items()}
         self.named: set[str] = set()
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -190,10 +192,9 @@ class _Files:
             return data.sha256
         if isinstance(data, Stored):
             raise _Unkeepable("a file of another cache")
-        sha256 = hashlib.sha256(data).hexdigest()
+        rel, sha256 = self.written.get(id(data)) or (None, hashlib.sha256(data).hexdigest())
         if sha256 not in self.named:
             temporary = self.folder / f".{sha256}.{secrets.token_hex(4)}"
-            rel = self.at.get(sha256)
             if rel is None or self.docs is None or not _linked(self.docs / rel, temporary):
                 temporary.write_bytes(data)
             os.replace(temporary, self.folder / sha256)

@@ -78,6 +78,9 @@ class WriteResult:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)
+    """The SHA-256 of every file now in the owned entries, by path (as the manifest lists
+    them)."""
     made_again: int | None = None
     """Of the pages and outputs of a run that could reuse earlier ones (the preview's, a
     build with its cache), how many were made again; None when there were none to reuse."""
@@ -285,6 +288,7 @@ def write(
             result.written.append(rel)
     result.removed = sorted(set(existing) - set(wanted))
     hashes = {rel: known[rel][1] if rel in same else _sha256(data) for rel, data in wanted.items()}
+    result.hashes = hashes
     new_manifest = _manifest_bytes(hashes)
     manifest_path = work / MANIFEST
     stale = not manifest_path.exists() or manifest_path.read_bytes() != new_manifest
