@@ -145,33 +145,27 @@ def generate(
             site=site,
             cache=project.cache,
         )
-        key = unit_cache.key(_around(inputs)) if session is None else ""
-        files, made = _produce(inputs, session, key)
+        if session is None:  # a build: what the last one kept, under the key of this run
+            key, made = unit_cache.key(_around(inputs)), incremental.Session(build=True)
+            unit_cache.restore(made, project.cache, key)
+        else:
+            key, made = "", session
+        files = _produce(inputs, made)
     with timings.stage("write"):
         result = writer.write(
             project.docs, project.work, files, outputs.OWNED, session.written if session else None
         )
-    if made is not None:
-        result.made_again, result.reused = len(made.computed), made.reused
-    if key and made is not None and made.computed:
+    result.made_again, result.reused = len(made.computed), made.reused
+    if key and made.computed:
         with timings.stage("keep"):
             written = {id(data): (rel, result.hashes[rel]) for rel, data in files.items()}
             unit_cache.keep(made, project.cache, key, project.docs, written)
     return checked, result
 
 
-def _produce(
-    inputs: outputs.Inputs, session: incremental.Session | None, key: str = ""
-) -> tuple[dict[str, writer.File], incremental.Session | None]:
-    """Every output, and the session that made them. The preview's ``session`` reuses what
-    its last run made; without one, a build with a ``key`` (:func:`unit_cache.key`) reuses
-    what the last build kept under it in the cache (:mod:`generator.unit_cache`), and
-    :func:`generate` keeps what it made for the next."""
-    if session is None:
-        if not key or inputs.cache is None:
-            return outputs.produce(inputs), None
-        session = incremental.Session(build=True)
-        unit_cache.restore(session, inputs.cache, key)
+def _produce(inputs: outputs.Inputs, session: incremental.Session) -> dict[str, writer.File]:
+    """Every output, each page and output made again only when something it read changed
+    since the ``session`` last made or kept it."""
     view = session.begin(inputs.story, _around(inputs))
     try:
         files = outputs.produce(dataclasses.replace(inputs, story=view, session=session))
@@ -179,7 +173,7 @@ def _produce(
         session.reset()
         raise
     session.end()
-    return files, session
+    return files
 
 
 def _around(inputs: outputs.Inputs) -> tuple[object, ...]:
