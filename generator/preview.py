@@ -14,19 +14,29 @@ swapped folders in can write HTML newer than the new Markdown from what it read 
 expired page is rebuilt by the next build whatever happened, and stays served until then. The
 published build (``explainer build``) always starts from an empty folder and needs none of
 this.
+
+The same folder carries the other way the list of files each regeneration wrote and removed
+(:func:`tell`, :func:`take`): MkDocs' next build makes only those (:mod:`generator.targeted`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.pages import page_url
 
 FOLDER = "preview"
 """Under the work folder: one ``TMPDIR`` per running preview, named by its process id."""
+
+CHANGES = "changes.json"
+"""In the child's ``TMPDIR``: the ``docs/`` files the regenerations since MkDocs' last build
+wrote and removed (:func:`tell`), so that its next build makes only those
+(:mod:`generator.targeted`)."""
 
 
 def scratch(work: Path) -> Path:
@@ -83,3 +93,48 @@ def expire(site: Path | None, written: Iterable[str]) -> None:
         target = site / published(src)
         if target.is_file():
             os.utime(target, ns=(0, 0))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the generator changed in ``docs/`` since MkDocs last took the list."""
+
+    written: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+
+def tell(tmp: Path, written: Iterable[str], removed: Iterable[str]) -> None:
+    """Add a regeneration's changes to the list MkDocs' next build takes (:func:`take`).
+
+    Written beside and renamed over, so MkDocs reads a whole list or none. A list MkDocs has
+    not taken yet is merged in; if it takes it meanwhile, its next build makes those files
+    again, which is only wasted work."""
+    before = _read(tmp / CHANGES) or Changes()
+    data = {
+        "written": sorted(before.written.union(written)),
+        "removed": sorted(before.removed.union(removed)),
+    }
+    temp = tmp / f"{CHANGES}.{os.getpid()}"
+    temp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temp, tmp / CHANGES)
+
+
+def take(tmp: Path) -> Changes | None:
+    """The changes told since the last call, and the list emptied; None when there is no
+    list (MkDocs built because of something else: the theme, a hand-written page)."""
+    taken = tmp / f"{CHANGES}.taken"
+    try:
+        os.replace(tmp / CHANGES, taken)
+    except FileNotFoundError:
+        return None
+    found = _read(taken)
+    taken.unlink(missing_ok=True)
+    return found
+
+
+def _read(path: Path) -> Changes | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Changes(frozenset(data["written"]), frozenset(data["removed"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -14,7 +14,9 @@ and the README. ``explainer build`` always builds clean.
 
 MkDocs' watcher ignores directory events, and the writer swaps whole folders in by renaming
 them, which produces mostly directory events. So after a regeneration that changed pages, the
-adapter touches ``mkdocs.yml``'s modification time: a file event MkDocs always rebuilds on.
+adapter lists the files it wrote and removed for MkDocs' next build
+(:func:`generator.preview.tell`: that build makes only those, :mod:`generator.targeted`) and
+touches ``mkdocs.yml``'s modification time: a file event MkDocs always rebuilds on.
 """
 
 from __future__ import annotations
@@ -66,19 +68,20 @@ Report = Callable[[Sequence[Problem]], None]
 def regenerate(
     project: pipeline.Project,
     report: Report,
-    site: Path | None = None,
+    tmp: Path | None = None,
     session: Session | None = None,
 ) -> None:
-    """Write ``docs/`` anew; ``site`` is the folder MkDocs serves, to drop removed pages from;
-    ``session`` what the last regeneration made, so that only what an edit reaches is made
-    again (:mod:`generator.incremental`), and then :func:`settle`."""
-    _regenerate(project, report, site, session)
+    """Write ``docs/`` anew; ``tmp`` is the MkDocs child's ``TMPDIR``, where its site is (to
+    drop removed pages from) and where it takes the list of changed files from; ``session``
+    what the last regeneration made, so that only what an edit reaches is made again
+    (:mod:`generator.incremental`), and then :func:`settle`."""
+    _regenerate(project, report, tmp, session)
     if session is not None:
         settle()
 
 
 def _regenerate(
-    project: pipeline.Project, report: Report, site: Path | None, session: Session | None
+    project: pipeline.Project, report: Report, tmp: Path | None, session: Session | None
 ) -> None:
     started = time.perf_counter()
     try:
@@ -95,9 +98,13 @@ def _regenerate(
         print(f"error: {file_error(project.root, exc)}", file=sys.stderr)
         return
     report(checked.warnings)
-    preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
-    preview.expire(site, result.written)
+    if tmp is not None:
+        site = preview.served_site(tmp)
+        preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
+        preview.expire(site, result.written)
     if result.changed:
+        if tmp is not None:  # what MkDocs' next build makes (generator.targeted)
+            preview.tell(tmp, result.written, result.removed)
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     made = f" ({len(session.computed)} pages and outputs made again)" if session else ""
     print(
@@ -191,7 +198,7 @@ def follow(
     catches an edit made in between, and from then on nothing lists the tree."""
     with ContentWatcher(project.content) as watcher:
         if snapshot(project.content) != seen:
-            regenerate(project, report, preview.served_site(tmp), session)
+            regenerate(project, report, tmp, session)
         while child.poll() is None:
             if watcher.wait(WAKE_SECONDS):
-                regenerate(project, report, preview.served_site(tmp), session)
+                regenerate(project, report, tmp, session)

@@ -6,11 +6,12 @@ watchdog's *polling* observer: every half second it lists and stats every file i
 nobody typed; it also added up to half a second before a saved page was rebuilt.
 
 This launcher gives MkDocs watchdog's native observer (inotify on Linux, FSEvents on macOS)
-under the polling observer's name, then runs MkDocs exactly as ``python -m mkdocs`` would. The
-generator itself never imports MkDocs: this module runs only as the preview's child process
-(:func:`generator.serve.serve`), and it reaches MkDocs by module name, as the command line
-does. Where the system has no native observer, watchdog's ``Observer`` is the polling one, so
-the preview works as before.
+under the polling observer's name, makes ``mkdocs serve`` build through
+:mod:`generator.targeted` (after a regeneration, only the pages the generator rewrote), then
+runs MkDocs as ``python -m mkdocs`` would. The generator itself never imports MkDocs: this
+module runs only as the preview's child process (:func:`generator.serve.serve`), and it
+reaches MkDocs by module name, as the command line does. Where the system has no native
+observer, watchdog's ``Observer`` is the polling one, so the preview works as before.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import watchdog.observers
 import watchdog.observers.polling
@@ -38,6 +40,7 @@ from watchdog.events import (
 )
 from watchdog.observers.api import ObservedWatch
 
+from generator import targeted
 from generator.outputs import OWNED
 
 DOCS = os.path.abspath("docs")
@@ -82,20 +85,29 @@ class OwnWritesIgnored(FileSystemEventHandler):
     A hand-written page or the theme still rebuilds as soon as it is saved.
     """
 
-    def __init__(self, inner: FileSystemEventHandler, docs: str) -> None:
+    def __init__(
+        self, inner: FileSystemEventHandler, docs: str, builds: targeted.Builds | None = None
+    ) -> None:
         super().__init__()
-        self.inner, self.docs = inner, docs
+        self.inner, self.docs, self.builds = inner, docs, builds
 
     def dispatch(self, event: FileSystemEvent) -> None:
         paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
         if all(generated(path, self.docs) for path in paths):
             return
+        if self.builds is not None:  # a change MkDocs' next build must see whole
+            for path in paths:
+                self.builds.event(os.fsdecode(path))
         self.inner.dispatch(event)
 
 
 class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
     """The system's observer, reporting only :data:`CHANGES`, and none of the generator's own
     writes (:class:`OwnWritesIgnored`)."""
+
+    builds: ClassVar[targeted.Builds | None] = None
+    """The builds ``mkdocs serve`` runs in this process (:mod:`generator.targeted`), told of
+    every event MkDocs is given; set by :func:`main`."""
 
     def schedule(
         self,
@@ -107,7 +119,7 @@ class ChangesObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-t
         follow_symlink: bool = False,
     ) -> ObservedWatch:
         return super().schedule(  # type: ignore[no-any-return]
-            OwnWritesIgnored(event_handler, DOCS),
+            OwnWritesIgnored(event_handler, DOCS, self.builds),
             path,
             recursive=recursive,
             event_filter=event_filter or CHANGES,
@@ -128,6 +140,7 @@ def use_system_events() -> None:
 
 def main(argv: list[str]) -> None:
     use_system_events()
+    ChangesObserver.builds = targeted.install(Path(tempfile.gettempdir()))  # preview's TMPDIR
     sys.argv = [ENGINE, *argv]
     runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
 
