@@ -83,5 +83,5 @@ clean:  ## remove site/, the work folder and every file the generator owns in do
 	rm -rf site .explainer
 	[ ! -x $(BIN)/python ] || $(BIN)/python -c 'import shutil; \
 	  from pathlib import Path; from generator.outputs import OWNED; \
-	  [shutil.rmtree(Path("docs", f), ignore_errors=True) for f in OWNED.folders]; \
-	  [Path("docs", f).unlink(missing_ok=True) for f in OWNED.files]'
+	  [shutil.rmtree(Path("docs", f), ignore_errors=True) for f in OWNED.tops]; \
+	  [Path("docs", f).unlink(missing_ok=True) for f in OWNED.tops if Path("docs", f).is_file()]'

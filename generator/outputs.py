@@ -137,20 +137,27 @@ def _reference(inputs: Inputs) -> dict[str, bytes]:
     return {src: text.encode("utf-8") for src, text in reference.pages().items()}
 
 
+PAGES = (*_page_folders(), changes.FOLDER + "/", HOME)
+"""The entries of ``docs/`` the pages fill."""
+
+CARDS = tuple(
+    f"{share.CARD_FOLDER}/{entry}" if entry.endswith("/") else share.card_path(entry)
+    for entry in PAGES
+)
+"""The share cards' entries, one per entry of pages (``cards/people/``, ``cards/index.png``):
+an edit that redraws one person's card swaps in ``cards/people/`` (1,000 cards at 10,000
+records), not all 10,000 cards (:mod:`generator.writer` relinks every file of a folder it
+swaps)."""
+
 OUTPUTS: tuple[Output, ...] = (
-    Output(
-        "pages",
-        (*_page_folders(), changes.FOLDER + "/", HOME),
-        _pages,
-        units=True,
-    ),
+    Output("pages", PAGES, _pages, units=True),
     Output("reference", (reference.FOLDER + "/",), _reference),
     Output("feeds", (feeds.FEED, feeds.CHANGES_FEED), feeds.produce),
     Output("calendar", (calendar_ics.CALENDAR,), calendar_ics.produce),
     Output("data", (open_data.FOLDER + "/",), open_data.produce),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
     Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
-    Output("cards", (share.CARD_FOLDER + "/",), _cards, units=True),
+    Output("cards", CARDS, _cards, units=True),
 )
 """Every output of a build, in the order they are produced."""
 

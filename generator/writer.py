@@ -93,7 +93,9 @@ class WriteResult:
 
 @dataclass(frozen=True)
 class Owned:
-    """The entries of ``docs/`` the generator owns: folders outright, and single files."""
+    """The entries of ``docs/`` the generator owns: folders outright, and single files. An
+    entry may lie inside a folder that is not one (``cards/people``, ``cards/index.png``):
+    entries are what the writer swaps whole, so a big folder is split into smaller ones."""
 
     folders: tuple[str, ...]
     files: tuple[str, ...] = ()
@@ -107,6 +109,11 @@ class Owned:
                 return rel[:end]
             end = rel.find("/", end + 1)
         return rel if rel in self.files else None
+
+    @property
+    def tops(self) -> tuple[str, ...]:
+        """The names at the top of ``docs/`` that are entries or hold only entries."""
+        return tuple(dict.fromkeys(e.split("/")[0] for e in (*self.folders, *self.files)))
 
     def describe(self) -> str:
         return ", ".join([*(f"{f}/" for f in self.folders), *self.files])
@@ -219,14 +226,19 @@ def _check_clashes(docs: Path, owned: Owned) -> None:
         )
 
 
-def recover(docs: Path, work: Path) -> None:
+def recover(docs: Path, work: Path, owned: Owned) -> None:
     """Finish or undo what an interrupted run left, so that no one has to clean by hand."""
     journal = work / JOURNAL
     if journal.exists():
         plan = json.loads(journal.read_text(encoding="utf-8"))
         _commit(docs, work, plan["entries"], frozenset(plan.get("files", ())))
     elif (work / "old").is_dir():  # never lose a folder: put back what is missing from docs/
-        for moved in sorted((work / "old").iterdir()):
+        for entry in owned.folders:
+            moved, target = work / "old" / entry, docs / entry
+            if moved.is_dir() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(moved, target)
+        for moved in sorted((work / "old").iterdir()):  # and what an older version swapped
             if not (docs / moved.name).exists():
                 os.rename(moved, docs / moved.name)
     for leftover in (work / "stage", work / "old"):
@@ -269,7 +281,7 @@ def write(
     ``memo`` (kept by the caller between runs) spares reading files this process wrote."""
     _check_paths(files, owned)
     docs.mkdir(exist_ok=True)
-    recover(docs, work)
+    recover(docs, work, owned)
     _check_clashes(docs, owned)
     existing = _existing(docs, set(files), owned)
     known = {rel: found for rel, path in existing.items() if (found := _known(memo, rel, path))}
@@ -369,13 +381,14 @@ def _commit(docs: Path, work: Path, entries: dict[str, bool], files: frozenset[s
     old.mkdir(exist_ok=True)
     for entry, present in entries.items():
         staged, target = stage / entry, docs / entry
+        target.parent.mkdir(parents=True, exist_ok=True)  # cards/ for cards/people
         if entry in files:  # a single file is swapped by one atomic replace
             if staged.exists():
                 os.replace(staged, target)
             continue
         if staged.exists() or not present:
             if target.exists() and not (old / entry).exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
+                (old / entry).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(target, old / entry)
             elif target.exists():
                 raise BuildError(

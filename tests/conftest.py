@@ -74,7 +74,7 @@ def _generated(folder: str, names: list[str]) -> set[str]:
     """What the generator owns at the top of ``docs/`` (:data:`generator.outputs.OWNED`)."""
     if Path(folder).name != "docs":
         return set()
-    return {n for n in names if n in OWNED.folders or n in OWNED.files}
+    return {n for n in names if n in OWNED.tops}
 
 
 def copy_project(source: Path, target: Path) -> Project:

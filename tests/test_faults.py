@@ -17,6 +17,7 @@ import pytest
 from generator import unit_cache
 from generator.build import Project
 from generator.faults import POINTS
+from generator.outputs import OWNED
 from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
 
 pytestmark = pytest.mark.site
@@ -121,8 +122,9 @@ def assert_swap_half_done(project: Project, states: States) -> None:
     others still wait in ``.explainer/stage``, so recovery has something to finish."""
     work = project.work
     assert (work / "journal.json").exists()
-    swapped = sorted(p.name for p in (work / "old").iterdir())
-    waiting = sorted(p.name for p in (work / "stage").iterdir() if p.name != "manifest.json")
+    entries = [*OWNED.folders, *OWNED.files]  # cards/people is an entry, cards/ is not
+    swapped = [entry for entry in entries if (work / "old" / entry).exists()]
+    waiting = [entry for entry in entries if (work / "stage" / entry).exists()]
     assert swapped, waiting
     assert waiting, swapped
     assert not set(swapped) & set(waiting)

@@ -9,6 +9,7 @@ import pytest
 
 from generator import writer
 from generator.errors import BuildError
+from generator.outputs import OWNED
 from generator.writer import MARKER, recover
 from tests.conftest import write_generated as write
 
@@ -91,10 +92,43 @@ def test_recover_puts_back_a_folder_moved_aside_by_a_crash(dirs):
     (work / "old").mkdir(parents=True)
     os.rename(docs / "people", work / "old" / "people")
     (work / "stage" / "people").mkdir(parents=True)
-    recover(docs, work)
+    recover(docs, work, OWNED)
     assert (docs / "people" / "a.md").is_file()
     assert not (work / "old").exists()
     assert not (work / "stage").exists()
+
+
+def test_cards_are_swapped_one_collection_at_a_time(dirs):
+    """One person's card redrawn swaps in ``cards/people/`` alone: the other collections'
+    folders are the same folders (not relinked file by file), and ``cards/`` holds only
+    entries, each the generator's."""
+    docs, work = dirs
+    cards = {"cards/people/a.png": b"A", "cards/quotes/q.png": b"Q", "cards/index.png": b"H"}
+    write(docs, work, cards)
+    folders = {name: (docs / "cards" / name).stat().st_ino for name in ("people", "quotes")}
+    result = write(docs, work, {**cards, "cards/people/a.png": b"A2"})
+    assert result.written == ["cards/people/a.png"]
+    assert (docs / "cards/quotes").stat().st_ino == folders["quotes"]
+    assert (docs / "cards/people").stat().st_ino != folders["people"]
+    assert (docs / "cards/people/a.png").read_bytes() == b"A2"
+    assert OWNED.entry_of("cards/people/a.png") == "cards/people"
+    assert OWNED.entry_of("cards/index.png") == "cards/index.png"
+    assert "cards" in OWNED.tops
+    assert "cards" not in OWNED.folders
+    gone = write(docs, work, {"cards/people/a.png": b"A2", "cards/index.png": b"H"})
+    assert gone.removed == ["cards/quotes/q.png"]
+    assert not (docs / "cards/quotes").exists()
+
+
+def test_recover_puts_back_a_nested_entry_moved_aside_by_a_crash(dirs):
+    docs, work = dirs
+    write(docs, work, {"cards/people/a.png": b"A", "cards/quotes/q.png": b"Q"})
+    (work / "old" / "cards").mkdir(parents=True)
+    os.rename(docs / "cards/people", work / "old/cards/people")
+    recover(docs, work, OWNED)
+    assert (docs / "cards/people/a.png").read_bytes() == b"A"
+    assert (docs / "cards/quotes/q.png").read_bytes() == b"Q"
+    assert not (work / "old").exists()
 
 
 def test_refuses_a_hand_written_page_at_a_generated_address(dirs):
