@@ -66,13 +66,14 @@ its own reads while building would start the next build, for ever."""
 
 
 def generated(path: str | bytes, docs: str) -> bool:
-    """Whether ``path`` is under an entry of ``docs`` the generator owns
-    (:data:`generator.outputs.OWNED`)."""
+    """Whether ``path`` is an entry of ``docs`` the generator owns
+    (:data:`generator.outputs.OWNED`), a file under one, or a folder holding only entries
+    (``cards/``): the writer swaps entries in and out whole."""
     text = os.fsdecode(path)
     if not text.startswith(docs + os.sep):
         return False
     rel = text[len(docs) + 1 :].replace(os.sep, "/")
-    return OWNED.entry_of(rel) is not None
+    return OWNED.entry_of(rel) is not None or rel in OWNED.folders or rel in OWNED.tops
 
 
 class OwnWritesIgnored(FileSystemEventHandler):

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,9 @@ def write_files(base: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(data), encoding="utf-8")
 
 
-def write_generated(docs: Path, work: Path, files: dict[str, str]) -> writer.WriteResult:
+def write_generated(
+    docs: Path, work: Path, files: Mapping[str, writer.File | str]
+) -> writer.WriteResult:
     """The writer, owning what the real registry of outputs owns."""
     return writer.write(docs, work, files, OWNED)
 

@@ -12,6 +12,9 @@ import urllib.request
 
 import pytest
 from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
     FileAttribEvent,
     FileCreatedEvent,
     FileModifiedEvent,
@@ -86,8 +89,16 @@ def test_serve_regenerates_once_per_edit_and_survives_bad_edits(tmp_path):
         builds = log_path.read_text().count("Building documentation")
         time.sleep(3)  # a quiet window: a rebuild loop would keep counting up
         log = log_path.read_text()
-        assert log.count("regenerated in") == 2  # at start, then the one edit
+        assert log.count("regenerated in") == 2  # at start, then the first edit
         assert log.count("Building documentation") == builds <= 3
+        record.write_text(record.read_text().replace("Port captain", "Harbour pilot"))
+        _wait_for(
+            lambda: "Harbour pilot" in _served(project, "people/tom-berg/index.html"),
+            "the second edit to reach the served page",
+        )
+        log = log_path.read_text()  # each edit: the pages it rewrote, not MkDocs' own build
+        assert log.count("Rebuilt the") == 2, log
+        assert log.count("Documentation built") == 1, log  # the first build only
         good = page.read_bytes()
         record.write_text("name: [broken\n")
         _wait_for(
@@ -156,6 +167,10 @@ def test_mkdocs_is_not_told_of_the_generators_own_writes_only_of_other_files():
         FileCreatedEvent("/p/docs/people/tom-berg.md"),
         FileModifiedEvent("/p/docs/index.md"),
         FileMovedEvent("/p/docs/cards/people/a.png", "/p/docs/cards/people/b.png"),
+        DirDeletedEvent("/p/docs/people"),  # an entry swapped out, and in
+        DirCreatedEvent("/p/docs/cards/people"),
+        DirModifiedEvent("/p/docs/cards"),  # the folder holding the cards' entries
+        DirCreatedEvent("/p/docs/editing"),
         FileModifiedEvent("/p/docs/methodology.md"),
         FileMovedEvent("/p/docs/people/a.md", "/p/docs/notes.md"),
         FileAttribEvent("/p/mkdocs.yml"),
@@ -163,6 +178,7 @@ def test_mkdocs_is_not_told_of_the_generators_own_writes_only_of_other_files():
     ):
         handler.dispatch(event)
     assert seen == [
+        "/p/docs/editing",
         "/p/docs/methodology.md",
         "/p/docs/people/a.md",
         "/p/mkdocs.yml",
