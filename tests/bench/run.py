@@ -158,10 +158,12 @@ def _bare_site(project: Path) -> Path:
 def _clean(project: Path, *, cache: bool) -> None:
     """Remove what a build leaves (and the cache, when asked), as on a fresh checkout."""
     _remove_sites(project)
-    for name in (f"docs/{d}" for d in OWNED.folders):
-        shutil.rmtree(project / name, ignore_errors=True)
-    for name in OWNED.files:
-        (project / "docs" / name).unlink(missing_ok=True)
+    for name in OWNED.tops:  # folders the generator owns or fills (cards/), and its files
+        path = project / "docs" / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     work = project / ".explainer"
     if work.exists():
         for child in work.iterdir():

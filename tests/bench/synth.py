@@ -530,7 +530,7 @@ def _generated(folder: str, names: list[str]) -> set[str]:
     """What the generator writes into the repository's ``docs/``: left out of the copy."""
     if Path(folder) != ROOT / "docs":
         return set()
-    return {name for name in names if name in OWNED.folders or name in OWNED.files}
+    return {name for name in names if name in OWNED.tops}
 
 
 def make_project(n: int, target: Path) -> Path:
