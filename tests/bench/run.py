@@ -377,9 +377,15 @@ def bare_mkdocs(project: Path) -> dict[str, Any]:
 
 def warm_build(project: Path) -> dict[str, Any]:
     """``explainer build`` of a fresh checkout whose ``.explainer/cache`` was kept (CI's cache,
-    an editor's second ``make site``)."""
+    an editor's second ``make site``), with the stage times it writes: one pair's ratio moves
+    by a tenth between runs, and the stages say where."""
     _clean(project, cache=False)
-    return asdict(run(explainer(project, "build"), project))
+    stages = project.parent / f"{project.name}-warm-timings.json"
+    stages.unlink(missing_ok=True)
+    step = asdict(run(explainer(project, "build"), project, {"EXPLAINER_TIMINGS": str(stages)}))
+    if stages.exists():
+        step["stages"] = json.loads(stages.read_text(encoding="utf-8"))
+    return step
 
 
 def edited_build(project: Path, result: dict[str, Any]) -> None:
