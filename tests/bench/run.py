@@ -24,11 +24,15 @@ covers the child and the descendants it waited for). Times are wall-clock second
 machine: compare the ratios within one run, not absolute times across runs. Each step starts
 after ``sync``, so that it does not pay for writing out what the step before it left.
 
-Each build (ours, bare MkDocs', Zensical's) starts right after every site of the step before
-it is deleted (:func:`_remove_sites`), never with its own site deleted after it: on this
-machine's file system, creating files costs up to 0.5 ms each for a minute or more after tens
-of thousands were deleted (``perf``: ext4's ``recently_deleted`` in ``find_inode_bit``), and a
-bare MkDocs that removed its 30,000-file site when done handed that cost to our next build.
+Each build (ours, bare MkDocs', Zensical's) starts on a calm disk: every site of the step
+before it is deleted (:func:`_remove_sites`), then the bench waits :data:`CALM_SECONDS`. This
+machine's file system (ext4 without a journal) skips inodes freed in the last 60 seconds when
+it allocates new ones (``recently_deleted`` in ``find_inode_bit``, found with ``perf``):
+creating 10,000 files took 4.0 s right after 30,000 were deleted, 0.26 s before and 62 s
+after. A build started inside that window pays for the deletion by how many files it creates
+and when: bare MkDocs creates 30,000 early, ours also Pagefind's 10,000 near its end, so the
+ratio depended on how fast MkDocs was (1.17 to 1.43 in one run, the fastest MkDocs giving the
+worst). No build pays for another's deletions now, as on a fresh clone in CI.
 
 The results go to ``.explainer/bench/results.json`` and a Markdown table is printed.
 
@@ -144,11 +148,19 @@ def explainer(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", code, "--root", str(project), *args]
 
 
+CALM_SECONDS = 62.0
+"""How long after deleting files the file system allocates new ones at full speed again: it
+skips inodes freed in the last 60 seconds (see the module docstring)."""
+
+
 def _remove_sites(project: Path) -> None:
-    """Delete every site a build left (ours, bare MkDocs', Zensical's): what any build step
-    does first, so that each starts after the same deletion (see the module docstring)."""
+    """Delete every site a build left (ours, bare MkDocs', Zensical's), then wait until the
+    file system no longer skips the inodes that freed, or any the step before freed: what any
+    build step does first, so that each starts on a calm disk (see the module docstring)."""
     for site in (project / "site", project / "zensical-site", _bare_site(project)):
         shutil.rmtree(site, ignore_errors=True)
+    os.sync()  # a dirty inode table block would make the window five minutes longer
+    time.sleep(CALM_SECONDS)
 
 
 def _bare_site(project: Path) -> Path:
