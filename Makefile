@@ -81,7 +81,5 @@ goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the
 
 clean:  ## remove site/, the work folder and every file the generator owns in docs/
 	rm -rf site .explainer
-	[ ! -x $(BIN)/python ] || $(BIN)/python -c 'import shutil; \
-	  from pathlib import Path; from generator.outputs import OWNED; \
-	  [shutil.rmtree(Path("docs", f), ignore_errors=True) for f in OWNED.tops]; \
-	  [Path("docs", f).unlink(missing_ok=True) for f in OWNED.tops if Path("docs", f).is_file()]'
+	[ ! -x $(BIN)/python ] || $(BIN)/python -c 'from pathlib import Path; \
+	  from generator.outputs import OWNED; OWNED.clear(Path("docs"))'

@@ -73,7 +73,7 @@ def generated(path: str | bytes, docs: str) -> bool:
     if not text.startswith(docs + os.sep):
         return False
     rel = text[len(docs) + 1 :].replace(os.sep, "/")
-    return OWNED.entry_of(rel) is not None or rel in OWNED.folders or rel in OWNED.tops
+    return OWNED.covers(rel)
 
 
 class OwnWritesIgnored(FileSystemEventHandler):

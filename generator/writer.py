@@ -115,6 +115,21 @@ class Owned:
         """The names at the top of ``docs/`` that are entries or hold only entries."""
         return tuple(dict.fromkeys(e.split("/")[0] for e in (*self.folders, *self.files)))
 
+    def covers(self, rel: str) -> bool:
+        """Whether ``rel`` is an entry, under one, or a folder holding only entries (the
+        writer swaps and removes all of these, so their events are its own)."""
+        return self.entry_of(rel) is not None or rel in self.folders or rel in self.tops
+
+    def clear(self, docs: Path) -> None:
+        """Remove everything the generator owns from ``docs`` (``make clean``, the bench's
+        fresh checkout)."""
+        for name in self.tops:
+            path = docs / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
     def describe(self) -> str:
         return ", ".join([*(f"{f}/" for f in self.folders), *self.files])
 

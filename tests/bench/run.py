@@ -170,12 +170,7 @@ def _bare_site(project: Path) -> Path:
 def _clean(project: Path, *, cache: bool) -> None:
     """Remove what a build leaves (and the cache, when asked), as on a fresh checkout."""
     _remove_sites(project)
-    for name in OWNED.tops:  # folders the generator owns or fills (cards/), and its files
-        path = project / "docs" / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
+    OWNED.clear(project / "docs")
     work = project / ".explainer"
     if work.exists():
         for child in work.iterdir():
