@@ -95,8 +95,18 @@ def shape(soup: BeautifulSoup) -> Shape:
     return Counter((t.name, tuple(sorted(t.attrs))) for t in soup.find_all(True))
 
 
+class _Everywhere(frozenset[str]):
+    """Every tag, as BeautifulSoup's ``preserve_whitespace_tags``: outside them it turns a
+    string of only spaces into one space (``endData``), so a line of four spaces between two
+    ``<br>`` would read as one, hiding what the page really holds."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 def read_html(text: str) -> tuple[Shape, str]:
-    soup = BeautifulSoup(text, "html.parser")
+    """Shape and visible text of a page, every whitespace character as the HTML has it."""
+    soup = BeautifulSoup(text, "html.parser", preserve_whitespace_tags=_Everywhere())
     found = shape(soup)
     return found, visible_text(soup)
 
