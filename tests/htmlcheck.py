@@ -104,9 +104,18 @@ class _Everywhere(frozenset[str]):
         return True
 
 
+_EVERY_TAG = _Everywhere()
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    """A page parsed the way every reader here parses it: every whitespace character as the
+    HTML has it."""
+    return BeautifulSoup(html, "html.parser", preserve_whitespace_tags=_EVERY_TAG)
+
+
 def read_html(text: str) -> tuple[Shape, str]:
-    """Shape and visible text of a page, every whitespace character as the HTML has it."""
-    soup = BeautifulSoup(text, "html.parser", preserve_whitespace_tags=_Everywhere())
+    """Shape and visible text of a page."""
+    soup = soup_of(text)
     found = shape(soup)
     return found, visible_text(soup)
 
@@ -211,11 +220,11 @@ def to_html(page: str, extensions: list[str]) -> tuple[Shape, str]:
 
 
 def _record_soup(page: str, anchor: str) -> BeautifulSoup:
-    soup = BeautifulSoup(page_html(page, EXTENSIONS), "html.parser")
+    soup = soup_of(page_html(page, EXTENSIONS))
     if anchor:
         found = soup.find(id=anchor)
         assert found is not None, f"no element with id {anchor!r}"
-        soup = BeautifulSoup(str(found), "html.parser")
+        soup = soup_of(str(found))
     return soup
 
 
