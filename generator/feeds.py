@@ -47,6 +47,10 @@ CHANGES_FEED = "changes.xml"
 ATOM = "http://www.w3.org/2005/Atom"
 CHANGES_LIMIT = 200
 """Commits in ``changes.xml``, newest first; older ones stay in the repository's history."""
+CHANGE_LINES_LIMIT = 50
+"""Records listed in one commit's entry; the rest are counted, with a link to What changed.
+A first commit adds every record: at 10,000 records its entry alone was 2.5 MB, more than a
+feed reader fetches, and the preview wrote it again after every save."""
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -268,19 +272,30 @@ def commit_item(
             change,
             partial(_change_line, story, site, change),
         )
-        for change in commit
+        for change in commit[:CHANGE_LINES_LIMIT]
     ]
     when = dt.datetime.fromtimestamp(first.time, tz=dt.UTC)
     related = tuple(dict.fromkeys(url for _, url in lines if url))
+    link = site.absolute(changes.CHANGES_PAGE)
     return Item(
         id=tag_uri(site, f"changes/{first.commit}"),
         title=_title(story, commit),
-        link=site.absolute(changes.CHANGES_PAGE),
+        link=link,
         published=when,
         updated=when,
-        summary_html="<ul>" + "".join(line for line, _ in lines) + "</ul>",
+        summary_html="<ul>" + "".join(line for line, _ in lines) + _more(commit, link) + "</ul>",
         related=related,
     )
+
+
+def _more(commit: list[Change], link: str) -> str:
+    """The list item that counts the changes an entry leaves out (:data:`CHANGE_LINES_LIMIT`),
+    or nothing."""
+    left = len(commit) - CHANGE_LINES_LIMIT
+    if left <= 0:
+        return ""
+    words = f"and {left:,} more record{'s' if left > 1 else ''}"
+    return f'<li>{words}: see <a href="{escape.html_text(link)}">What changed</a></li>'
 
 
 def corrections(story: Story, site: SiteConfig) -> list[Item]:

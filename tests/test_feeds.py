@@ -179,6 +179,32 @@ def test_changes_feed_has_one_entry_per_commit_newest_first():
     assert len({e.id for e in parsed.entries}) == 3
 
 
+def test_a_big_commit_lists_its_first_records_and_counts_the_rest():
+    """A first commit adds every record: its entry lists CHANGE_LINES_LIMIT of them, in the
+    commit's order, then counts the others and links to What changed."""
+    story = check(Project(ROOT)).story
+    count = feeds.CHANGE_LINES_LIMIT + 2
+    big = [
+        Change("c9", 1_770_400_000, "added", "people", f"p{n:03}", label=f"P{n}")
+        for n in range(count)
+    ]
+    parsed = parse(feeds.changes_feed(story, History(big, available=True), SITE))
+    (entry,) = parsed.entries
+    assert entry.title == f"{count} records changed"
+    items = BeautifulSoup(entry.summary, "html.parser").find_all("li")
+    assert len(items) == feeds.CHANGE_LINES_LIMIT + 1
+    assert items[0].get_text() == "Added person: P0 (no longer published)"
+    assert items[-2].get_text().startswith(f"Added person: P{count - 3} ")
+    assert items[-1].get_text() == "and 2 more records: see What changed"
+    assert [a["href"] for a in items[-1].find_all("a")] == [SITE.url + "changes/"]
+    one = parse(feeds.changes_feed(story, History(big[:-1], available=True), SITE))
+    assert one.entries[0].summary.endswith(
+        'and 1 more record: see <a href="' + SITE.url + 'changes/">What changed</a></li></ul>'
+    )
+    whole = parse(feeds.changes_feed(story, History(big[:-2], available=True), SITE))
+    assert "more record" not in whole.entries[0].summary
+
+
 def test_changes_feed_without_history_is_empty_and_valid():
     story = check(Project(ROOT)).story
     parsed = parse(feeds.changes_feed(story, History(), SITE))
