@@ -553,10 +553,10 @@ def _source(ctx: Context, source: Source, own: bool = False) -> Markup:
             "citing it was checked word for word against it.</p>"
         )
     cited = story.cited_by.get(source.id, [])
-    links = ", ".join(
-        f'<a href="{_to(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
-    )
     if cited and own:
+        links = ", ".join(
+            f'<a href="{_to(src, r)}">{escape.block(story.label_of(r))}</a>' for r in cited
+        )
         parts.append(
             f'<p class="explainer-cited">Cited by {plural(len(cited), "record")}: {links}</p>'
         )
