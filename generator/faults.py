@@ -13,6 +13,7 @@ import signal
 POINTS = (
     "docs-staged",  # every page written to .explainer/stage, nothing committed yet
     "docs-journal",  # the commit journal written, no folder swapped yet
+    "docs-replace",  # the first of the files replaced one by one in docs/, the others not
     "docs-swap",  # the first generated folder swapped in, the others not
     "docs-manifest",  # every folder swapped in, the manifest not yet
     "site-built",  # the engine built .explainer/site-new, not yet hardened or swapped

@@ -4,6 +4,7 @@ produce exactly what a clean build would."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -27,8 +28,15 @@ EDIT = {
     # a new name shows on many pages; a deleted quote removes links from several pages
     "people/steve-witkoff.yml": "name: Steven Witkoff\nrole: U.S. Special Envoy\ncountry: US\n"
     "aliases: [Witkoff]\nsources: [article]\n",
+    "people/extra-00.yml": "name: Extra Person Zero\nrole: Adviser\ncountry: US\n",
 }
 DELETE = ("quotes/witkoff-encouraged.yml",)
+CROWD = {
+    f"people/extra-{n:02}.yml": f"name: Extra Person {n}\nrole: Adviser\ncountry: US\n"
+    for n in range(40)
+}
+"""More people, one renamed by the edit: of the 50 cards in ``cards/people/``, the three redrawn
+are replaced one by one (writer.REPLACE_SHARE), so a build passes the ``docs-replace`` point."""
 
 
 def run(project: Project, fault: str = "") -> subprocess.CompletedProcess[str]:
@@ -62,8 +70,10 @@ class States:
 @pytest.fixture(scope="module")
 def states(tmp_path_factory: pytest.TempPathFactory) -> States:
     before = copy_project(ROOT, tmp_path_factory.mktemp("before") / "p")
+    write_files(before.content, dict(CROWD))
     assert run(before).returncode == 0
     after = copy_project(ROOT, tmp_path_factory.mktemp("after") / "p")
+    write_files(after.content, dict(CROWD))
     edit(after)
     assert run(after).returncode == 0
     return States(
@@ -97,6 +107,8 @@ def test_crash_at_fault_point_then_recover(point: str, states: States, tmp_path:
         assert site == before["site"]
     if point == "docs-swap":
         assert_swap_half_done(project, states)
+    if point == "docs-replace":
+        assert_replace_half_done(project, states)
     # every page in docs/ is whole: the previous or the next version of itself
     for rel, data in docs.items():
         assert data in (before["docs"].get(rel), after["docs"].get(rel)), rel
@@ -123,6 +135,8 @@ def assert_swap_half_done(project: Project, states: States) -> None:
     work = project.work
     assert (work / "journal.json").exists()
     entries = [*OWNED.folders, *OWNED.files]  # cards/people is an entry, cards/ is not
+    swaps = json.loads((work / "journal.json").read_text(encoding="utf-8"))["entries"]
+    entries = [entry for entry in entries if entry in swaps]  # not the files replaced alone
     swapped = [entry for entry in entries if (work / "old" / entry).exists()]
     waiting = [entry for entry in entries if (work / "stage" / entry).exists()]
     assert swapped, waiting
@@ -134,6 +148,22 @@ def assert_swap_half_done(project: Project, states: States) -> None:
     for folder in waiting:  # in docs/: still the old pages; staged: the new ones
         assert tree(project.docs / folder) == _under(states.before["docs"], folder)
         assert tree(work / "stage" / folder) == _under(states.after["docs"], folder)
+
+
+def assert_replace_half_done(project: Project, states: States) -> None:
+    """The kill at ``docs-replace`` lands after the first file replaced one by one: the journal
+    lists it, docs/ holds its new version; the second is still staged, and no folder is
+    swapped yet. Recovery has both kinds of work to finish."""
+    plan = json.loads((project.work / "journal.json").read_text(encoding="utf-8"))
+    assert plan["replace"], plan
+    first, second = plan["replace"][:2]
+    docs = tree(project.docs)
+    assert docs[first] == states.after["docs"][first] != states.before["docs"][first]
+    assert not (project.work / "stage" / first).exists()
+    assert docs[second] == states.before["docs"][second] != states.after["docs"][second]
+    assert (project.work / "stage" / second).exists()
+    assert not (project.work / "old").exists()
+    assert any((project.work / "stage" / entry).exists() for entry in plan["entries"])
 
 
 def _under(files: dict[str, bytes], folder: str) -> dict[str, bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
 import pytest
@@ -118,6 +119,63 @@ def test_cards_are_swapped_one_collection_at_a_time(dirs):
     gone = write(docs, work, {"cards/people/a.png": b"A2", "cards/index.png": b"H"})
     assert gone.removed == ["cards/quotes/q.png"]
     assert not (docs / "cards/quotes").exists()
+
+
+def test_a_few_changes_in_a_big_folder_replace_those_files_alone(dirs):
+    """One page of 32 rewritten and one added (2 × REPLACE_SHARE ≤ 32): the folder is not
+    swapped (same inode), the other pages are the same files, and each changed one is new."""
+    docs, work = dirs
+    pages = {f"quotes/q{n:02}.md": page(f"Q{n}") for n in range(32)}
+    write(docs, work, pages)
+    folder = (docs / "quotes").stat().st_ino
+    inodes = {rel: (docs / rel).stat().st_ino for rel in pages}
+    edited = {**pages, "quotes/q05.md": page("Q5 edited"), "quotes/pages/new.md": page("N")}
+    result = write(docs, work, edited)
+    assert result.written == ["quotes/pages/new.md", "quotes/q05.md"]
+    assert (docs / "quotes").stat().st_ino == folder
+    assert {rel: (docs / rel).stat().st_ino for rel in pages if rel != "quotes/q05.md"} == {
+        rel: inode for rel, inode in inodes.items() if rel != "quotes/q05.md"
+    }
+    assert (docs / "quotes/q05.md").read_text().endswith("Q5 edited\n")
+    assert (docs / "quotes/pages/new.md").read_text().endswith("N\n")
+    assert sorted(p.name for p in work.iterdir()) == ["manifest.json"]
+    assert writer.read_manifest(work) == {
+        rel: hashlib.sha256(text.encode()).hexdigest() for rel, text in edited.items()
+    }
+    assert write(docs, work, edited).written == []
+
+
+def test_a_removal_or_many_changes_swap_the_folder_whole(dirs):
+    """Replacing file by file is only for a few rewrites: a folder losing a page, or with more
+    than one page in REPLACE_SHARE changed, is swapped (a new folder)."""
+    docs, work = dirs
+    pages = {f"quotes/q{n:02}.md": page(f"Q{n}") for n in range(32)}
+    write(docs, work, pages)
+    folder = (docs / "quotes").stat().st_ino
+    fewer = {**pages, "quotes/q01.md": page("Q1 edited")}
+    del fewer["quotes/q02.md"]
+    assert write(docs, work, fewer).removed == ["quotes/q02.md"]
+    assert (docs / "quotes").stat().st_ino != folder
+    folder = (docs / "quotes").stat().st_ino
+    three = {**fewer, **{f"quotes/q{n:02}.md": page("again") for n in (3, 4, 5)}}
+    assert len(write(docs, work, three).written) == 3  # 3 × 16 > 31
+    assert (docs / "quotes").stat().st_ino != folder
+
+
+def test_recover_finishes_replacing_files_one_by_one(dirs):
+    """A crash after the journal, with one file replaced and one still staged: the next run's
+    recovery replaces the rest and leaves nothing behind."""
+    docs, work = dirs
+    write(docs, work, {"quotes/a.md": page("A"), "quotes/b.md": page("B")})
+    (work / "stage/quotes").mkdir(parents=True)
+    (work / "stage/quotes/b.md").write_text(page("B2"))
+    (docs / "quotes/a.md").write_text(page("A2"))  # replaced before the crash
+    plan = {"entries": {}, "files": [], "replace": ["quotes/a.md", "quotes/b.md"]}
+    (work / "journal.json").write_text(json.dumps(plan))
+    recover(docs, work, OWNED)
+    assert (docs / "quotes/a.md").read_text() == page("A2")
+    assert (docs / "quotes/b.md").read_text() == page("B2")
+    assert sorted(p.name for p in work.iterdir()) == ["manifest.json"]
 
 
 def test_recover_puts_back_a_nested_entry_moved_aside_by_a_crash(dirs):
