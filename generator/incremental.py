@@ -415,7 +415,7 @@ class Session:
         """Every key whose value differs from the last run's, with ``(name, ALL)`` for each
         mapping or list that differs at all; each mapping compared once per run (again if
         :meth:`watch` gives it anew: a mapping not made yet counts as changed throughout)."""
-        if not self._compared:  # asked once per unit: 36,000 times at 10,000 records
+        if not self._compared:  # asked by every reuse check: 25,000 a run at 10,000 records
             for name in (self._new.keys() | self._old.keys()) - self._diffed:
                 self._dirty |= _differences(name, self._old.get(name), self._new.get(name))
                 self._diffed.add(name)
