@@ -10,10 +10,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import (
-    changes,
-    engine,
     excerpts,
     history,
     home,
@@ -21,8 +20,6 @@ from generator import (
     link,
     loader,
     memo,
-    outputs,
-    render,
     routes,
     siteconfig,
     timings,
@@ -33,6 +30,13 @@ from generator import (
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
 from generator.schema import COLLECTIONS
+
+# The stages after the check (outputs, render, the engine) are imported inside the functions
+# that run them: they bring Pillow, fonts, Jinja and the feed and calendar libraries, a third of
+# a second of imports that an editor's `explainer check` never uses (its warm run at 10,000
+# records took 1.2 s on a slow day; the goal is under 1 s).
+if TYPE_CHECKING:
+    from generator import outputs
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ def generate(
     edit changed are made again (:mod:`generator.incremental`); without one, those the last
     build kept in the cache are reused the same way (:mod:`generator.unit_cache`), and what
     this one made is kept. The files are the same either way."""
+    from generator import outputs  # noqa: PLC0415 - late: see the note at the imports
+
     checked = check(project, session)
     site = checked.site
     checked.warnings += _nav_problems(site)
@@ -166,6 +172,8 @@ def generate(
 def _produce(inputs: outputs.Inputs, session: incremental.Session) -> dict[str, writer.File]:
     """Every output, each page and output made again only when something it read changed
     since the ``session`` last made or kept it."""
+    from generator import outputs  # noqa: PLC0415 - late: see the note at the imports
+
     view = session.begin(inputs.story, _around(inputs))
     try:
         files = outputs.produce(dataclasses.replace(inputs, story=view, session=session))
@@ -201,6 +209,8 @@ def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
 
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
     """Generate, then build ``site/`` with the site engine."""
+    from generator import engine  # noqa: PLC0415 - late: see the note at the imports
+
     checked, result = generate(project)
     with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
         engine.build_site(project.root, project.config, project.site, project.work, engine_name)
@@ -210,5 +220,7 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
 def changes_since(project: Project, checked: Checked, since: str = "") -> list[str]:
     """What the What changed page says about the commits after ``since``, as plain lines (for
     a pull request's log: the base of the pull request)."""
+    from generator import changes, render  # noqa: PLC0415 - late: see the note at the imports
+
     found = history.read(project.root, project.cache, since)
     return changes.report(checked.story, found, render.country_name)

@@ -15,7 +15,6 @@ from generator import build as pipeline
 from generator import json_schema, lock, scaffold, timings
 from generator.errors import BuildError, ContentError, Problem, Severity, file_error
 from generator.schema import COLLECTIONS
-from generator.serve import serve
 from generator.writer import WriteResult
 
 EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 1, 2, 3
@@ -135,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"built site/ with {args.engine} in {time.perf_counter() - started:.1f} s"
             )
         else:
+            from generator.serve import serve  # noqa: PLC0415 - a check need not load the preview
+
             return serve(project, args.addr, lambda problems: _report(problems, "text"))
         timings.write()
     except ContentError as exc:

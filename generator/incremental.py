@@ -32,11 +32,13 @@ import pickle
 import secrets
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import history, link, loader, validate, writer
-from generator.cards import CardSpec
 from generator.link import Story
+
+if TYPE_CHECKING:  # drawing cards needs Pillow and fonts, which `explainer check` never does
+    from generator.cards import CardSpec
 
 T = TypeVar("T")
 

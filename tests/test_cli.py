@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from generator.cli import format_problem, main
 from generator.errors import Problem
-from tests.conftest import MINIMAL, run_explainer
+from tests.conftest import MINIMAL, ROOT, run_explainer
 
 
 def test_check_prints_summary_and_exits_zero(content, capsys):
@@ -65,3 +68,20 @@ def test_generate_writes_nothing_when_content_is_invalid(content):
 def test_usage_error_exits_two(content):
     proc = run_explainer(content(MINIMAL), "frobnicate")
     assert proc.returncode == 2
+
+
+def test_check_never_loads_what_only_later_stages_use():
+    """``explainer check`` is an editor's every save: the share cards' Pillow, the templates'
+    Jinja, the calendar and the preview's watcher cost a third of a second of imports it does
+    not need (generator/build.py imports them in the functions that use them)."""
+    later = ("PIL", "jinja2", "icalendar", "watchdog", "generator.outputs", "generator.serve")
+    script = (
+        "import sys\n"
+        "from generator import cli\n"
+        f"code = cli.main(['--root', {str(ROOT)!r}, 'check'])\n"
+        f"print(code, sorted(m for m in {later!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
