@@ -100,7 +100,7 @@ def check(project: Project, session: incremental.Session | None = None) -> Check
     with timings.stage("validate"):
         records, partials, found = validate.validate(files, session.validated if session else None)
     problems += found
-    known = loader.known_ids(project.content)
+    known = loader.known_ids(project.content, session.loaded if session else None)
     with timings.stage("link"):
         story, found = link.link(records, partials, known, session.linked if session else None)
     problems += found
@@ -159,7 +159,12 @@ def generate(
         files = _produce(inputs, made)
     with timings.stage("write"):
         result = writer.write(
-            project.docs, project.work, files, outputs.OWNED, session.written if session else None
+            project.docs,
+            project.work,
+            files,
+            outputs.OWNED,
+            session.written if session else None,
+            trusted=session is not None and session.loaded.trusted,
         )
     result.made_again, result.reused = len(made.computed), made.reused
     if key and made.computed:

@@ -223,7 +223,7 @@ class Kept:
 class Session:
     """What a long-running process (the preview) keeps from one regeneration to the next."""
 
-    loaded: loader.Memo = field(default_factory=dict)
+    loaded: loader.Memo = field(default_factory=loader.Memo)
     """Each record file as last loaded (:func:`generator.loader.load`)."""
     validated: validate.Memo = field(default_factory=dict)
     """Each loaded file's record (:func:`generator.validate.validate`)."""

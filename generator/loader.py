@@ -17,9 +17,10 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Hashable
+import stat
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -343,65 +344,161 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+Named = tuple[str, bool, "Problem | None"]
+"""A name in a collection folder: its collection, whether it is a record file to load, and
+what is wrong with it (None when nothing is)."""
+
+
+@dataclass
+class Listing:
+    """What :func:`discover` found under ``content/``: every name in the collection folders
+    that is not an editor's file, and the problems of ``content/`` and its folders. The
+    preview keeps it between runs and mends it name by name from the system's events
+    (:func:`relist`): listing 10,000 files took a tenth of a second of every save."""
+
+    root: Path
+    content: Path
+    folders: dict[Path, Problem] = field(default_factory=dict)
+    """Problems of ``content/`` itself and of its entries (an unknown collection)."""
+    names: dict[Path, Named] = field(default_factory=dict)
+    """By path, in order."""
+    followed: bool = True
+    """Whether the system's events reach every name: not when a collection folder is a
+    symlink (the preview's watcher does not follow links)."""
+    _known: dict[str, set[str]] | None = None
+
+    def found(self, max_files: int) -> tuple[list[tuple[Path, str]], list[Problem]]:
+        """The record files to load, with their collections, and every problem, in order."""
+        found = [(path, named[0]) for path, named in self.names.items() if named[1]]
+        problems = [
+            problem
+            for _, problem in sorted(
+                [*self.folders.items(), *((p, n[2]) for p, n in self.names.items() if n[2])]
+            )
+        ]
+        if len(found) > max_files:
+            problems.append(
+                Problem(
+                    _rel(self.root, self.content),
+                    1,
+                    1,
+                    "(content)",
+                    f"{len(found)} records, over the {max_files} limit",
+                    f"raise {MAX_FILES_SETTING} in mkdocs.yml if the story is meant to be this big",
+                )
+            )
+            found = []
+        return found, problems
+
+    def known(self) -> dict[str, set[str]]:
+        """The id of every ``.yml`` file by collection, loadable or not (:func:`known_ids`)."""
+        if self._known is None:
+            self._known = {name: set() for name in COLLECTIONS}
+            for path, (collection, _, _) in self.names.items():
+                if path.name.endswith(".yml"):
+                    self._known[collection].add(path.stem)
+        return self._known
+
+
 def discover(
     root: Path, content: Path, max_files: int = MAX_FILES
 ) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Find record files under ``content/<collection>/``, sorted; flag strays and bad ids."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Problem] = []
+    return listing(root, content).found(max_files)
+
+
+def listing(root: Path, content: Path) -> Listing:
+    """Every name under ``content/<collection>/`` (:class:`Listing`), from one listing."""
+    found = Listing(root, content)
     if not content.is_dir():
-        return [], [
-            Problem(
-                _rel(root, content) if content.is_relative_to(root) else str(content),
-                1,
-                1,
-                "(content)",
-                "content folder not found",
-                "run explainer from the project root, or pass --root",
-            )
-        ]
+        found.folders[content] = Problem(
+            _rel(root, content) if content.is_relative_to(root) else str(content),
+            1,
+            1,
+            "(content)",
+            "content folder not found",
+            "run explainer from the project root, or pass --root",
+        )
+        return found
     for folder in sorted(content.iterdir()):
         if ignored(folder.name) or not folder.is_dir():
             continue
+        found.followed = found.followed and not folder.is_symlink()
         if folder.name not in COLLECTIONS:
-            problems.append(
-                Problem(
-                    _rel(root, folder),
-                    1,
-                    1,
-                    "(collection)",
-                    f"unknown collection '{folder.name}'",
-                    "expected one of " + ", ".join(sorted(COLLECTIONS)),
-                )
+            found.folders[folder] = Problem(
+                _rel(root, folder),
+                1,
+                1,
+                "(collection)",
+                f"unknown collection '{folder.name}'",
+                "expected one of " + ", ".join(sorted(COLLECTIONS)),
             )
             continue
-        with os.scandir(folder) as listing:  # entries know their type: no stat per file
-            entries = sorted((e.name, e.is_file(follow_symlinks=False)) for e in listing)
-        for name, regular in entries:
+        with os.scandir(folder) as entries:  # entries know their type: no stat per file
+            names = sorted((e.name, e.is_file(follow_symlinks=False)) for e in entries)
+        for name, regular in names:
+            if not ignored(name):
+                path = folder / name
+                found.names[path] = _named(root, path, folder.name, regular)
+    return found
+
+
+def _named(root: Path, path: Path, collection: str, regular: bool) -> Named:
+    """What a name in a collection folder is: a record to load, a problem, or neither (a
+    source's text)."""
+    if regular and path.name.endswith(".yml") and _plain_record(path.name):
+        return (collection, True, None)
+    problem = _check_name(root, path, collection)
+    return (collection, problem is None and path.suffix == ".yml", problem)
+
+
+def relist(found: Listing, changed: Iterable[str]) -> bool:
+    """Mend ``found`` for the paths under ``content/`` (relative, as the preview's watcher
+    reports them) that changed since it was made: each name and its sibling (a source's
+    ``.yml`` and ``.txt`` read each other). False when a change is one only a whole listing
+    can follow: ``content/`` itself, or a folder in it."""
+    if not found.followed:
+        return False
+    added = False
+    for rel in changed:
+        parts = PurePosixPath(rel).parts
+        if not parts or ".." in parts or (len(parts) == 1 and _folder(found, parts[0])):
+            return False
+        if len(parts) == 1:
+            continue  # a file beside the folders (standfirst.md): not a name of the listing
+        if len(parts) > 2 or parts[0] not in COLLECTIONS or ignored(parts[0]):
+            continue  # inside a folder that is itself a problem, or not a collection
+        folder = found.content / parts[0]
+        for name in dict.fromkeys((parts[1], _sibling(parts[1]))):
             if ignored(name):
                 continue
-            if regular and name.endswith(".yml") and _plain_record(name):
-                found.append((folder / name, folder.name))
-                continue
             path = folder / name
-            problem = _check_name(root, path, folder.name)
-            if problem:
-                problems.append(problem)
-            elif path.suffix == ".yml":
-                found.append((path, folder.name))
-    if len(found) > max_files:
-        problems.append(
-            Problem(
-                _rel(root, content),
-                1,
-                1,
-                "(content)",
-                f"{len(found)} records, over the {max_files} limit",
-                f"raise {MAX_FILES_SETTING} in mkdocs.yml if the story is meant to be this big",
-            )
-        )
-        found = []
-    return found, problems
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                found.names.pop(path, None)
+                found._known = None
+                continue
+            added = added or path not in found.names
+            found.names[path] = _named(found.root, path, parts[0], stat.S_ISREG(mode))
+            found._known = None
+    if added:
+        found.names = dict(sorted(found.names.items()))
+    return True
+
+
+def _folder(found: Listing, name: str) -> bool:
+    """Whether ``name`` directly in ``content/`` is, or was, a folder."""
+    path = found.content / name
+    return name in COLLECTIONS or path in found.folders or path.is_dir()
+
+
+def _sibling(name: str) -> str:
+    """A source's record for its text, and its text for its record."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        return name
+    return f"{stem}.txt" if suffix == "yml" else f"{stem}.yml" if suffix == "txt" else name
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -444,9 +541,12 @@ def _name_problem(path: Path, collection: str) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def known_ids(content: Path) -> dict[str, set[str]]:
+def known_ids(content: Path, memo: Memo | None = None) -> dict[str, set[str]]:
     """The id of every record file by collection, loadable or not, so that a broken file
-    does not also turn every reference to it into an error."""
+    does not also turn every reference to it into an error; from the ``memo``'s listing when
+    the run that loaded has one (:meth:`Listing.known`)."""
+    if memo is not None and memo.listing is not None and memo.listing.content == content:
+        return memo.listing.known()
     known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
     for name, ids in known.items():
         if (content / name).is_dir():
@@ -454,8 +554,25 @@ def known_ids(content: Path) -> dict[str, set[str]]:
     return known
 
 
-Memo = dict[Path, tuple[Hashable, "LoadedFile"]]
-"""What a long-running process (the preview) loaded: each file with the state it was in."""
+@dataclass
+class Memo:
+    """What a long-running process (the preview) loaded, kept from run to run."""
+
+    files: dict[Path, tuple[Hashable, LoadedFile]] = field(default_factory=dict)
+    """Each record file loaded, with the state it was in (:func:`_state`)."""
+    listing: Listing | None = None
+    """What the last run found in ``content/``."""
+    changed: frozenset[str] | None = None
+    """The paths under ``content/`` (relative, ``people/ada.yml``) that changed since the last
+    run, as the system reported them to the preview's watcher; set before a run, consumed by
+    it. None, always the case outside the preview, means not known: every name is listed
+    and every file's state looked at."""
+    loads: int = 0
+    """How many runs loaded with this memo (each consumes :attr:`changed`)."""
+    trusted: bool = False
+    """Whether the last run looked only at the files reported changed. Its caller then
+    compares what the run left with the files (:func:`stale`; the preview does, and the
+    writer trusts its own memo of ``docs/`` in such a run: :func:`generator.writer.write`)."""
 
 
 def load(
@@ -468,7 +585,8 @@ def load(
     """Load every record under ``content``; collect one problem per unreadable file. With
     ``cache_dir``, files whose bytes were parsed before are not parsed again. With ``memo``
     (kept by the caller between runs), a file whose size, times and inode, and those of its
-    text beside it, are what they were is not even read again."""
+    text beside it, are what they were is not even read again; and when the memo says which
+    paths changed (:attr:`Memo.changed`), the others are neither listed nor looked at."""
     collecting = gc.isenabled()
     gc.disable()  # every node made here lives as long as the story: scanning them is waste
     try:
@@ -496,38 +614,113 @@ def _state(path: Path, collection: str) -> Hashable:
 def _load(
     root: Path, content: Path, max_files: int, cache_dir: Path | None, memo: Memo | None
 ) -> tuple[list[LoadedFile], list[Problem]]:
-    paths, problems = discover(root, content, max_files)
-    # the tree cache keeps only the trees a run parsed, so a run that reuses its memo skips it
-    cache = TreeCache.open(cache_dir) if cache_dir and not memo else None
-    loaded: list[LoadedFile] = []
-    seen: Memo = {}
-    for path, collection in paths:
-        try:
-            if memo is None:
-                loaded.append(load_file(root, path, collection, cache))
-                continue
-            state = _state(path, collection)
-            known = memo.get(path)
-            found = known[1] if known and known[0] == state else None
-            found = found or load_file(root, path, collection, cache)
-            seen[path] = (state, found)
-            loaded.append(found)
-        except LoadError as exc:
-            problems.append(
-                Problem(
-                    _rel(root, exc.path or path), exc.line, exc.col, "(file)", exc.message, exc.hint
-                )
-            )
-        except OSError as exc:
-            problems.append(
-                Problem(_rel(root, path), 1, 1, "(file)", f"cannot read: {exc.strerror}")
-            )
+    if memo is None:
+        paths, problems = discover(root, content, max_files)
+        cache = TreeCache.open(cache_dir) if cache_dir else None
+        loaded: list[LoadedFile] = []
+        for path, collection in paths:
+            _load_one(root, path, collection, cache, keep=loaded.append, problems=problems)
+        if cache:
+            cache.save()
+        return loaded, problems
+    changed, memo.changed = memo.changed, None
+    memo.loads += 1
+    # the tree cache keeps only the trees a run parsed: a run with a memo's files skips it
+    cache = TreeCache.open(cache_dir) if cache_dir and not memo.files else None
+    try:
+        found = _load_again(root, content, max_files, memo, changed=changed, cache=cache)
+    except BaseException:
+        memo.listing = None  # the changes are consumed: the next run must look at everything
+        raise
     if cache:
         cache.save()
-    if memo is not None:
-        memo.clear()
-        memo.update(seen)
+    return found
+
+
+def _load_again(
+    root: Path,
+    content: Path,
+    max_files: int,
+    memo: Memo,
+    *,
+    changed: frozenset[str] | None,
+    cache: TreeCache | None,
+) -> tuple[list[LoadedFile], list[Problem]]:
+    """:func:`load` with the last run's memo: a file is read again only when its state
+    differs, and its state is looked at only when the system reported it changed (or when
+    nobody said what changed)."""
+    found = memo.listing
+    if found is None or changed is None or found.content != content or not relist(found, changed):
+        found, changed = listing(root, content), None
+    memo.listing, memo.trusted = found, changed is not None
+    paths, problems = found.found(max_files)
+    suspects = None if changed is None else _suspects(content, changed)
+    loaded: list[LoadedFile] = []
+    seen: dict[Path, tuple[Hashable, LoadedFile]] = {}
+    for path, collection in paths:
+        known = memo.files.get(path)
+        if known is not None and suspects is not None and path not in suspects:
+            seen[path] = known
+            loaded.append(known[1])
+            continue
+        state = _state(path, collection)
+        if known is not None and known[0] == state:
+            seen[path] = known
+            loaded.append(known[1])
+            continue
+
+        def keep(record: LoadedFile, state: Hashable = state, path: Path = path) -> None:
+            seen[path] = (state, record)
+            loaded.append(record)
+
+        _load_one(root, path, collection, cache, keep=keep, problems=problems)
+    memo.files = seen
     return loaded, problems
+
+
+def _suspects(content: Path, changed: frozenset[str]) -> set[Path]:
+    """The record files whose state may differ: those reported, and a source's record when
+    its text was."""
+    paths = {content / rel for rel in changed}
+    return paths | {path.with_suffix(".yml") for path in paths if path.suffix == ".txt"}
+
+
+def _load_one(
+    root: Path,
+    path: Path,
+    collection: str,
+    cache: TreeCache | None,
+    *,
+    keep: Callable[[LoadedFile], None],
+    problems: list[Problem],
+) -> None:
+    """Load one file and ``keep`` it, or add the problem that stopped it."""
+    try:
+        keep(load_file(root, path, collection, cache))
+    except LoadError as exc:
+        problems.append(
+            Problem(
+                _rel(root, exc.path or path), exc.line, exc.col, "(file)", exc.message, exc.hint
+            )
+        )
+    except OSError as exc:
+        problems.append(Problem(_rel(root, path), 1, 1, "(file)", f"cannot read: {exc.strerror}"))
+
+
+def stale(root: Path, content: Path, memo: Memo) -> bool:
+    """Whether a run told only of the reported changes could have missed one: the names
+    under ``content/`` or a record file's state differ from what the memo holds. The preview
+    asks after each regeneration, while MkDocs rebuilds, and regenerates again if so."""
+    if memo.listing is None or not memo.trusted:
+        return False  # the last run looked at everything, or the next one will
+    found = listing(root, content)
+    if found.names != memo.listing.names or found.folders != memo.listing.folders:
+        return True
+    for path, (collection, record, _) in found.names.items():
+        known = memo.files.get(path)
+        if record and known is not None and known[0] != _state(path, collection):
+            return True
+    return False
 
 
 class TreeCache:

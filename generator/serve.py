@@ -34,11 +34,12 @@ from stat import S_ISREG
 from typing import Protocol
 
 from generator import build as pipeline
-from generator import lock, preview
+from generator import lock, preview, writer
 from generator.engine import DEATH_HOOK
 from generator.errors import BuildError, ContentError, Problem, file_error
 from generator.incremental import Session
-from generator.loader import discover, ignored
+from generator.loader import discover, ignored, stale
+from generator.outputs import OWNED
 from generator.watch import ContentWatcher
 
 WAKE_SECONDS = 1.0
@@ -74,10 +75,32 @@ def regenerate(
     """Write ``docs/`` anew; ``tmp`` is the MkDocs child's ``TMPDIR``, where its site is (to
     drop removed pages from) and where it takes the list of changed files from; ``session``
     what the last regeneration made, so that only what an edit reaches is made again
-    (:mod:`generator.incremental`), and then :func:`settle`."""
+    (:mod:`generator.incremental`), and then :func:`settle`.
+
+    With a session, the run may have looked only at the files the watcher reported changed
+    (:attr:`generator.loader.Memo.changed`), and taken ``docs/`` to hold what it last wrote.
+    So, while MkDocs rebuilds, both are compared with what the run left (:func:`_unreported`):
+    a change the system's events missed, or a page edited by hand, regenerates again from
+    every file."""
     _regenerate(project, report, tmp, session)
-    if session is not None:
+    if session is None:
+        return
+    settle()
+    if _unreported(project, session):
+        print("files changed unreported: regenerating from every file", file=sys.stderr)
+        _regenerate(project, report, tmp, session)
         settle()
+
+
+def _unreported(project: pipeline.Project, session: Session) -> bool:
+    """Whether the last run, told only what the watcher reported, may have missed a change:
+    a name or file state under ``content/``, or a file under ``docs/``, that is not what the
+    run left (:func:`generator.loader.stale`, :func:`generator.writer.stale`)."""
+    if not session.loaded.trusted:
+        return False  # it looked at everything
+    return stale(project.root, project.content, session.loaded) or writer.stale(
+        project.docs, OWNED, session.written
+    )
 
 
 def _regenerate(
@@ -178,6 +201,12 @@ def serve(project: pipeline.Project, addr: str, report: Report) -> int:
     return 0
 
 
+def _told(pending: frozenset[str] | None, paths: frozenset[str] | None) -> frozenset[str] | None:
+    """The paths changed since content was last loaded: ``pending`` and the watcher's new
+    ``paths``; None (look at everything) if either is."""
+    return None if pending is None or paths is None else pending | paths
+
+
 class Child(Protocol):
     """What :func:`follow` needs of the MkDocs process: whether it still runs."""
 
@@ -199,6 +228,15 @@ def follow(
     with ContentWatcher(project.content) as watcher:
         if snapshot(project.content) != seen:
             regenerate(project, report, tmp, session)
+        pending: frozenset[str] | None = frozenset()
         while child.poll() is None:
-            if watcher.wait(WAKE_SECONDS):
-                regenerate(project, report, tmp, session)
+            if not watcher.wait(WAKE_SECONDS):
+                continue
+            if session is None:
+                regenerate(project, report, tmp)
+                continue
+            pending = _told(pending, watcher.take())
+            session.loaded.changed, loads = pending, session.loaded.loads
+            regenerate(project, report, tmp, session)
+            if session.loaded.loads > loads:  # a run that stopped before loading keeps them
+                pending = frozenset()

@@ -21,8 +21,10 @@ metadata change). :meth:`ContentWatcher.wait` returns once the events have been 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 from types import TracebackType
 
@@ -54,21 +56,31 @@ CHANGES = {
 
 def relevant(event: FileSystemEvent, content: Path) -> bool:
     """Whether ``event`` can change what the generator reads from ``content``."""
+    return bool(changed_paths(event, content))
+
+
+def changed_paths(event: FileSystemEvent, content: Path) -> list[str]:
+    """The paths under ``content`` (relative, ``people/ada.yml``) whose change ``event``
+    reports, the source and the target of a move; none for an event that changes nothing
+    the generator reads."""
     if event.event_type not in CHANGES:
-        return False  # opened, closed: our own reads while regenerating
+        return []  # opened, closed: our own reads while regenerating
     if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
-        return False  # a file in it came or went: that file's own event decides
+        return []  # a file in it came or went: that file's own event decides
     paths = [event.src_path, getattr(event, "dest_path", "")]
-    return any(path and _content_path(str(path), content) for path in paths)
+    return [rel for path in paths if path and (rel := _content_path(os.fsdecode(path), content))]
 
 
-def _content_path(path: str, content: Path) -> bool:
-    """``path`` is under ``content`` and no part of it is an editor's file (or hidden folder)."""
+def _content_path(path: str, content: Path) -> str:
+    """``path`` relative to ``content`` if it is under it and no part of it is an editor's
+    file (or hidden folder); an empty string if not. ``content`` itself is ``.``."""
     try:
         parts = PurePath(path).relative_to(content).parts
     except ValueError:
-        return False
-    return not any(ignored(part) for part in parts)
+        return ""
+    if any(ignored(part) for part in parts):
+        return ""
+    return "/".join(parts) or "."
 
 
 class _Handler(FileSystemEventHandler):
@@ -78,8 +90,9 @@ class _Handler(FileSystemEventHandler):
         self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if relevant(event, self.watcher.content):
-            self.watcher.poke()
+        paths = changed_paths(event, self.watcher.content)
+        if paths:
+            self.watcher.poke(paths)
 
 
 class ContentWatcher:
@@ -91,13 +104,26 @@ class ContentWatcher:
         self._changed = threading.Event()
         self._last = 0.0
         self._lock = threading.Lock()
+        self._paths: set[str] | None = set()
         self._observer = Observer()
 
-    def poke(self) -> None:
-        """Note a change now (called by the event handler, or by a test)."""
+    def poke(self, paths: Iterable[str] | None = None) -> None:
+        """Note a change now (called by the event handler, or by a test), of ``paths`` under
+        ``content/`` (relative); None for a change of unknown extent."""
         with self._lock:
             self._last = time.monotonic()
+            if self._paths is not None and paths is not None:
+                self._paths.update(paths)
+            else:
+                self._paths = None
         self._changed.set()
+
+    def take(self) -> frozenset[str] | None:
+        """The paths changed since the last call, or since the watcher started
+        (:attr:`generator.loader.Memo.changed`); None when a change of unknown extent came."""
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        return None if paths is None else frozenset(paths)
 
     def wait(self, timeout: float) -> bool:
         """True once a change has been followed by :attr:`quiet` seconds without another;

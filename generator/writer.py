@@ -299,16 +299,24 @@ def write(
     files: Mapping[str, File | str],
     owned: Owned,
     memo: Memo | None = None,
+    *,
+    trusted: bool = False,
 ) -> WriteResult:
     """Make the ``owned`` entries of ``docs`` hold exactly ``files`` (text is written as
     UTF-8); see the module doc. Only the entries holding a change are staged and swapped.
-    ``memo`` (kept by the caller between runs) spares reading files this process wrote."""
+    ``memo`` (kept by the caller between runs) spares reading files this process wrote;
+    ``trusted``, looking at them: the caller knows ``docs/`` holds what the memo says,
+    because it compares the two after every run (the preview, with :func:`stale`)."""
     _check_paths([rel for rel in files if memo is None or rel not in memo], owned)
     docs.mkdir(exist_ok=True)
     recover(docs, work, owned)
     _check_clashes(docs, owned)
-    existing = _existing(docs, set(files), owned)
-    known = {rel: found for rel, path in existing.items() if (found := _known(memo, rel, path))}
+    if trusted and memo:
+        existing = _remembered(docs, set(files), owned, memo)
+        known = {rel: (memo[rel][1], memo[rel][2]) for rel in existing}
+    else:
+        existing = _existing(docs, set(files), owned)
+        known = {rel: found for rel, path in existing.items() if (found := _known(memo, rel, path))}
     manifest = read_manifest(work)
     _check_ownership({r: p for r, p in existing.items() if r not in known}, manifest, owned)
     wanted = {
@@ -345,9 +353,36 @@ def write(
         faults.point("docs-journal")
         _commit(docs, work, entries, frozenset(single), replace)
     if memo is not None:  # files of entries not swapped are as they were (see _remember)
-        kept = {rel for rel in known if owned.entry_of(rel) not in swapped}
+        kept = (
+            {rel for rel in known if owned.entry_of(rel) not in swapped} if swapped else set(known)
+        )
         _remember(memo, docs, wanted, hashes, kept.difference(replace))
     return result
+
+
+def _remembered(docs: Path, wanted: set[str], owned: Owned, memo: Memo) -> dict[str, str]:
+    """What :func:`_existing` would find, from the memo of a caller that compares it with
+    ``docs/`` after every run (:func:`stale`): the files this process left there."""
+    base = str(docs)
+    return {
+        rel: os.path.join(base, rel)
+        for rel in sorted(memo)
+        if rel not in owned.files or rel in wanted
+    }
+
+
+def stale(docs: Path, owned: Owned, memo: Memo) -> bool:
+    """Whether ``docs/`` differs from the ``memo`` of what this process left there: a file
+    of an owned entry added, removed, or written behind its back. The preview asks after each
+    run it trusted its memo in (:func:`write`), while MkDocs rebuilds, and runs again without
+    trusting it if so (a hand-edited page is then put back)."""
+    existing = _existing(docs, set(memo), owned)
+    if existing.keys() != memo.keys():
+        return True
+    try:
+        return any(_state(path) != memo[rel][0] for rel, path in existing.items())
+    except OSError:  # gone since the listing
+        return True
 
 
 REPLACE_SHARE = 16

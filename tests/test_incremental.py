@@ -17,8 +17,11 @@ from pathlib import Path
 import pytest
 
 from generator import build as pipeline
+from generator import loader, serve, writer
 from generator.errors import ContentError
 from generator.incremental import Session
+from generator.outputs import OWNED
+from generator.watch import ContentWatcher
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_history import git
 
@@ -130,6 +133,94 @@ def test_generate_after_each_change_writes_what_a_clean_generate_writes(project,
         fresh = _fresh(project, tmp_path / "clean")
         pipeline.generate(fresh)
         assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+
+
+def test_a_session_told_what_changed_looks_at_nothing_else_and_writes_the_same(
+    tmp_path, monkeypatch
+):
+    """The preview tells its session which files the system reported changed, and the loader
+    lists and examines no others (:attr:`generator.loader.Memo.changed`). Fed by the real
+    watcher, through every step, the bytes are a clean run's, and the audit finds nothing."""
+    session = Session()
+    project = copy_project(STORIES / "harbour", tmp_path / "told")
+    git(project.root, "init", "-q", "-b", "main")
+    _commit(project.root, "The harbour story", 1)
+    pipeline.generate(project, session)
+    examined: list[Path] = []
+    listed: list[Path] = []
+    real_state, real_listing, real_existing = loader._state, loader.listing, writer._existing
+    monkeypatch.setattr(
+        loader, "_state", lambda path, c: examined.append(path) or real_state(path, c)
+    )
+    monkeypatch.setattr(
+        loader, "listing", lambda root, c: listed.append(root) or real_listing(root, c)
+    )
+    monkeypatch.setattr(  # nor does the writer list docs/: it trusts its memo
+        writer, "_existing", lambda docs, *a: listed.append(docs) or real_existing(docs, *a)
+    )
+    records = sum(1 for _ in project.content.rglob("*.yml"))
+    with ContentWatcher(project.content) as watcher:
+        for day, (step, committed) in enumerate(STEPS, start=2):
+            step(project.content)
+            if committed:
+                _commit(project.root, step.__name__, day)
+            assert watcher.wait(10), step.__name__
+            told = watcher.take()
+            assert told, step.__name__
+            session.loaded.changed, examined[:], listed[:] = told, [], []
+            pipeline.generate(project, session)
+            assert listed == [], step.__name__
+            assert len(examined) <= len(told) < records / 2, step.__name__
+            fresh = _fresh(project, tmp_path / "clean")
+            pipeline.generate(fresh)
+            assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+            assert not loader.stale(project.root, project.content, session.loaded)
+            assert not writer.stale(project.docs, OWNED, session.written)
+
+
+def test_a_change_the_events_missed_is_found_and_regenerated(project, tmp_path, capsys):
+    """Told that nothing changed after an edit (an event lost), the preview's run reuses the
+    old record; the audit after it (:func:`generator.loader.stale`) sees the file's new state
+    and regenerates from every file, so the pages end as a clean run's."""
+    session = Session()
+    serve.regenerate(project, print, None, session)
+    edit(project.content)
+    session.loaded.changed = frozenset()
+    pipeline.generate(project, session)
+    assert "Port captain" not in (project.docs / "people/tom-berg.md").read_text()
+    assert loader.stale(project.root, project.content, session.loaded)
+    session.loaded.changed = frozenset()
+    serve.regenerate(project, print, None, session)
+    assert "regenerating from every file" in capsys.readouterr().err
+    assert not loader.stale(project.root, project.content, session.loaded)
+    fresh = _fresh(project, tmp_path / "clean")
+    pipeline.generate(fresh)
+    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+
+
+def test_a_page_edited_by_hand_during_the_preview_is_put_back(project, tmp_path, capsys):
+    """A run told what changed takes ``docs/`` to hold what it last wrote; the audit after it
+    (:func:`generator.writer.stale`) finds a generated page edited, or a file added, behind
+    its back, and the run made again without trust puts the page back."""
+    session = Session()
+    serve.regenerate(project, print, None, session)
+    page = project.docs / "people/tom-berg.md"
+    page.write_text(page.read_text() + "\nEdited by hand.\n")
+    assert writer.stale(project.docs, OWNED, session.written)
+    edit(project.content)
+    session.loaded.changed = frozenset({"people/tom-berg.yml"})
+    serve.regenerate(project, print, None, session)
+    assert "regenerating from every file" not in capsys.readouterr().err  # it was rewritten
+    page = project.docs / "topics/bridge.md"  # a page the next edit does not reach
+    page.write_text(page.read_text() + "\nEdited by hand.\n")
+    _replace(project.content / "people/tom-berg.yml", "Port captain", "Harbour pilot")
+    session.loaded.changed = frozenset({"people/tom-berg.yml"})
+    serve.regenerate(project, print, None, session)
+    assert "regenerating from every file" in capsys.readouterr().err
+    assert not writer.stale(project.docs, OWNED, session.written)
+    fresh = _fresh(project, tmp_path / "clean")
+    pipeline.generate(fresh)
+    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
 
 
 def test_an_invalid_save_between_changes_leaves_no_trace(project, session, tmp_path):

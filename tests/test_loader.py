@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from generator import loader
+from generator.build import Project
 from tests.conftest import MINIMAL, problems_of
+
+SOURCE = MINIMAL["sources/notes.yml"]
 
 P = "content/people/ada-lovelace.yml"
 
@@ -236,3 +241,76 @@ def test_a_lone_carriage_return_breaks_a_line_as_in_yaml():
     c = values["c"]
     assert isinstance(c, loader.Scalar)
     assert c.comment_after
+
+
+def _same_listing(got: loader.Listing, project: Project) -> None:
+    want = loader.listing(project.root, project.content)
+    assert got.names == want.names
+    assert list(got.names) == list(want.names)  # in order too
+    assert got.folders == want.folders
+    assert got.known() == want.known()
+    assert got.found(loader.MAX_FILES) == want.found(loader.MAX_FILES)
+
+
+def test_a_listing_mended_from_reported_changes_is_a_fresh_listing(content):
+    """The preview mends its listing of content/ with the paths the system reports changed
+    (:func:`loader.relist`) instead of listing 10,000 files again. After each change it must
+    be exactly the listing a fresh look gives: problems, ids and order included."""
+    project = content({**MINIMAL, "sources/memo.yml": SOURCE, "sources/memo.txt": "Text."})
+    folder = project.content
+    found = loader.listing(project.root, folder)
+    steps: list[tuple[Callable[[], object], list[str]]] = [
+        (lambda: (folder / "people/bob.yml").write_text("name: Bob\n"), ["people/bob.yml"]),
+        (lambda: (folder / "people/Bad_Name.yml").write_text("x: 1\n"), ["people/Bad_Name.yml"]),
+        (lambda: (folder / "people/README.md").write_text("notes"), ["people/README.md"]),
+        ((folder / "people/sub").mkdir, ["people/sub"]),
+        (lambda: (folder / "people/sub/x.yml").write_text("x"), ["people/sub/x.yml"]),
+        ((folder / "sources/memo.yml").unlink, ["sources/memo.yml"]),  # its text is orphaned
+        (lambda: (folder / "sources/memo.yml").write_text(SOURCE), ["sources/memo.yml"]),
+        ((folder / "sources/memo.txt").unlink, ["sources/memo.txt"]),
+        (
+            lambda: (folder / "people/bob.yml").rename(folder / "people/bo.yml"),
+            ["people/bob.yml", "people/bo.yml"],
+        ),
+        (
+            lambda: (folder / "people/ab.yml").symlink_to(folder / "people/bo.yml"),
+            ["people/ab.yml"],
+        ),
+        ((folder / "people/README.md").unlink, ["people/README.md"]),
+        (lambda: (folder / "standfirst.md").write_text("Hello.\n"), ["standfirst.md"]),
+    ]
+    for change, paths in steps:
+        change()
+        assert loader.relist(found, paths), paths
+        _same_listing(found, project)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["new-folder", "folder-removed", "content-itself"],
+)
+def test_a_change_to_content_or_its_folders_asks_for_a_whole_listing(content, change):
+    project = content({**MINIMAL, "topics/peace.yml": "title: Peace\n"})
+    found = loader.listing(project.root, project.content)
+    if change == "new-folder":
+        (project.content / "events").mkdir()
+        paths = ["events"]
+    elif change == "folder-removed":
+        for path in (project.content / "topics").iterdir():
+            path.unlink()
+        (project.content / "topics").rmdir()
+        paths = ["topics"]
+    else:
+        paths = ["."]
+    assert loader.relist(found, paths) is False
+
+
+def test_a_symlinked_collection_folder_is_never_mended_from_events(content, tmp_path):
+    """The watcher does not follow links: events from a linked folder never come."""
+    project = content(MINIMAL)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project.content / "topics").symlink_to(elsewhere)
+    found = loader.listing(project.root, project.content)
+    assert found.followed is False
+    assert loader.relist(found, ["people/ada-lovelace.yml"]) is False

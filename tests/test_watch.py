@@ -17,6 +17,7 @@ import pytest
 from generator import build as pipeline
 from generator import serve
 from generator.errors import ContentError
+from generator.incremental import Session
 from generator.loader import ignored
 from generator.watch import ContentWatcher
 from tests.conftest import write_files
@@ -237,3 +238,68 @@ def test_a_regeneration_with_a_session_settles(story: Path) -> None:
         assert gc.get_freeze_count() == 0, "a one-off generate leaves the collector alone"
     finally:
         gc.unfreeze()
+
+
+def test_the_watcher_says_which_paths_changed(story):
+    """What the preview's session is told (:attr:`generator.loader.Memo.changed`): each path
+    under content/ a change reached, both ends of a move, none of an editor's scratch files;
+    and, after a change of unknown extent, None (look at everything)."""
+    people = story / "content" / "people"
+    with ContentWatcher(story / "content") as watcher:
+        (people / "ada.yml").write_text("name: Ada L\n")
+        (people / "ada.yml~").write_text("backup")
+        (people / "bob.yml").rename(people / "rob.yml")
+        (people / "cy.yml").write_text("name: Cy\n")
+        (people / "cy.yml").unlink()
+        (story / "content" / "topics").mkdir()
+        assert watcher.wait(10)
+        assert watcher.take() == {
+            "people/ada.yml",
+            "people/bob.yml",
+            "people/rob.yml",
+            "people/cy.yml",
+            "topics",
+        }
+        assert watcher.take() == frozenset()
+        watcher.poke()
+        watcher.poke(["people/ada.yml"])
+        assert watcher.take() is None
+        assert watcher.take() == frozenset()
+
+
+def test_the_preview_keeps_the_reported_paths_until_a_run_loads_them(story, monkeypatch):
+    """A run stopped before loading (a broken ``mkdocs.yml``, say) has not looked at the
+    paths the watcher reported: the next run is told them as well as its own."""
+    session = Session()
+    told: list[frozenset[str] | None] = []
+    child = FakeChild()
+
+    def regenerate(project, report, tmp, session):  # the first run stops before loading
+        told.append(session.loaded.changed)
+        if len(told) > 1:
+            session.loaded.changed = None
+            session.loaded.loads += 1
+        if len(told) == 3:
+            child.stopped.set()
+
+    monkeypatch.setattr(serve, "regenerate", regenerate)
+    project = pipeline.Project(story)
+    seen = serve.snapshot(project.content)
+    thread = threading.Thread(
+        target=serve.follow,
+        args=(project, print, child, story / "tmp", seen),
+        kwargs={"session": session},
+    )
+    thread.start()
+    people = story / "content" / "people"
+    time.sleep(0.3)  # the watcher is up
+    for name in ("ada.yml", "bob.yml", "ada.yml"):
+        before = len(told)
+        (people / name).write_text("name: X\n")
+        _wait_for(lambda before=before: len(told) > before, "a regeneration")
+    thread.join(timeout=10)
+    assert told == [
+        {"people/ada.yml"},
+        {"people/ada.yml", "people/bob.yml"},
+        {"people/ada.yml"},
+    ]
