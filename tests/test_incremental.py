@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,15 +150,22 @@ def test_a_session_told_what_changed_looks_at_nothing_else_and_writes_the_same(
     examined: list[Path] = []
     listed: list[Path] = []
     real_state, real_listing, real_existing = loader._state, loader.listing, writer._existing
-    monkeypatch.setattr(
-        loader, "_state", lambda path, c: examined.append(path) or real_state(path, c)
-    )
-    monkeypatch.setattr(
-        loader, "listing", lambda root, c: listed.append(root) or real_listing(root, c)
-    )
-    monkeypatch.setattr(  # nor does the writer list docs/: it trusts its memo
-        writer, "_existing", lambda docs, *a: listed.append(docs) or real_existing(docs, *a)
-    )
+
+    def state(path: Path, collection: str) -> object:
+        examined.append(path)
+        return real_state(path, collection)
+
+    def listing(root: Path, content: Path) -> loader.Listing:
+        listed.append(content)
+        return real_listing(root, content)
+
+    def existing(docs: Path, *args: Any) -> dict[str, str]:  # the writer trusts its memo
+        listed.append(docs)
+        return real_existing(docs, *args)
+
+    monkeypatch.setattr(loader, "_state", state)
+    monkeypatch.setattr(loader, "listing", listing)
+    monkeypatch.setattr(writer, "_existing", existing)
     records = sum(1 for _ in project.content.rglob("*.yml"))
     with ContentWatcher(project.content) as watcher:
         for day, (step, committed) in enumerate(STEPS, start=2):
