@@ -307,6 +307,23 @@ def write(
     ``memo`` (kept by the caller between runs) spares reading files this process wrote;
     ``trusted``, looking at them: the caller knows ``docs/`` holds what the memo says,
     because it compares the two after every run (the preview, with :func:`stale`)."""
+    try:
+        return _write(docs, work, files, owned, memo, trusted=trusted)
+    except BaseException:
+        if memo is not None:  # docs/ may be half changed (recover() finishes it): look again
+            memo.clear()
+        raise
+
+
+def _write(
+    docs: Path,
+    work: Path,
+    files: Mapping[str, File | str],
+    owned: Owned,
+    memo: Memo | None,
+    *,
+    trusted: bool,
+) -> WriteResult:
     _check_paths([rel for rel in files if memo is None or rel not in memo], owned)
     docs.mkdir(exist_ok=True)
     recover(docs, work, owned)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from typing import Any
 
 import pytest
 
@@ -318,3 +319,68 @@ def test_a_stored_file_on_another_file_system_is_copied(dirs, tmp_path, monkeypa
     assert copied.read_bytes() == b"\x89PNG card"
     assert copied.stat().st_ino != cached.stat().st_ino
     assert writer.write(docs, work, files, OWN_BINARY).unchanged == 1
+
+
+def test_a_trusted_write_neither_lists_nor_looks_and_writes_the_same(dirs, monkeypatch):
+    """The preview's runs take ``docs/`` to hold what the memo says (it compares the two
+    after each run, :func:`writer.stale`): same result as a run that looks, without a look."""
+    docs, work = dirs
+    memo: writer.Memo = {}
+    people = {f"people/p{i:02}.md": page(f"P{i}") for i in range(20)}  # b.md replaced alone
+    pages = {**people, "people/b.md": page("B"), "meetings/m.md": page("M")}
+    writer.write(docs, work, pages, OWNED, memo)
+    looked: list[str] = []
+    real_existing, real_lstat = writer._existing, os.lstat
+
+    def existing(*args: Any) -> dict[str, str]:
+        looked.append("listed")
+        return real_existing(*args)
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        looked.append(str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "_existing", existing)
+    monkeypatch.setattr(os, "lstat", lstat)
+    changed = {**people, "people/b.md": page("B2")}
+    result = writer.write(docs, work, changed, OWNED, memo, trusted=True)
+    assert (result.written, result.removed) == (["people/b.md"], ["meetings/m.md"])
+    in_docs = [p for p in looked if p == "listed" or p.startswith(f"{docs}/")]
+    assert in_docs == [str(docs / "people/b.md")]  # only the file it wrote, for the memo
+    monkeypatch.undo()
+    assert not writer.stale(docs, OWNED, memo)
+    assert (docs / "people/b.md").read_text() == page("B2")
+    assert not (docs / "meetings").exists()
+
+
+def test_docs_changed_behind_the_writers_back_is_stale(dirs):
+    docs, work = dirs
+    memo: writer.Memo = {}
+    writer.write(docs, work, {"people/a.md": page("A"), "people/b.md": page("B")}, OWNED, memo)
+    assert not writer.stale(docs, OWNED, memo)
+    (docs / "people/a.md").write_text(page("by hand"))
+    assert writer.stale(docs, OWNED, memo)
+    writer.write(docs, work, {"people/a.md": page("A"), "people/b.md": page("B")}, OWNED, memo)
+    assert not writer.stale(docs, OWNED, memo)
+    (docs / "people/c.md").write_text(page("C"))
+    assert writer.stale(docs, OWNED, memo)
+    (docs / "people/c.md").unlink()
+    (docs / "people/b.md").unlink()
+    assert writer.stale(docs, OWNED, memo)
+
+
+def test_a_failed_write_forgets_what_it_knew_of_docs(dirs, monkeypatch):
+    """A write stopped half-way may leave a journal that the next run finishes: that run must
+    look at ``docs/`` again, not trust the memo."""
+    docs, work = dirs
+    memo: writer.Memo = {}
+    writer.write(docs, work, {"people/a.md": page("A")}, OWNED, memo)
+    assert memo
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_commit", full)
+    with pytest.raises(OSError, match="No space"):
+        writer.write(docs, work, {"people/a.md": page("A2")}, OWNED, memo, trusted=True)
+    assert memo == {}
