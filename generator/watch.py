@@ -41,9 +41,10 @@ from watchdog.observers import Observer
 
 from generator.loader import ignored
 
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 """How long events must stop before a change counts as one: long enough for an editor's
-backup-write-rename sequence, short enough that nobody waits for it."""
+backup-write-rename sequence (Vim's takes a few milliseconds), short enough that nobody waits
+for it (it was 0.1 s: a twentieth of the 2-second goal for a save to show)."""
 
 CHANGES = {
     EVENT_TYPE_CREATED,

@@ -153,6 +153,31 @@ def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
     assert "PollingObserver" not in kinds["patched"]
 
 
+def test_the_preview_mkdocs_builds_without_waiting_a_tenth_of_a_second(tmp_path):
+    """MkDocs waits 0.1 s for events to stop before each build; after a regeneration its only
+    event is the touch of mkdocs.yml, so the preview's child waits 0.02 s."""
+    probe = (
+        "import sys\n"
+        "from generator import serve_child\n"
+        "if sys.argv[1] == 'patched':\n"
+        "    serve_child.quicker_builds()\n"
+        "from mkdocs.livereload import LiveReloadServer\n"
+        "server = LiveReloadServer(lambda: None, '127.0.0.1', 0, sys.argv[2])\n"
+        "print(server.build_delay)\n"
+    )
+    delays = {
+        how: subprocess.run(
+            [sys.executable, "-c", probe, how, str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for how in ("plain", "patched")
+    }
+    assert delays == {"plain": "0.1", "patched": str(serve_child.BUILD_DELAY)}
+
+
 def test_mkdocs_is_not_told_of_the_generators_own_writes_only_of_other_files():
     """The writer's swap is a burst of events; the preview touches mkdocs.yml once instead."""
     seen: list[str] = []
