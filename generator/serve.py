@@ -75,16 +75,26 @@ def regenerate(
     """Write ``docs/`` anew; ``tmp`` is the MkDocs child's ``TMPDIR``, where its site is (to
     drop removed pages from) and where it takes the list of changed files from; ``session``
     what the last regeneration made, so that only what an edit reaches is made again
-    (:mod:`generator.incremental`), and then :func:`settle`.
+    (:mod:`generator.incremental`), and then :func:`settle`. Python's collector is off
+    during a run told what changed (a save's): settle collects right after, and the
+    collections of the young generations during it cost 0.07 s of a 1.9-s save at 10,000
+    records. A first run, which makes the whole session, keeps it.
 
     With a session, the run may have looked only at the files the watcher reported changed
     (:attr:`generator.loader.Memo.changed`), and taken ``docs/`` to hold what it last wrote.
     So, while MkDocs rebuilds, both are compared with what the run left (:func:`_unreported`):
     a change the system's events missed, or a page edited by hand, regenerates again from
     every file."""
-    _regenerate(project, report, tmp, session)
     if session is None:
+        _regenerate(project, report, tmp, session)
         return
+    told = session.loaded.changed is not None  # a save's run, not a first or a full one
+    if told:  # settle() collects right after: collections during the run only cost time
+        gc.disable()
+    try:
+        _regenerate(project, report, tmp, session)
+    finally:
+        gc.enable()
     settle()
     if _unreported(project, session):
         print("files changed unreported: regenerating from every file", file=sys.stderr)

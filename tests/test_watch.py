@@ -305,3 +305,27 @@ def _grown(items: list[Any]) -> Callable[[], bool]:
     """A condition that holds once ``items`` is longer than it is now."""
     size = len(items)
     return lambda: len(items) > size
+
+
+def test_a_saves_run_goes_without_the_collector_and_a_first_run_with_it(story, monkeypatch):
+    """A run told what changed is short and settle() collects right after it; a first run
+    makes the whole session, and its garbage is collected as it goes."""
+    import gc  # noqa: PLC0415
+
+    seen: list[bool] = []
+    real = pipeline.generate
+
+    def generate(project: pipeline.Project, session: Session | None) -> object:
+        seen.append(gc.isenabled())
+        return real(project, session)
+
+    monkeypatch.setattr(pipeline, "generate", generate)
+    session, project = Session(), pipeline.Project(story)
+    try:
+        serve.regenerate(project, lambda problems: None, None, session)
+        session.loaded.changed = frozenset({"people/ada.yml"})
+        serve.regenerate(project, lambda problems: None, None, session)
+    finally:
+        gc.unfreeze()
+    assert seen == [True, False]
+    assert gc.isenabled()
