@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from watchdog.events import (
@@ -126,21 +127,21 @@ def _mkdocs_serving(addr: str) -> bool:
     return found.returncode == 0
 
 
-def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
-    """MkDocs' live-reload server asks for watchdog's polling observer, which lists and stats
-    every watched file twice a second; the preview's child gets the system's observer."""
+def _server_probe(patch: str, show: str, folder: Path) -> dict[str, str]:
+    """What ``show`` (an expression of ``server``) prints for a MkDocs live-reload server made
+    in a fresh process as MkDocs makes it, plain and after ``serve_child.<patch>()``."""
     probe = (
         "import sys\n"
         "from generator import serve_child\n"
         "if sys.argv[1] == 'patched':\n"
-        "    serve_child.use_system_events()\n"
+        f"    serve_child.{patch}()\n"
         "from mkdocs.livereload import LiveReloadServer\n"
         "server = LiveReloadServer(lambda: None, '127.0.0.1', 0, sys.argv[2])\n"
-        "print(' '.join(kind.__name__ for kind in type(server.observer).__mro__))\n"
+        f"print({show})\n"
     )
-    kinds = {
+    return {
         how: subprocess.run(
-            [sys.executable, "-c", probe, how, str(tmp_path)],
+            [sys.executable, "-c", probe, how, str(folder)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -148,6 +149,13 @@ def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
         ).stdout.strip()
         for how in ("plain", "patched")
     }
+
+
+def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
+    """MkDocs' live-reload server asks for watchdog's polling observer, which lists and stats
+    every watched file twice a second; the preview's child gets the system's observer."""
+    show = "' '.join(kind.__name__ for kind in type(server.observer).__mro__)"
+    kinds = _server_probe("use_system_events", show, tmp_path)
     assert kinds["plain"].startswith("PollingObserver ")
     assert "InotifyObserver" in kinds["patched"].split()
     assert "PollingObserver" not in kinds["patched"]
@@ -156,25 +164,7 @@ def test_the_preview_mkdocs_watches_with_system_events_not_polling(tmp_path):
 def test_the_preview_mkdocs_builds_without_waiting_a_tenth_of_a_second(tmp_path):
     """MkDocs waits 0.1 s for events to stop before each build; after a regeneration its only
     event is the touch of mkdocs.yml, so the preview's child waits 0.02 s."""
-    probe = (
-        "import sys\n"
-        "from generator import serve_child\n"
-        "if sys.argv[1] == 'patched':\n"
-        "    serve_child.quicker_builds()\n"
-        "from mkdocs.livereload import LiveReloadServer\n"
-        "server = LiveReloadServer(lambda: None, '127.0.0.1', 0, sys.argv[2])\n"
-        "print(server.build_delay)\n"
-    )
-    delays = {
-        how: subprocess.run(
-            [sys.executable, "-c", probe, how, str(tmp_path)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for how in ("plain", "patched")
-    }
+    delays = _server_probe("quicker_builds", "server.build_delay", tmp_path)
     assert delays == {"plain": "0.1", "patched": str(serve_child.BUILD_DELAY)}
 
 
