@@ -55,11 +55,6 @@ CHANGES = {
 }
 
 
-def relevant(event: FileSystemEvent, content: Path) -> bool:
-    """Whether ``event`` can change what the generator reads from ``content``."""
-    return bool(changed_paths(event, content))
-
-
 def changed_paths(event: FileSystemEvent, content: Path) -> list[str]:
     """The paths under ``content`` (relative, ``people/ada.yml``) whose change ``event``
     reports, the source and the target of a move; none for an event that changes nothing
@@ -85,7 +80,8 @@ def _content_path(path: str, content: Path) -> str:
 
 
 class _Handler(FileSystemEventHandler):
-    """Runs on watchdog's thread: records when the last relevant event came, nothing more."""
+    """Runs on watchdog's thread: records when the last event that changes what the generator
+    reads came, and which paths it changed; nothing more."""
 
     def __init__(self, watcher: ContentWatcher) -> None:
         self.watcher = watcher
