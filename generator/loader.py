@@ -659,12 +659,9 @@ def _load_again(
     seen: dict[Path, tuple[Hashable, LoadedFile]] = {}
     for path, collection in paths:
         known = memo.files.get(path)
-        if known is not None and suspects is not None and path not in suspects:
-            seen[path] = known
-            loaded.append(known[1])
-            continue
-        state = _state(path, collection)
-        if known is not None and known[0] == state:
+        unreported = suspects is not None and path not in suspects
+        state = None if known is not None and unreported else _state(path, collection)
+        if known is not None and (state is None or known[0] == state):
             seen[path] = known
             loaded.append(known[1])
             continue

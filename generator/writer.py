@@ -393,10 +393,7 @@ def stale(docs: Path, owned: Owned, memo: Memo) -> bool:
     existing = _existing(docs, set(memo), owned)
     if existing.keys() != memo.keys():
         return True
-    try:
-        return any(_state(path) != memo[rel][0] for rel, path in existing.items())
-    except OSError:  # gone since the listing
-        return True
+    return any(_known(memo, rel, path) is None for rel, path in existing.items())
 
 
 REPLACE_SHARE = 16
