@@ -8,8 +8,9 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # pytest-xdist: one worker per core (at most 4: each may drive a Chromium and a site build),
-# a whole test file per worker so module fixtures are built once (README, "Testing").
-PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
+# a whole test file per worker so module fixtures are built once, the longest files first
+# (tests/conftest.py's LONGEST_FIRST, kept by --no-loadscope-reorder; README, "Tests").
+PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 .PHONY: site generate check serve test lint types unit goldens clean browser-deps card-fonts \
 	schemas bench
@@ -66,14 +67,15 @@ types: $(TEST_STAMP)
 unit: $(TEST_STAMP) card-fonts
 	$(BIN)/pytest $(PARALLEL) -m "not site and not browser"
 
-test: $(TEST_STAMP) browser-deps card-fonts lint types  ## every test, ruff and mypy
-	$(BIN)/pytest $(PARALLEL)
+test: $(TEST_STAMP) browser-deps card-fonts lint types  ## every test but -m bench, ruff and mypy
+	$(BIN)/pytest $(PARALLEL) -m "not bench"
 
 schemas: $(BASE_STAMP)  ## rewrite schemas/*.schema.json from generator/schema.py
 	$(BIN)/explainer schema --write
 
 N ?= 1000 10000
-bench: $(TEST_STAMP) browser-deps  ## measure N synthetic records: make bench N="1000 10000"
+bench: $(TEST_STAMP) browser-deps card-fonts  ## measure N synthetic records: make bench N="1000 10000"
+	$(BIN)/pytest -m bench -p no:cacheprovider -q  # the tests too heavy for make test
 	$(BIN)/python -m tests.bench.run $(N)
 
 goldens: $(TEST_STAMP)  ## rewrite the golden pages in tests/golden/; review the diff

@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from generator import writer
-from generator.build import Project, check
+from generator.build import check
 from generator.errors import ContentError
 from generator.outputs import OWNED
+from generator.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = Path(__file__).resolve().parent / "stories"
@@ -195,10 +196,23 @@ def built_story(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str]
     return get
 
 
-LONGEST_FIRST = ("test_dos.py", "test_properties.py", "test_faults.py")
-"""The test files that take longest (``pytest --durations``), in that order. Under pytest-xdist
-they are handed out first, so that no worker starts one of them when the others are nearly
-done; a plain run keeps the collection order."""
+LONGEST_FIRST = (
+    "test_properties.py",
+    "test_faults.py",
+    "test_pages.py",
+    "test_incremental.py",
+    "test_history.py",
+    "test_robust_builds.py",
+    "test_site.py",
+    "test_unit_cache.py",
+    "test_dos.py",
+)
+"""The test files that take longest (``pytest --durations``, summed per file), in that order.
+Under pytest-xdist they are handed out first, so that no worker starts one of them when the
+others are nearly done; a plain run keeps the collection order. This needs xdist's
+``--no-loadscope-reorder`` (``PARALLEL`` in the Makefile): by default ``loadfile`` hands out
+the files with the most tests first, which put the three longest files, with few tests each,
+at the end of the run."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
