@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import (
@@ -17,9 +16,9 @@ from generator import (
     history,
     home,
     incremental,
+    limits,
     link,
     loader,
-    memo,
     routes,
     siteconfig,
     timings,
@@ -29,7 +28,7 @@ from generator import (
 )
 from generator.errors import ContentError, Problem, Severity
 from generator.link import Story
-from generator.schema import COLLECTIONS
+from generator.project import Project
 
 # The stages after the check (outputs, render, the engine) are imported inside the functions
 # that run them: they bring Pillow, fonts, Jinja and the feed and calendar libraries, a third of
@@ -37,41 +36,6 @@ from generator.schema import COLLECTIONS
 # records took 1.2 s on a slow day; the goal is under 1 s).
 if TYPE_CHECKING:
     from generator import outputs
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where an explainer's files are; everything is relative to one root folder."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    @property
-    def config(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @property
-    def work(self) -> Path:
-        """Scratch space beside ``docs/`` and ``site/`` (same file system, so renames are
-        atomic); git-ignored."""
-        return self.root / ".explainer"
-
-    @property
-    def cache(self) -> Path:
-        """What later runs may reuse (parsed trees, a passing check, the history of each
-        commit); only ever saves time, safe to delete."""
-        return self.work / "cache"
 
 
 @dataclass
@@ -93,7 +57,7 @@ def check(project: Project, session: incremental.Session | None = None) -> Check
         files, problems = loader.load(
             project.root,
             project.content,
-            site.count("max_files", loader.MAX_FILES),
+            site.count("max_files", limits.MAX_FILES),
             cache_dir=project.cache,
             memo=session.loaded if session else None,
         )
@@ -112,20 +76,6 @@ def check(project: Project, session: incremental.Session | None = None) -> Check
     if errors:
         raise ContentError(problems)
     return Checked(story, sorted(problems), standfirst, site)
-
-
-def check_remembered(project: Project) -> tuple[list[Problem], dict[str, int]]:
-    """What ``explainer check`` reports (warnings, and the number of records of each
-    collection), from :mod:`generator.memo` when this content has passed before."""
-    key = memo.fingerprint(project.root, project.content, (project.config,))
-    known = memo.recall(project.cache, key) if key else None
-    if known:
-        return known
-    checked = check(project)
-    sizes = {name: len(checked.story.collection(name)) for name in COLLECTIONS}
-    if key and memo.fingerprint(project.root, project.content, (project.config,)) == key:
-        memo.remember(project.cache, key, checked.warnings, sizes)
-    return checked.warnings, sizes
 
 
 def generate(

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import diffs, history_cache, loader, validate
+from generator import diffs, history_cache, limits, loader, validate
 from generator.diffs import FieldChange, NotCached
 from generator.errors import BuildError
 from generator.loader import LoadedFile, LoadError
@@ -259,7 +259,7 @@ class Blobs:
         if not wanted:
             return
         sizes = self._sizes(wanted)
-        small = [sha for sha in wanted if sizes[sha] <= loader.MAX_TEXT_BYTES]
+        small = [sha for sha in wanted if sizes[sha] <= limits.MAX_TEXT_BYTES]
         self.data.update(dict.fromkeys(wanted))
         out = git_bytes(self.root, ["git", "cat-file", "--batch"], "\n".join(small).encode())
         if out is None:
@@ -306,7 +306,7 @@ class Versions:
     def text(self, blob: str) -> str | None:
         """A source's stored text, or None when it is unreadable."""
         data = self.blobs.get(blob)
-        if data is None or len(data) > loader.MAX_TEXT_BYTES:
+        if data is None or len(data) > limits.MAX_TEXT_BYTES:
             return None
         try:
             return loader.decode(data)
@@ -315,7 +315,7 @@ class Versions:
 
 
 def _read_record(touch: Touch, data: bytes | None) -> Record | None:
-    if data is None or len(data) > loader.MAX_RECORD_BYTES:
+    if data is None or len(data) > limits.MAX_RECORD_BYTES:
         return None
     try:
         tree = loader.parse(loader.decode(data))

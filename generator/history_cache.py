@@ -28,6 +28,7 @@ CODE = (
     "escape.py",
     "history.py",
     "history_cache.py",
+    "limits.py",
     "loader.py",
     "schema.py",
     "urls.py",

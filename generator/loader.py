@@ -29,15 +29,14 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from generator.errors import Problem
+from generator.limits import (
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_FILES_SETTING,
+    MAX_RECORD_BYTES,
+    MAX_TEXT_BYTES,
+)
 from generator.schema import COLLECTIONS, ID_PATTERN, RESERVED_IDS
-
-MAX_RECORD_BYTES = 256 * 1024
-MAX_TEXT_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 8
-MAX_FILES = 20_000
-"""Records a story may hold by default; ``extra: {explainer: {max_files: N}}`` in
-``mkdocs.yml`` raises it."""
-MAX_FILES_SETTING = "extra.explainer.max_files"
 
 IGNORED = (
     ".*",  # hidden: .DS_Store, ._x (macOS), .#x (Emacs lock), .x.swp (Vim), .~lock.x# (Office)
@@ -792,9 +791,12 @@ class TreeCache:
 
 
 _CACHE_VERSION = hashlib.sha256(
-    Path(__file__).read_bytes() + yaml.__version__.encode()
+    Path(__file__).read_bytes()
+    + (Path(__file__).parent / "limits.py").read_bytes()
+    + yaml.__version__.encode()
 ).hexdigest()[:16]
-"""Changes whenever this module (how trees are built and what is refused) or PyYAML does."""
+"""Changes whenever this module or its limits (how trees are built and what is refused) or
+PyYAML does."""
 
 
 def _encode_node(node: Node) -> list[Any]:

@@ -40,6 +40,7 @@ from generator.errors import BuildError, ContentError, Problem, file_error
 from generator.incremental import Session
 from generator.loader import discover, ignored, stale
 from generator.outputs import OWNED
+from generator.project import Project
 from generator.watch import ContentWatcher
 
 WAKE_SECONDS = 1.0
@@ -67,7 +68,7 @@ Report = Callable[[Sequence[Problem]], None]
 
 
 def regenerate(
-    project: pipeline.Project,
+    project: Project,
     report: Report,
     tmp: Path | None = None,
     session: Session | None = None,
@@ -102,7 +103,7 @@ def regenerate(
         settle()
 
 
-def _unreported(project: pipeline.Project, session: Session) -> bool:
+def _unreported(project: Project, session: Session) -> bool:
     """Whether the last run, told only what the watcher reported, may have missed a change:
     a name or file state under ``content/``, or a file under ``docs/``, that is not what the
     run left (:func:`generator.loader.stale`, :func:`generator.writer.stale`)."""
@@ -114,7 +115,7 @@ def _unreported(project: pipeline.Project, session: Session) -> bool:
 
 
 def _regenerate(
-    project: pipeline.Project, report: Report, tmp: Path | None, session: Session | None
+    project: Project, report: Report, tmp: Path | None, session: Session | None
 ) -> None:
     started = time.perf_counter()
     try:
@@ -171,7 +172,7 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def serve(project: pipeline.Project, addr: str, report: Report) -> int:
+def serve(project: Project, addr: str, report: Report) -> int:
     """Serve until interrupted or terminated; the MkDocs child never outlives us."""
     signal.signal(signal.SIGTERM, _stop)
     if not project.content.is_dir():  # nothing to watch: say so as `check` does, and stop
@@ -224,7 +225,7 @@ class Child(Protocol):
 
 
 def follow(
-    project: pipeline.Project,
+    project: Project,
     report: Report,
     child: Child,
     tmp: Path,

@@ -8,7 +8,8 @@ import json
 import os
 from pathlib import Path
 
-from generator.build import Project, check
+from generator.build import check
+from generator.project import Project
 from tests.bench.synth import Sizes, make_project
 from tests.conftest import run_explainer, tree
 

@@ -10,13 +10,16 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator import build, loader, memo
-from generator.build import Project, generate
+from generator.build import generate
 from generator.errors import ContentError, Problem
+from generator.project import Project
 from generator.schema import COLLECTIONS
 from tests.conftest import ROOT, copy_project, run_explainer, tree
 
@@ -207,8 +210,8 @@ def test_a_passing_check_is_remembered_with_its_warnings(content, monkeypatch) -
     expected = full(project)
     assert expected[0], "the content should raise a warning"
     ran = checks_run(monkeypatch)
-    assert build.check_remembered(project) == expected
-    assert build.check_remembered(project) == expected
+    assert memo.check(project) == expected
+    assert memo.check(project) == expected
     assert len(ran) == 1
 
 
@@ -229,7 +232,7 @@ def test_a_passing_check_is_remembered_with_its_warnings(content, monkeypatch) -
 )
 def test_any_change_to_content_runs_the_full_check(content, monkeypatch, change) -> None:
     project = content(WARNED)
-    build.check_remembered(project)
+    memo.check(project)
     change(project.content)
     ran = checks_run(monkeypatch)
     try:
@@ -238,7 +241,7 @@ def test_any_change_to_content_runs_the_full_check(content, monkeypatch, change)
         expected = exc.problems
     ran.clear()
     try:
-        got: object = build.check_remembered(project)
+        got: object = memo.check(project)
     except ContentError as exc:
         got = exc.problems
     assert got == expected
@@ -250,18 +253,18 @@ def test_a_failing_check_is_never_remembered(content, monkeypatch) -> None:
     ran = checks_run(monkeypatch)
     for _ in range(2):
         with pytest.raises(ContentError):
-            build.check_remembered(project)
+            memo.check(project)
     assert len(ran) == 2
     assert not (project.work / "cache" / memo.FILE).exists()
 
 
 def test_another_generator_or_a_damaged_memory_checks_afresh(content, monkeypatch) -> None:
     project = content(WARNED)
-    expected = build.check_remembered(project)
+    expected = memo.check(project)
     path = project.work / "cache" / memo.FILE
     ran = checks_run(monkeypatch)
     monkeypatch.setattr(memo, "code_version", lambda: b"another generator")
-    assert build.check_remembered(project) == expected
+    assert memo.check(project) == expected
     assert len(ran) == 1
     good = path.read_text(encoding="utf-8")
     data = json.loads(good)
@@ -275,7 +278,7 @@ def test_another_generator_or_a_damaged_memory_checks_afresh(content, monkeypatc
     ):
         path.write_text(broken, encoding="utf-8")
         ran.clear()
-        assert build.check_remembered(project) == expected
+        assert memo.check(project) == expected
         assert len(ran) == 1, broken
 
 
@@ -289,7 +292,7 @@ def test_a_check_is_not_remembered_when_content_changed_during_it(content, monke
         return checked
 
     monkeypatch.setattr(build, "check", editing)
-    build.check_remembered(project)
+    memo.check(project)
     assert not (project.work / "cache" / memo.FILE).exists()
 
 
@@ -312,3 +315,33 @@ def test_the_loader_leaves_no_cycles_for_the_paused_collector(content) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+_MODULES_AFTER_CHECK = """
+import sys
+from generator import cli
+code = cli.main(["--root", sys.argv[1], "check"])
+print(code, " ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_remembered_check_imports_neither_the_pipeline_nor_yaml(real_project: Project) -> None:
+    """The warm check's cost at 10,000 records was half imports: a remembered answer needs only
+    the fingerprint, so the pipeline (and PyYAML, Jinja, Pillow behind it) stays unloaded."""
+
+    def modules() -> set[str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", _MODULES_AFTER_CHECK, str(real_project.root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        code, *names = proc.stdout.splitlines()[-1].split()
+        assert code == "0", proc.stderr
+        return set(names)
+
+    first = modules()  # nothing remembered yet: the whole check runs
+    assert {"generator.build", "yaml"} <= first
+    again = modules()
+    assert not {"generator.build", "generator.loader", "yaml", "jinja2", "PIL"} & again

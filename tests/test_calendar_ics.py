@@ -9,10 +9,11 @@ import pytest
 from icalendar import Calendar, Component
 
 from generator import calendar_ics, siteconfig
-from generator.build import Project, check
+from generator.build import check
 from generator.dates import PartialDate
 from generator.history import Change, History
 from generator.link import Story
+from generator.project import Project
 from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES
 

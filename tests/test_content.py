@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from generator.build import Project, check
+from generator.build import check
+from generator.project import Project
 from generator.verbatim import fold
 from tests.conftest import ROOT
 

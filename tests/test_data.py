@@ -14,10 +14,11 @@ import frictionless
 import pytest
 
 from generator import data, escape, outputs, siteconfig
-from generator.build import Project, check
+from generator.build import check
 from generator.dates import PartialDate
 from generator.history import History
 from generator.link import Story
+from generator.project import Project
 from generator.schema import COLLECTIONS, FieldSpec, Kind, Record, Source, fields_of
 from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES, problems_of

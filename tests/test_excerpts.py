@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from bs4 import BeautifulSoup, Tag
 
-from generator.build import Project, check
+from generator.build import check
+from generator.project import Project
 from generator.render import render
 from generator.verbatim import EXCERPT_WORDS
 from tests.conftest import MINIMAL, ROOT, problems_of

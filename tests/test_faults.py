@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator import unit_cache
-from generator.build import Project
 from generator.faults import POINTS
 from generator.outputs import OWNED
+from generator.project import Project
 from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
 
 pytestmark = pytest.mark.site

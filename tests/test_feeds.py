@@ -14,12 +14,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import feeds, outputs, siteconfig
-from generator.build import Project, check
+from generator.build import check
 from generator.dates import PartialDate
 from generator.diffs import FieldChange
 from generator.errors import BuildError
 from generator.history import Change, History
 from generator.link import Story
+from generator.project import Project
 from generator.siteconfig import SiteConfig
 from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, write_files
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.build import Project
 from generator.cli import format_problem
 from generator.errors import Problem, Severity
+from generator.project import Project
 from tests.conftest import MINIMAL, run_explainer
 
 Make = Callable[[dict[str, str | bytes]], Project]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator import corrections, share
-from generator.build import Project, check
+from generator.build import check
 from generator.outputs import Inputs
+from generator.project import Project
 from generator.render import render
 from generator.siteconfig import read
 from tests.conftest import STORIES

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator import calendar_ics, feeds, outputs, siteconfig
 from generator import data as open_data
-from generator.build import Project, check
+from generator.build import check
+from generator.project import Project
 from tests.conftest import STORIES
 
 GOLDEN = Path(__file__).parent / "golden_outputs"

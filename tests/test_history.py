@@ -15,8 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import changes, escape, history, history_cache
-from generator.build import Project, check, generate
+from generator.build import check, generate
 from generator.errors import BuildError
+from generator.project import Project
 from generator.render import country_name, render
 from tests.conftest import (
     MINIMAL,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.build import Project, check
+from generator.build import check
 from generator.errors import BuildError
 from generator.home import Standfirst, key_people
+from generator.project import Project
 from generator.render import render
 from generator.views import initials, latest, upcoming
 from generator.writer import MARKER

@@ -22,6 +22,7 @@ from generator import loader, serve, writer
 from generator.errors import ContentError
 from generator.incremental import Session
 from generator.outputs import OWNED
+from generator.project import Project
 from generator.watch import ContentWatcher
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_history import git
@@ -91,7 +92,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _fresh(project: pipeline.Project, target: Path) -> pipeline.Project:
+def _fresh(project: Project, target: Path) -> Project:
     """The same content, hand-written files and git history in a new folder: no docs/ output,
     no manifest, no cache."""
     shutil.rmtree(target, ignore_errors=True)
@@ -116,7 +117,7 @@ def session(request: pytest.FixtureRequest) -> Session | None:
 
 
 @pytest.fixture
-def project(tmp_path: Path, session: Session | None) -> pipeline.Project:
+def project(tmp_path: Path, session: Session | None) -> Project:
     """The harbour story in its own git repository, generated once."""
     project = copy_project(STORIES / "harbour", tmp_path / "incremental")
     git(project.root, "init", "-q", "-b", "main")

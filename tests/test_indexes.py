@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import indexes, routes, siteconfig, views
-from generator.build import Project, check
+from generator.build import check
 from generator.errors import BuildError
 from generator.outputs import Inputs, produce
+from generator.project import Project
 from generator.render import render
 from tests.conftest import ROOT, STORIES, copy_project, run_explainer, set_explainer_setting
 

@@ -15,9 +15,10 @@ import yaml
 from pyld import jsonld as pyld
 
 from generator import jsonld, routes, share
-from generator.build import Project, check
+from generator.build import check
 from generator.indexes import INDEX_LIMIT
 from generator.outputs import Inputs
+from generator.project import Project
 from generator.render import plan, render
 from generator.siteconfig import SiteConfig, read
 from tests.conftest import ROOT, STORIES

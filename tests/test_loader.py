@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from generator import loader
-from generator.build import Project
+from generator import limits, loader
+from generator.project import Project
 from tests.conftest import MINIMAL, problems_of
 
 SOURCE = MINIMAL["sources/notes.yml"]
@@ -249,7 +249,7 @@ def _same_listing(got: loader.Listing, project: Project) -> None:
     assert list(got.names) == list(want.names)  # in order too
     assert got.folders == want.folders
     assert got.known() == want.known()
-    assert got.found(loader.MAX_FILES) == want.found(loader.MAX_FILES)
+    assert got.found(limits.MAX_FILES) == want.found(limits.MAX_FILES)
 
 
 def test_a_listing_mended_from_reported_changes_is_a_fresh_listing(content):

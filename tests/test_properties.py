@@ -31,8 +31,9 @@ from hypothesis import HealthCheck, Phase, assume, example, given, seed, setting
 from hypothesis import strategies as st
 
 from generator import render
-from generator.build import Project, check
+from generator.build import check
 from generator.errors import ContentError
+from generator.project import Project
 from generator.schema import COLLECTIONS, Kind, fields_of
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE

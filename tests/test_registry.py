@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from generator import outputs, routes, siteconfig
-from generator.build import Project, check, generate
+from generator.build import check, generate
 from generator.errors import BuildError
+from generator.project import Project
 from generator.schema import COLLECTIONS
 from tests.conftest import ROOT, STORIES
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 
 from generator import cli, lock, serve
-from generator.build import Project
 from generator.errors import BuildError
+from generator.project import Project
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, run_explainer, tree
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from generator import scaffold
-from generator.build import Project
 from generator.json_schema import modeline
 from generator.loader import parse
+from generator.project import Project
 from generator.schema import COLLECTIONS, fields_of
 from tests.conftest import MINIMAL, problems_of, run_explainer
 

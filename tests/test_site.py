@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator.build import Project
+from generator.project import Project
 from generator.verbatim import EXCERPT_WORDS
 from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, write_files
 

@@ -13,7 +13,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator import preview, targeted
-from generator.build import Project, generate
+from generator.build import generate
+from generator.project import Project
 from tests.conftest import tree
 
 pytestmark = pytest.mark.site

@@ -28,6 +28,7 @@ from generator import build as pipeline
 from generator import incremental, memo, outputs, unit_cache, workers
 from generator.incremental import ALL, Session
 from generator.link import Story
+from generator.project import Project
 from generator.writer import Stored
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
 from tests.test_incremental import _differences, _tree, edit
@@ -52,11 +53,11 @@ def _generate(root: Path, seed: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> pipeline.Project:
+def project(tmp_path: Path) -> Project:
     return copy_project(STORIES / "harbour", tmp_path / "kept")
 
 
-def _clean_docs(project: pipeline.Project, target: Path) -> dict[str, bytes]:
+def _clean_docs(project: Project, target: Path) -> dict[str, bytes]:
     """What a first generate, with no cache, writes for the same content."""
     fresh = copy_project(project.root, target)
     shutil.rmtree(fresh.cache, ignore_errors=True)
@@ -145,7 +146,7 @@ def test_a_damaged_file_means_a_build_from_nothing(project, tmp_path, damage):
     assert _differences(_tree(project.docs), _clean_docs(project, tmp_path / "clean")) == []
 
 
-def _kept_page(project: pipeline.Project, src: str) -> Path:
+def _kept_page(project: Project, src: str) -> Path:
     """The kept file of a page, which ``docs/`` links to."""
     page = project.docs / src
     (found,) = (

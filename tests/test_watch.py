@@ -20,6 +20,7 @@ from generator import serve
 from generator.errors import ContentError
 from generator.incremental import Session
 from generator.loader import ignored
+from generator.project import Project
 from generator.watch import ContentWatcher
 from tests.conftest import write_files
 
@@ -42,7 +43,7 @@ class Preview:
     and every listing of content/ recorded as a failure."""
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.project = pipeline.Project(root)
+        self.project = Project(root)
         self.regenerations = 0
         self.listings: list[str] = []
         self.child = FakeChild()
@@ -196,7 +197,7 @@ def test_without_a_content_folder_the_preview_stops_as_check_does(tmp_path, monk
     monkeypatch.setattr(signal, "signal", lambda *args: None)
     monkeypatch.setattr(subprocess, "Popen", None)  # starting MkDocs would fail loudly
     with pytest.raises(ContentError) as caught:
-        serve.serve(pipeline.Project(tmp_path), "127.0.0.1:8000", print)
+        serve.serve(Project(tmp_path), "127.0.0.1:8000", print)
     assert [p.message for p in caught.value.problems] == ["content folder not found"]
 
 
@@ -232,10 +233,10 @@ def test_a_regeneration_with_a_session_settles(story: Path) -> None:
 
     gc.unfreeze()
     try:
-        serve.regenerate(pipeline.Project(story), lambda problems: None, None, Session())
+        serve.regenerate(Project(story), lambda problems: None, None, Session())
         assert gc.get_freeze_count() > 0
         gc.unfreeze()
-        serve.regenerate(pipeline.Project(story), lambda problems: None, None, None)
+        serve.regenerate(Project(story), lambda problems: None, None, None)
         assert gc.get_freeze_count() == 0, "a one-off generate leaves the collector alone"
     finally:
         gc.unfreeze()
@@ -280,7 +281,7 @@ def test_the_preview_keeps_the_reported_paths_until_a_run_loads_them(story, monk
             child.stopped.set()
 
     monkeypatch.setattr(serve, "regenerate", regenerate)
-    project = pipeline.Project(story)
+    project = Project(story)
     seen = serve.snapshot(project.content)
     thread = threading.Thread(
         target=serve.follow,
@@ -315,12 +316,12 @@ def test_a_saves_run_goes_without_the_collector_and_a_first_run_with_it(story, m
     seen: list[bool] = []
     real = pipeline.generate
 
-    def generate(project: pipeline.Project, session: Session | None) -> object:
+    def generate(project: Project, session: Session | None) -> object:
         seen.append(gc.isenabled())
         return real(project, session)
 
     monkeypatch.setattr(pipeline, "generate", generate)
-    session, project = Session(), pipeline.Project(story)
+    session, project = Session(), Project(story)
     try:
         serve.regenerate(project, lambda problems: None, None, session)
         session.loaded.changed = frozenset({"people/ada.yml"})

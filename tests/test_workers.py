@@ -9,6 +9,7 @@ import pytest
 
 from generator import build, render, workers
 from generator.errors import BuildError
+from generator.project import Project
 from tests.bench.synth import make_project
 
 
@@ -39,7 +40,7 @@ def test_few_items_stay_in_one_process() -> None:
 def test_pages_rendered_by_two_processes_are_the_pages_one_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    story = build.check(build.Project(make_project(400, tmp_path / "p"))).story
+    story = build.check(Project(make_project(400, tmp_path / "p"))).story
     monkeypatch.setattr(workers, "count", lambda items: 1)
     alone = render.render_files(story)
     monkeypatch.setattr(workers, "count", lambda items: 2)

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import history
-from generator.build import Project, generate
+from generator.build import generate
+from generator.project import Project
 from tests.conftest import STORIES
 
 ENV = {

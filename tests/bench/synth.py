@@ -19,7 +19,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.loader import MAX_FILES
+from generator.limits import MAX_FILES
 from generator.outputs import OWNED
 
 ROOT = Path(__file__).resolve().parents[2]

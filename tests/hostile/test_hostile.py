@@ -22,8 +22,9 @@ import pytest
 import yaml
 
 from generator import cli, routes
-from generator.build import Project, check
+from generator.build import check
 from generator.outputs import OWNED
+from generator.project import Project
 from generator.schema import COLLECTIONS, fields_of
 from tests.conftest import ROOT, SITE_YML, copy_project, run_explainer, write_files
 from tests.hostile.hostile_base import BASE
