@@ -168,7 +168,14 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
 
     checked, result = generate(project)
     with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
-        engine.build_site(project.root, project.config, project.site, project.work, engine_name)
+        engine.build_site(
+            project.root,
+            project.config,
+            project.site,
+            project.work,
+            engine_name,
+            templates=project.templates,
+        )
     return checked, result
 
 

@@ -51,11 +51,19 @@ def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:
     raise BuildError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
 
 
-def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "mkdocs") -> None:
+def build_site(
+    root: Path,
+    config: Path,
+    site: Path,
+    work: Path,
+    engine: str = "mkdocs",
+    *,
+    templates: Path | None = None,
+) -> None:
     """Build the site into a staging folder, harden it, then swap it in for ``site``.
 
     Zensical has no option for the output folder, so it writes where ``mkdocs.yml`` says,
-    without the swap.
+    without the swap. ``templates``: where MkDocs may keep the theme's templates compiled.
     """
     recover_site(site, work)
     staged = work / "site-new" if engine == "mkdocs" else site
@@ -69,6 +77,8 @@ def build_site(root: Path, config: Path, site: Path, work: Path, engine: str = "
         "PYTHONHASHSEED": "0",
         "NO_MKDOCS_2_WARNING": "1",  # Material's end-of-life banner; the README covers it
     }
+    if engine == "mkdocs" and templates is not None:  # a cache named in the environment wins
+        env.setdefault(build_child.TEMPLATE_CACHE, str(templates))
     aside = work / ASIDE
     ahead: harden.Ahead = {}
     command = engine_command(engine, config, staged)

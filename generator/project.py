@@ -41,3 +41,8 @@ class Project:
         """What later runs may reuse (parsed trees, a passing check, the history of each
         commit); only ever saves time, safe to delete."""
         return self.work / "cache"
+
+    @property
+    def templates(self) -> Path:
+        """The theme's templates, compiled (:data:`generator.build_child.TEMPLATE_CACHE`)."""
+        return self.cache / "templates"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from generator import build, build_child, engine, harden
 from tests.conftest import STORIES, copy_project, tree
 
@@ -81,3 +83,35 @@ def test_a_build_hardening_alongside_mkdocs_equals_one_hardening_after_it(
     copied = {name for name in pages if (project.docs / name).exists()}  # the embed page
     assert copied == {"embed/timeline/index.html"}
     assert given == [len(pages - copied), 0]
+
+
+def test_compiled_templates_give_the_same_site_and_follow_an_edited_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme's templates kept compiled (:data:`generator.build_child.TEMPLATE_CACHE`): the
+    build that fills the cache and the one that reads it give the bytes of a build without
+    it; a template edited between builds is compiled again, never served stale."""
+    monkeypatch.delenv(build_child.TEMPLATE_CACHE)  # the project's own cache, not the tests'
+    project = copy_project(STORIES / "harbour", tmp_path / "p")
+    build.generate(project)
+    engine.build_site(project.root, project.config, project.site, project.work)
+    without = tree(project.site)
+    for _ in range(2):  # the first fills the cache, the second reads it
+        engine.build_site(
+            project.root, project.config, project.site, project.work, templates=project.templates
+        )
+        assert tree(project.site) == without
+    kept = list(project.templates.iterdir())
+    assert len(kept) > 10
+    assert all(path.suffix == ".cache" for path in kept)  # no temporary file left
+    main = project.root / "theme" / "main.html"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(">Corrections</a>", ">Corrigenda</a>"),
+        encoding="utf-8",
+    )
+    engine.build_site(
+        project.root, project.config, project.site, project.work, templates=project.templates
+    )
+    home = (project.site / "index.html").read_text(encoding="utf-8")
+    assert ">Corrigenda</a>" in home
+    assert ">Corrections</a>" not in home
