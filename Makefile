@@ -65,9 +65,9 @@ types: $(TEST_STAMP)
 	$(BIN)/mypy
 
 # The editable install leaves our own modules uncompiled, and where PYTHONDONTWRITEBYTECODE is
-# set (this machine, many CI images) each process compiled all 52 again: 0.3 s of every one of
-# the test suite's hundreds of `explainer` runs. A compiled module whose source changed since
-# is ignored by Python, so this is never stale; a pip-installed explainer is compiled anyway.
+# set (this machine, many CI images) each process compiled again the 52 a build imports: 0.3 s
+# of every one of the test suite's hundreds of `explainer` runs. Python ignores a compiled
+# module whose source changed since, so this is never stale; pip installs compile anyway.
 bytecode: $(BASE_STAMP)
 	$(BIN)/python -m compileall -q generator tests
 

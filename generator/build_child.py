@@ -34,8 +34,8 @@ REPORT_FD = "EXPLAINER_REPORT_FD"
 
 TEMPLATE_CACHE = "EXPLAINER_TEMPLATE_CACHE"
 """The environment variable naming a folder for Jinja's bytecode cache of the theme's
-templates. MkDocs compiles Material's forty templates afresh in every build: a second of a
-four-second build of a small story. The cache is keyed by each template's file and source
+templates. MkDocs compiles Material's forty templates afresh in every build: 0.45 s of a
+2.2-s MkDocs run of the real story. The cache is keyed by each template's file and source
 checksum, and its files are written aside and renamed in, so an edited template is compiled
 again and a killed build leaves no half-written entry; the pages are the same either way.
 ``explainer build`` sets it to ``.explainer/cache/templates`` unless the environment already
