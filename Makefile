@@ -66,7 +66,7 @@ types: $(TEST_STAMP)
 
 # The editable install leaves our own modules uncompiled, and where PYTHONDONTWRITEBYTECODE is
 # set (this machine, many CI images) each process compiled again the 52 a build imports: 0.3 s
-# of every one of the test suite's hundreds of `explainer` runs. Python ignores a compiled
+# of each of the test suite's many `explainer` runs. Python ignores a compiled
 # module whose source changed since, so this is never stale; pip installs compile anyway.
 bytecode: $(BASE_STAMP)
 	$(BIN)/python -m compileall -q generator tests
