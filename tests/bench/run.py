@@ -462,8 +462,8 @@ def bench(n: int, *, browser: bool = True, preview: bool = True, pairs: int = 2)
         edit_to_preview(project, sorted(project.glob("content/people/*.yml"))[1].stem, result)
     steps = [v for v in result.values() if isinstance(v, dict) and "max_rss_mb" in v]
     result["peak_rss_mb"] = max((s["max_rss_mb"] for s in steps), default=0)
-    ours = [result.get(k) for k in ("build", "build_warm")]
-    ours += [p.get("warm") for p in [*result.get("pairs", []), *result.get("edited_pairs", [])]]
+    pairs_run = [*result.get("pairs", []), *result.get("edited_pairs", [])]  # build_warm: 1st
+    ours = [result.get("build"), *(p.get("warm") for p in pairs_run)]
     result["build_peak_rss_mb"] = max((s["max_rss_mb"] for s in ours if s), default=0)
     return result
 
