@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -162,6 +162,7 @@ OUTPUTS: tuple[Output, ...] = (
 """Every output of a build, in the order they are produced."""
 
 
+@cache  # one per output, kept with the paths it found each entry of (Owned.entry_of)
 def owned(outputs: tuple[Output, ...] = OUTPUTS) -> Owned:
     entries = [entry for output in outputs for entry in output.owns]
     return Owned(
