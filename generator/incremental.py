@@ -274,9 +274,13 @@ class Session:
         return tracked(story, self.recorder)
 
     def watch(self, name: str, data: Mapping[Any, Any]) -> Mapping[Any, Any]:
-        """``data`` (made during this run, for its units to read) as a read-noting view."""
+        """``data`` (made during this run, for its units to read) as a read-noting view.
+        Until now every key of ``name`` counted as changed (:meth:`_changed`); from now on
+        only those whose value differs from the last run's do. Units judged before were
+        judged against more changes, never fewer, so none of them was wrongly reused."""
         self._new[name] = data
         self._diffed.discard(name)
+        self._dirty = {key for key in self._dirty if key[0] != name}
         self._compared = False
         self._now = {key: value for key, value in self._now.items() if key[0] != name}
         return ReadMap(name, data, self.recorder)

@@ -84,6 +84,25 @@ def test_units_inside_a_reused_unit_are_kept_and_their_reads_count_for_the_outer
     assert session.computed == {"outer", ("inner", "a")}
 
 
+def test_a_mapping_made_during_the_run_counts_as_changed_only_until_it_is_made():
+    """A unit judged before ``titles`` is made this run (a plan of pages, made first) sees it
+    all changed; the units after it see only what really changed in it."""
+    session = Session()
+
+    def run(titles: dict[str, str]) -> dict[str, Any]:
+        view = session.begin(_story(a=1), "same surroundings")
+        found = {"early": session.unit("early", None, lambda: view.people["a"])}
+        watched = session.watch("titles", titles)
+        for key in ("x", "y"):
+            found[key] = session.unit(key, None, partial(watched.__getitem__, key))
+        session.end()
+        return found
+
+    run({"x": "X", "y": "Y"})
+    assert run({"x": "X", "y": "Y2"}) == {"early": 1, "x": "X", "y": "Y2"}
+    assert session.computed == {"y"}, "x's title is the same: reused"
+
+
 def test_a_read_view_of_a_defaultdict_never_stores_a_key():
     data: defaultdict[str, list[int]] = defaultdict(list)
     recorder = Recorder()
