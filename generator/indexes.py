@@ -18,7 +18,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from generator import incremental, views
@@ -51,9 +51,15 @@ PARTS = "pages"
 
 def _month(record: Record) -> tuple[str, str]:
     date: PartialDate = getattr(record, "date")  # noqa: B009 - every dated record has one
-    if date.month is None:
-        return f"{date.year}", str(date.year)
-    return f"{date.year}-{date.month:02d}", PartialDate(date.year, date.month).display()
+    return _month_of(date.year, date.month)
+
+
+@cache  # asked for each of 10,000 dated items by every plan of the pages (a save's, 0.05 s)
+def _month_of(year: int, month: int | None) -> tuple[str, str]:
+    """The group of a date in ``year`` and ``month`` (or the year alone): key and label."""
+    if month is None:
+        return f"{year}", str(year)
+    return f"{year}-{month:02d}", PartialDate(year, month).display()
 
 
 def _letter_of(text: str) -> tuple[str, str]:
