@@ -65,7 +65,8 @@ class Inputs:
         """Every generated page (:func:`generator.render.plan`), planned once for the outputs
         that go through them (the pages, their heads, their share cards)."""
         limit = self.site.count("index_limit", indexes.INDEX_LIMIT)
-        return render.plan(self.story, self.standfirst, limit, embed.snippet(self.site))
+        snippet = embed.snippet(self.site)
+        return render.plan(self.story, self.standfirst, limit, snippet, self.session)
 
 
 Producer = Callable[[Inputs], Mapping[str, File]]

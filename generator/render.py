@@ -20,7 +20,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import changes, charts, escape, excerpts, home, indexes, routes, views, workers
+from generator import (
+    changes,
+    charts,
+    escape,
+    excerpts,
+    home,
+    incremental,
+    indexes,
+    routes,
+    views,
+    workers,
+)
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -621,10 +632,16 @@ def plan(
     standfirst: home.Standfirst | None = None,
     limit: int = indexes.INDEX_LIMIT,
     embed: Snippet | None = None,
+    session: Session | None = None,
 ) -> list[Page]:
     """Every page of the site, in a stable order: the home page, each index (one page, or a
     first page and a page per group: :mod:`generator.indexes`), What changed, and a page for
-    every record whose route gives it one (:mod:`generator.routes`)."""
+    every record whose route gives it one (:mod:`generator.routes`).
+
+    In the preview's ``session``, an index's pages are listed again only when something its
+    list read has changed (a unit of :mod:`generator.incremental`): grouping and sorting
+    7,000 quotes took a tenth of a second of each save at 10,000 records. Not in a build's
+    session: its units come from disk, where a list of records is not kept."""
     standfirst = standfirst or home.Standfirst()
     pages = [
         Page(
@@ -635,8 +652,10 @@ def plan(
             {"hide": ["toc"]},
         ),
     ]
+    lists = session if session is not None and not session.build else None
     for index in indexes.INDEXES:
-        for listing in indexes.listings(index, story, limit):
+        made = partial(indexes.listings, index, story, limit)
+        for listing in incremental.unit(lists, ("listings", index.folder), limit, made):
             title = f"{index.title}: {listing.part.label}" if listing.part else index.title
             context = {
                 **index.context,

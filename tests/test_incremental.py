@@ -24,7 +24,7 @@ from generator.incremental import Session
 from generator.outputs import OWNED
 from generator.project import Project
 from generator.watch import ContentWatcher
-from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project
+from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, set_explainer_setting
 from tests.test_history import git
 
 Step = Callable[[Path], None]
@@ -147,6 +147,35 @@ def test_generate_after_each_change_writes_what_a_clean_generate_writes(project,
         fresh = _fresh(project, tmp_path / "clean")
         pipeline.generate(fresh)
         assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+
+
+def test_split_indexes_after_each_change_are_what_a_clean_generate_writes(tmp_path):
+    """With every index split into a page per group (``index_limit: 1``), the preview lists
+    an index again only when what it read changed (:func:`generator.render.plan`): after
+    each step, its group pages, their previous and next links and the anchors' maps are a
+    clean run's."""
+    project = copy_project(STORIES / "harbour", tmp_path / "split")
+    set_explainer_setting(project, "index_limit", 1)
+    git(project.root, "init", "-q", "-b", "main")
+    _commit(project.root, "The harbour story", 1)
+    session = Session()
+    pipeline.generate(project, session)
+    assert (project.docs / "people" / "pages").is_dir(), "the people index is split"
+    for day, (step, committed) in enumerate(STEPS, start=2):
+        step(project.content)
+        if committed:
+            _commit(project.root, step.__name__, day)
+        pipeline.generate(project, session)
+        fresh = _fresh(project, tmp_path / "clean")
+        pipeline.generate(fresh)
+        assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+    _replace(project.content / "meetings/site-visit.yml", "North quay", "South quay")
+    pipeline.generate(project, session)  # not committed: the history is the same
+    assert ("listings", "meetings") in session.computed
+    assert ("listings", "people") not in session.computed, "no person changed: reused"
+    fresh = _fresh(project, tmp_path / "clean")
+    pipeline.generate(fresh)
+    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
 
 
 def test_a_session_told_what_changed_looks_at_nothing_else_and_writes_the_same(
