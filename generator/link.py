@@ -124,6 +124,8 @@ class Memo:
 
     known: dict[str, set[str]] = field(default_factory=dict)
     refs: dict[int, tuple[Record, list[Problem]]] = field(default_factory=dict)
+    partials: dict[int, tuple[Record, Partial]] = field(default_factory=dict)
+    """Each record object's view for the checks (:func:`_partial`), made once."""
 
 
 def link(
@@ -141,7 +143,7 @@ def link(
     for record in records:
         story.collection(record.collection)[record.id] = record
     partials = list(partials)
-    checks = [_partial(r) for r in records] + partials
+    checks = _partials(records, memo) + partials
     problems = _refs(records, checks, known, memo)
     problems += _check_meetings(checks) + _check_quotes(story, checks)
     problems += _check_claims(story, checks)
@@ -175,6 +177,21 @@ def _refs(
 
 def _partial(record: Record) -> Partial:
     return Partial(type(record), record.path, vars(record), record.marks)
+
+
+def _partials(records: list[Record], memo: Memo | None) -> list[Partial]:
+    """Each record's :func:`_partial`; with ``memo``, the one made last time for the same
+    record object (a save at 10,000 records made 10,000 again: 0.04 s)."""
+    if memo is None:
+        return [_partial(record) for record in records]
+    kept, found, checks = memo.partials, {}, []
+    for record in records:
+        old = kept.get(id(record))
+        check = old[1] if old and old[0] is record else _partial(record)
+        found[id(record)] = (record, check)
+        checks.append(check)
+    memo.partials = found
+    return checks
 
 
 def _after_depths(story: Story) -> tuple[dict[str, int], list[Problem]]:
