@@ -8,6 +8,7 @@ nothing is written unless the whole story is valid.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -88,15 +89,18 @@ def generate(
     this one made is kept. The files are the same either way."""
     from generator import outputs  # noqa: PLC0415 - late: see the note at the imports
 
-    checked = check(project, session)
+    with ThreadPoolExecutor(1) as pool:  # git's two commands run while the records load
+        log = pool.submit(
+            history.read, project.root, project.cache, memo=session.history if session else None
+        )
+        checked = check(project, session)
+        found = log.result()  # the thread ends with the pool: no thread when workers fork
     site = checked.site
     checked.warnings += _nav_problems(site)
     with timings.stage("render"):
         inputs = outputs.Inputs(
             story=checked.story,
-            history=history.read(
-                project.root, project.cache, memo=session.history if session else None
-            ),
+            history=found,
             standfirst=checked.standfirst,
             site=site,
             cache=project.cache,
