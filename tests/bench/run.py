@@ -17,7 +17,7 @@ change history as a real story's do), and measures with the real command line:
 - in Debian's Chromium: the bytes a reader downloads to open the home page, and then to see the
   first search results for a person's name;
 - with ``explainer serve`` running: seconds from saving one person's YAML until the served page
-  shows the change.
+  shows the change, for three saves in a row, and their median.
 
 Peak memory is the largest resident set of any process of a step (``wait4``'s ``ru_maxrss``
 covers the child and the descendants it waited for). Times are wall-clock seconds on a shared
@@ -76,6 +76,9 @@ OUT = ROOT / ".explainer" / "bench"
 PREFIX = "bench"
 """The path of the synthetic story's ``site_url`` (see :meth:`Synth.config`)."""
 PAGE_LIMIT = 150 * 1024
+SAVE_PAUSE = 4.0
+"""Seconds between two saves of the edit → preview figure: the preview's checks after a run
+and MkDocs' rebuild are over by then, as they are between an editor's saves."""
 FIXED_ENV = {
     "SOURCE_DATE_EPOCH": "1767225600",
     "TZ": "UTC",
@@ -326,8 +329,10 @@ def _wait(until: Callable[[], bool], timeout: float) -> bool:
     return False
 
 
-def edit_to_preview(project: Path, person: str, result: dict[str, Any]) -> None:
-    """Seconds from saving one person's YAML to the served page showing the change."""
+def edit_to_preview(project: Path, person: str, result: dict[str, Any], saves: int = 3) -> None:
+    """Seconds from saving one person's YAML to the served page showing the change, for
+    ``saves`` saves in a row (each a new role, a few seconds apart, as an editor works), and
+    their median: one save moves by a few tenths on this machine."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}/{PREFIX}/"
     log = project.parent / f"{project.name}-serve.log"
@@ -347,18 +352,38 @@ def edit_to_preview(project: Path, person: str, result: dict[str, Any]) -> None:
                 return
             result["serve_start_seconds"] = round(time.perf_counter() - started, 3)
             record = project / "content" / "people" / f"{person}.yml"
-            marker = "Bench edit 4817"
             text = record.read_text(encoding="utf-8")
-            record.write_text(re.sub(r"^role: .*$", f"role: {marker}", text, flags=re.M))
-            started = time.perf_counter()
-            if _wait(lambda: marker in (_fetch(page) or ""), 600):
-                result["edit_to_preview"] = round(time.perf_counter() - started, 3)
+            try:
+                found = _saves(record, text, page, saves)
+            finally:
+                record.write_text(text, encoding="utf-8")
+            if len(found) == saves:
+                result["edit_to_preview_each"] = found
+                result["edit_to_preview"] = statistics.median(found)
             else:
-                result["preview_error"] = "the edit did not show within 600 s"
-            record.write_text(text, encoding="utf-8")
+                result["preview_error"] = f"save {len(found) + 1} did not show within 600 s"
         finally:
             _stop(proc)
     result["preview_log"] = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+
+
+def _saves(record: Path, text: str, page: str, saves: int) -> list[float]:
+    """Each save's seconds until ``page`` shows its new role; stops at one that never does."""
+    found: list[float] = []
+    for index in range(saves):
+        if index:
+            time.sleep(SAVE_PAUSE)
+        marker = f"Bench edit {4817 + index}"
+        record.write_text(re.sub(r"^role: .*$", f"role: {marker}", text, flags=re.M))
+        started = time.perf_counter()
+        if not _wait(functools.partial(_shows, page, marker), 600):
+            break
+        found.append(round(time.perf_counter() - started, 3))
+    return found
+
+
+def _shows(page: str, marker: str) -> bool:
+    return marker in (_fetch(page) or "")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -565,7 +590,9 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             "edit → preview (goal ≤ 2 s)",
-            f"{r['edit_to_preview']:.1f} s"
+            f"{r['edit_to_preview']:.1f} s (each: "
+            + ", ".join(f"{t:.1f}" for t in r.get("edit_to_preview_each", []))
+            + ")"
             if "edit_to_preview" in r
             else r.get("preview_error", "—"),
         ),
