@@ -116,9 +116,12 @@ def session(request: pytest.FixtureRequest) -> Session | None:
     return Session() if request.param == "session" else None
 
 
-def _harbour(target: Path, session: Session | None = None) -> Project:
-    """The harbour story in its own git repository at ``target``, generated once."""
+def _harbour(target: Path, session: Session | None = None, limit: int | None = None) -> Project:
+    """The harbour story in its own git repository at ``target``, generated once; ``limit``,
+    its ``index_limit``."""
     project = copy_project(STORIES / "harbour", target)
+    if limit is not None:
+        set_explainer_setting(project, "index_limit", limit)
     git(project.root, "init", "-q", "-b", "main")
     _commit(project.root, "The harbour story", 1)
     pipeline.generate(project, session)
@@ -138,15 +141,25 @@ def harbour(tmp_path: Path) -> Project:
     return _harbour(tmp_path / "incremental")
 
 
-def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, session, tmp_path):
+def _unlike_clean(project: Project, tmp_path: Path) -> list[str]:
+    """How ``docs/`` differs from what a first run in a fresh copy writes."""
+    fresh = _fresh(project, tmp_path / "clean")
+    pipeline.generate(fresh)
+    return _differences(_tree(project.docs), _tree(fresh.docs))
+
+
+def _each_step(project: Project, session: Session | None, tmp_path: Path) -> None:
+    """Every step of :data:`STEPS`, then a generation: ``docs/`` is a clean run's each time."""
     for day, (step, committed) in enumerate(STEPS, start=2):
         step(project.content)
         if committed:
             _commit(project.root, step.__name__, day)
         pipeline.generate(project, session)
-        fresh = _fresh(project, tmp_path / "clean")
-        pipeline.generate(fresh)
-        assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+        assert _unlike_clean(project, tmp_path) == [], step.__name__
+
+
+def test_generate_after_each_change_writes_what_a_clean_generate_writes(project, session, tmp_path):
+    _each_step(project, session, tmp_path)
 
 
 def test_split_indexes_after_each_change_are_what_a_clean_generate_writes(tmp_path):
@@ -154,28 +167,15 @@ def test_split_indexes_after_each_change_are_what_a_clean_generate_writes(tmp_pa
     an index again only when what it read changed (:func:`generator.render.plan`): after
     each step, its group pages, their previous and next links and the anchors' maps are a
     clean run's."""
-    project = copy_project(STORIES / "harbour", tmp_path / "split")
-    set_explainer_setting(project, "index_limit", 1)
-    git(project.root, "init", "-q", "-b", "main")
-    _commit(project.root, "The harbour story", 1)
     session = Session()
-    pipeline.generate(project, session)
+    project = _harbour(tmp_path / "split", session, limit=1)
     assert (project.docs / "people" / "pages").is_dir(), "the people index is split"
-    for day, (step, committed) in enumerate(STEPS, start=2):
-        step(project.content)
-        if committed:
-            _commit(project.root, step.__name__, day)
-        pipeline.generate(project, session)
-        fresh = _fresh(project, tmp_path / "clean")
-        pipeline.generate(fresh)
-        assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+    _each_step(project, session, tmp_path)
     _replace(project.content / "meetings/site-visit.yml", "North quay", "South quay")
     pipeline.generate(project, session)  # not committed: the history is the same
     assert ("listings", "meetings") in session.computed
     assert ("listings", "people") not in session.computed, "no person changed: reused"
-    fresh = _fresh(project, tmp_path / "clean")
-    pipeline.generate(fresh)
-    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+    assert _unlike_clean(project, tmp_path) == []
 
 
 def test_a_session_told_what_changed_looks_at_nothing_else_and_writes_the_same(
@@ -218,9 +218,7 @@ def test_a_session_told_what_changed_looks_at_nothing_else_and_writes_the_same(
             pipeline.generate(project, session)
             assert listed == [], step.__name__
             assert len(examined) <= len(told) < records / 2, step.__name__
-            fresh = _fresh(project, tmp_path / "clean")
-            pipeline.generate(fresh)
-            assert _differences(_tree(project.docs), _tree(fresh.docs)) == [], step.__name__
+            assert _unlike_clean(project, tmp_path) == [], step.__name__
             assert not loader.stale(project.root, project.content, session.loaded)
             assert not writer.stale(project.docs, OWNED, session.written)
 
@@ -241,9 +239,7 @@ def test_a_change_the_events_missed_is_found_and_regenerated(harbour, tmp_path, 
     serve.regenerate(project, print, None, session)
     assert "regenerating from every file" in capsys.readouterr().err
     assert not loader.stale(project.root, project.content, session.loaded)
-    fresh = _fresh(project, tmp_path / "clean")
-    pipeline.generate(fresh)
-    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+    assert _unlike_clean(project, tmp_path) == []
 
 
 def test_a_page_edited_by_hand_during_the_preview_is_put_back(harbour, tmp_path, capsys):
@@ -267,9 +263,7 @@ def test_a_page_edited_by_hand_during_the_preview_is_put_back(harbour, tmp_path,
     serve.regenerate(project, print, None, session)
     assert "regenerating from every file" in capsys.readouterr().err
     assert not writer.stale(project.docs, OWNED, session.written)
-    fresh = _fresh(project, tmp_path / "clean")
-    pipeline.generate(fresh)
-    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+    assert _unlike_clean(project, tmp_path) == []
 
 
 def test_an_invalid_save_between_changes_leaves_no_trace(project, session, tmp_path):
@@ -284,9 +278,7 @@ def test_an_invalid_save_between_changes_leaves_no_trace(project, session, tmp_p
     record.write_bytes(good)
     edit(project.content)
     pipeline.generate(project, session)
-    fresh = _fresh(project, tmp_path / "clean")
-    pipeline.generate(fresh)
-    assert _differences(_tree(project.docs), _tree(fresh.docs)) == []
+    assert _unlike_clean(project, tmp_path) == []
 
 
 def test_a_session_makes_again_only_what_an_edit_reaches(tmp_path):
