@@ -374,7 +374,8 @@ def _saves(record: Path, text: str, page: str, saves: int) -> list[float]:
         if index:
             time.sleep(SAVE_PAUSE)
         marker = f"Bench edit {4817 + index}"
-        record.write_text(re.sub(r"^role: .*$", f"role: {marker}", text, flags=re.M))
+        new = re.sub(r"^role: .*$", f"role: {marker}", text, flags=re.M)
+        record.write_text(new, encoding="utf-8")
         started = time.perf_counter()
         if not _wait(functools.partial(_shows, page, marker), 600):
             break
