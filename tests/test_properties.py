@@ -14,7 +14,9 @@ except for the changes :func:`tests.htmlcheck.display` allows.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,6 +35,7 @@ from hypothesis import strategies as st
 from generator import render
 from generator.build import check
 from generator.errors import ContentError
+from generator.link import Story
 from generator.project import Project
 from generator.schema import COLLECTIONS, Kind, fields_of
 from tests.conftest import ROOT, copy_project, run_explainer, write_files
@@ -214,15 +217,44 @@ def with_field(collection: str, field: str, value: Any) -> dict[str, str | bytes
     return files
 
 
+_PROJECT = tempfile.TemporaryDirectory(prefix="explainer-properties-")
+"""One project folder for every example this process checks: each gets a ``content/`` of its
+own, and they share the cache of parsed trees, as an editor's successive checks do (keyed by
+the bytes, so only an example's new or mutated files are parsed: the same story either way)."""
+
+
+def checked(files: dict[str, str | bytes]) -> Story:
+    """The story of a ``content/`` holding exactly ``files``, through the real check (which
+    raises ContentError when it refuses them)."""
+    project = Project(Path(_PROJECT.name))
+    shutil.rmtree(project.content, ignore_errors=True)
+    write_files(project.content, files)
+    return check(project).story
+
+
 def markdown_pages(files: dict[str, str | bytes]) -> dict[str, str] | None:
     """Every generated page's Markdown; None when the content was refused (ContentError)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        write_files(Path(tmp) / "content", files)
-        try:
-            story = check(Project(Path(tmp))).story
-        except ContentError:
-            return None
+    try:
+        story = checked(files)
+    except ContentError:
+        return None
     return render.render(story)
+
+
+@functools.lru_cache(maxsize=512)
+def pages_with(collection: str, field: str, value: str | tuple[str, ...]) -> dict[str, str] | None:
+    """:func:`markdown_pages` of the base story with one field set (a tuple for a list), made
+    once per process: a benign twin recurs across examples (every one-word text has the same
+    one). Callers only read the pages."""
+    given = list(value) if isinstance(value, tuple) else value
+    return markdown_pages(with_field(collection, field, given))
+
+
+@functools.lru_cache(maxsize=4096)
+def html_of(page: str, extensions: tuple[str, ...]) -> tuple[Shape, str]:
+    """:func:`to_html`, converted once per process for each page and set of extensions (a
+    control page recurs with its twin). Callers only read the shape and text."""
+    return to_html(page, list(extensions))
 
 
 WIDE = [
@@ -283,8 +315,8 @@ def renders_literally(case: tuple[tuple[str, str, Kind], str]) -> None:
     many = kind is Kind.TEXTS
     benign = benign_twin(text.strip(), "Benignword")
     with hang_guard():
-        hostile = markdown_pages(with_field(collection, field, [text] if many else text))
-        control = markdown_pages(with_field(collection, field, [benign] if many else benign))
+        hostile = pages_with(collection, field, (text,) if many else text)
+        control = pages_with(collection, field, (benign,) if many else benign)
     assert control is not None
     assume(hostile is not None)  # refused, e.g. over the length limit: nothing published
     assert hostile is not None
@@ -295,8 +327,8 @@ def renders_literally(case: tuple[tuple[str, str, Kind], str]) -> None:
         shown = 0
         for src in differing:
             with hang_guard():
-                seen = {src: to_html(hostile[src], extensions)}
-                before = {src: to_html(control[src], extensions)}
+                seen = {src: html_of(hostile[src], tuple(extensions))}
+                before = {src: html_of(control[src], tuple(extensions))}
             shown += compare_literal(
                 seen,
                 before,
@@ -369,12 +401,10 @@ def test_batch_through_full_mkdocs_build(texts: tuple[str, ...]) -> None:
             data = yaml.safe_load(files[RECORD_OF[collection]])
             data[field] = value
             files[RECORD_OF[collection]] = yaml.safe_dump(data, allow_unicode=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        write_files(Path(tmp) / "content", hostile_files)
-        try:
-            check(Project(Path(tmp)))
-        except ContentError:
-            assume(False)
+    try:
+        checked(hostile_files)
+    except ContentError:
+        assume(False)
     with tempfile.TemporaryDirectory() as tmp:
         hostile = _build(Path(tmp) / "hostile", hostile_files)
         control = _build(Path(tmp) / "control", benign_files)
@@ -504,10 +534,9 @@ def round_trip(case: tuple[str, dict[str, Any]]) -> None:
     collection, values = case
     files: dict[str, str | bytes] = dict(BASE)
     files[f"{collection}/generated.yml"] = yaml.safe_dump(values, allow_unicode=True)
-    with tempfile.TemporaryDirectory() as tmp, hang_guard():
-        write_files(Path(tmp) / "content", files)
+    with hang_guard():
         try:
-            story = check(Project(Path(tmp))).story
+            story = checked(files)
         except ContentError as exc:
             raise AssertionError("\n".join(map(str, exc.problems))) from None
     record = story.collection(collection)["generated"]
@@ -567,10 +596,9 @@ def load_or_fail_cleanly(path: str, mutations: list[tuple[str, int, int]]) -> No
         else:
             data[min(at, len(data) - 1)] = byte
     files: dict[str, str | bytes] = {**BASE, path: bytes(data)}
-    with tempfile.TemporaryDirectory() as tmp, hang_guard():
-        write_files(Path(tmp) / "content", files)
+    with hang_guard():
         try:
-            story = check(Project(Path(tmp))).story
+            story = checked(files)
         except ContentError as exc:
             for problem in exc.problems:
                 assert problem.path.startswith("content/")
