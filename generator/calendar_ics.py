@@ -79,7 +79,7 @@ def revisions(history: History) -> Counter[tuple[str, str]]:
 
 
 def _description(story: Story, meeting: Meeting, when: str, url: str) -> str:
-    people = [story.people[p].name for p in meeting.participants if p in story.people]
+    people = [story.names[p] for p in meeting.participants if p in story.names]
     sides = [country_name(code) for code in meeting.parties]
     lines = [f"{when} · {meeting.location} · {meeting.status}"]
     lines += ["", escape.prose_paragraphs(meeting.summary)]

@@ -303,21 +303,20 @@ def corrections(story: Story, site: SiteConfig) -> list[Item]:
     correction's day. Its id is the record's and the correction's place in the list, which
     never shrinks (editors never delete a correction)."""
     items = []
-    for name in COLLECTIONS:
-        for record in sorted(story.collection(name).values(), key=lambda r: r.id):
-            where = routes.place(record)
-            for number, correction in enumerate(record.corrections, start=1):
-                when = start_of(correction.date)
-                items.append(
-                    Item(
-                        id=tag_uri(site, f"{name}/{record.id}/corrections/{number}"),
-                        title=f"Correction: {story.label_of(record)}",
-                        link=site.absolute(where.src, where.anchor),
-                        published=when,
-                        updated=when,
-                        summary_html=str(escape.prose(correction.text)),
-                    )
+    for record in story.corrected:
+        where = routes.place(record)
+        for number, correction in enumerate(record.corrections, start=1):
+            when = start_of(correction.date)
+            items.append(
+                Item(
+                    id=tag_uri(site, f"{record.collection}/{record.id}/corrections/{number}"),
+                    title=f"Correction: {story.label_of(record)}",
+                    link=site.absolute(where.src, where.anchor),
+                    published=when,
+                    updated=when,
+                    summary_html=str(escape.prose(correction.text)),
                 )
+            )
     return items
 
 

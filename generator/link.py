@@ -82,6 +82,15 @@ class Story:
     """Claims by the id of a person who takes a position in them."""
     claims_at: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     """Claims by the id of the meeting or event they are about."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Each person's name, by id: what a list, a label or a calendar entry shows of a person
+    reads only this, so the preview does not make it again when another field of the person
+    changes (:mod:`generator.incremental` notes reads per key, not per field)."""
+    countries: dict[str, str] = field(default_factory=dict)
+    """Each person's country, by id: what the timeline's filters and entries read of them."""
+    corrected: list[Record] = field(default_factory=list)
+    """Every record with a correction, by collection and id: what the Corrections page and
+    feed go through, rather than every record of the story (for the same reason)."""
     verified: dict[str, Match] = field(default_factory=dict)
     """Where each quote checked against a stored source text is in that text, by quote id."""
     methodology: str = ""
@@ -95,8 +104,7 @@ class Story:
         """How a record is named in a list: its name or title; a quote by its speaker and its
         first words, so that two quotes by one person can be told apart."""
         if isinstance(record, Quote):
-            speaker = self.people.get(record.speaker)
-            return _quote_label(speaker.name if speaker else "Quote", record.text)
+            return _quote_label(self.names.get(record.speaker, "Quote"), record.text)
         return record.label or record.id
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -423,6 +431,16 @@ def _derive(story: Story, depths: dict[str, int]) -> None:
         key=lambda e: (e.date.earliest, depths.get(e.id, 0), e.id),
     )
     story.timeline_at = {entry.id: at for at, entry in enumerate(story.timeline)}
+    story.names = {pid: person.name for pid, person in story.people.items()}
+    story.countries = {pid: person.country for pid, person in story.people.items()}
+    story.corrected = [
+        record
+        for name in COLLECTIONS
+        for record in sorted(
+            (record for record in story.collection(name).values() if record.corrections),
+            key=lambda r: r.id,
+        )
+    ]
     _derive_people(story)
     quotes = sorted(story.quotes.values(), key=sort_key)
     for quote in quotes:

@@ -340,7 +340,8 @@ def _entry(ctx: Context, entry: Entry, compact: bool = False) -> Markup:
     people = entry.participants if isinstance(entry, Meeting) else entry.people
     status = entry.status if isinstance(entry, Meeting) else "held"
     names = ", ".join(
-        f'<a href="{_to(src, story.people[p])}">{escape.block(story.people[p].name)}</a>'
+        f'<a href="{escape.attr(routes.html_link_of(src, "people", p))}">'
+        f"{escape.block(story.names[p])}</a>"
         for p in people
     )
     countries = views.countries_of(story, entry)

@@ -80,7 +80,12 @@ def place_of(collection: str, record_id: str) -> Place:
 
 def html_link(from_src: str, record: Record) -> str:
     """A raw-HTML link target from page ``from_src`` to ``record`` (not yet escaped)."""
-    where = place(record)
+    return html_link_of(from_src, record.collection, record.id)
+
+
+def html_link_of(from_src: str, collection: str, record_id: str) -> str:
+    """:func:`html_link` by collection and id, for a caller that has not looked the record up."""
+    where = place_of(collection, record_id)
     return html_href(from_src, where.src, where.anchor)
 
 

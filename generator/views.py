@@ -5,10 +5,10 @@ where. Plain data for the templates (no markup here: templates escape what they 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.link import sort_key
-from generator.schema import COLLECTIONS, Claim, Correction, Meeting, Quote
+from generator.schema import Claim, Correction, Meeting, Quote
 
 if TYPE_CHECKING:
     from generator.link import Entry, Story
@@ -94,10 +94,17 @@ def own_timeline(story: Story, person_id: str) -> list[Entry | Quote]:
     return sorted(items, key=sort_key)
 
 
-def timeline_people(story: Story) -> list[Person]:
+class Named(NamedTuple):
+    """A person as a filter offers them: an id and a name (:attr:`Story.names`)."""
+
+    id: str
+    name: str
+
+
+def timeline_people(story: Story) -> list[Named]:
     """Everyone on at least one timeline entry or claim, by name: the person filter's choices."""
     ids = {pid for item in timeline_items(story) for pid in item_people(item)}
-    return sorted((story.people[pid] for pid in ids), key=lambda p: p.name.casefold())
+    return sorted((Named(pid, story.names[pid]) for pid in ids), key=lambda p: p.name.casefold())
 
 
 def item_people(item: Entry | Claim) -> tuple[str, ...]:
@@ -117,7 +124,7 @@ def findable_people(story: Story, entry: Entry | Claim) -> list[str]:
 def countries_of(story: Story, entry: Entry | Claim) -> list[str]:
     """Country codes of a timeline item: its people's countries, a meeting's parties, and
     the countries that take a position in a claim."""
-    codes = {story.people[pid].country for pid in item_people(entry)}
+    codes = {story.countries[pid] for pid in item_people(entry)}
     if isinstance(entry, Claim):
         codes |= {p.party for p in entry.positions if is_country_code(p.party)}
     codes |= set(getattr(entry, "parties", ()))
@@ -177,8 +184,7 @@ def corrections(story: Story) -> list[Listed]:
     that one day's corrections keep a stable order)."""
     found = [
         Listed(record, correction)
-        for name in COLLECTIONS
-        for record in story.collection(name).values()
+        for record in story.corrected
         for correction in record.corrections
     ]
     return sorted(

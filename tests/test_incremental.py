@@ -301,6 +301,28 @@ def test_a_session_makes_again_only_what_an_edit_reaches(tmp_path):
     assert len(session.computed) < len(everything) / 2
 
 
+def test_a_new_role_leaves_what_shows_only_names_and_countries_alone(tmp_path):
+    """The calendar, the timeline's entries and filters and the corrections read a person's
+    name and country (``Story.names``, ``Story.countries``, ``Story.corrected``), not the
+    whole record: a new role for the engineer, who is on the timeline and the calendar but in
+    no claim and has no correction, makes none of them again, and the result is still a
+    clean run's."""
+    session = Session()
+    project = _harbour(tmp_path / "names", session)
+    record = project.content / "people/lena-fischer.yml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("role: Engineer", "role: Chief engineer"), encoding="utf-8")
+    pipeline.generate(project, session)
+    assert ("page", "people/lena-fischer.md") in session.computed
+    for unit in [
+        ("output", "calendar"),
+        ("output", "corrections"),
+        ("page", "timeline/index.md"),
+    ]:
+        assert unit not in session.computed, unit
+    assert _unlike_clean(project, tmp_path) == []
+
+
 @pytest.mark.site
 def test_build_after_changes_gives_the_site_a_clean_build_gives(harbour, tmp_path):
     """``explainer build`` always starts from an empty site folder; this holds it to that,
