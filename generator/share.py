@@ -112,7 +112,7 @@ def _subtitle(record: Record, inputs: Inputs) -> str:
     if isinstance(record, Event):
         return _when(record)
     if isinstance(record, Quote):
-        return f"{inputs.story.people[record.speaker].name} · {_when(record)}"
+        return f"{inputs.story.names[record.speaker]} · {_when(record)}"
     if isinstance(record, Source):
         published = f" · {record.published.display()}" if record.published else ""
         return f"{record.publisher}{published}"
