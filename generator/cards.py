@@ -84,6 +84,14 @@ MAX_CHARS = 400
 CACHE_FOLDER = "cards"
 """The cards' folder in the build's cache (``.explainer/cache/cards/<key>.png``). Nothing prunes
 it yet: a card whose text changed leaves its old file behind."""
+SHARED_ENV = "EXPLAINER_SHARED_CARDS"
+"""The environment variable naming a folder of cards that projects share: a card missing from
+a project's own cache is copied from there if it is there, and a card drawn is put there too.
+A card's file is named by everything that decides its bytes and by their hash, and is written
+aside and renamed in, so projects drawing at once cannot spoil each other's cards. The cards
+in ``docs/`` still link to the project's own cache, which nothing else touches. The test suite's
+many small projects share one folder per run: they drew some 4,000 cards, a few hundred of them
+different, at about 25 ms each, a tenth of the suite's time."""
 COMPRESS_LEVEL = 6
 """zlib's default. Measured on palette cards (ms to compress, bytes): level 1 1.9 ms, 28 KB;
 5 3.0 ms, 21.7 KB; 6 3.8 ms, 21.2 KB; 9 33 ms, 18.9 KB; the RLE strategy 1.7 ms, 27 KB. PNG
@@ -718,10 +726,31 @@ def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
         yield from pool.map(_draw, todo, chunksize=16)
 
 
-def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str, File]:
+def shared_folder() -> Path | None:
+    """The folder of cards projects share, if :data:`SHARED_ENV` names one."""
+    named = os.environ.get(SHARED_ENV)
+    return Path(named) if named else None
+
+
+def _shared_copy(shared: Path, key: str) -> bytes | None:
+    """The bytes of a card another project drew, if the shared folder has them whole."""
+    for name in _listing(shared).get(key, []):
+        try:
+            data = (shared / name).read_bytes()
+        except OSError:
+            continue
+        if name == _file_name(key, hashlib.sha256(data).hexdigest()):
+            return data
+    return None
+
+
+def cards(
+    specs: Iterable[CardSpec], cache_dir: Path | None = None, shared: Path | None = None
+) -> dict[str, File]:
     """``{path: png}`` for every spec, drawing only cards whose key is not in the cache (with
-    a cache, each card is its file there, :class:`~generator.writer.Stored`); characters no
-    font has are left out of the card they are in (:func:`_draw`)."""
+    a cache, each card is its file there, :class:`~generator.writer.Stored`), nor in the
+    ``shared`` folder (:data:`SHARED_ENV`); characters no font has are left out of the card
+    they are in (:func:`_draw`)."""
     found: dict[str, File] = {}
     todo: list[tuple[CardSpec, str]] = []
     order: dict[str, None] = {}
@@ -733,10 +762,15 @@ def cards(specs: Iterable[CardSpec], cache_dir: Path | None = None) -> dict[str,
         key = spec.key()
         names = listing.get(key)
         data = _cached(cache_dir, key, names) if cache_dir is not None and names else None
-        if data is None:
-            todo.append((spec, key))
-        else:
+        copied = _shared_copy(shared, key) if data is None and shared is not None else None
+        if data is not None:
             found[spec.path] = data
+        elif copied is not None:
+            found[spec.path] = _store(cache_dir, key, copied) if cache_dir is not None else copied
+        else:
+            todo.append((spec, key))
     for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
         found[spec.path] = _store(cache_dir, key, drawn) if cache_dir is not None else drawn
+        if shared is not None:
+            _store(shared, key, drawn)
     return {path: found[path] for path in order}

@@ -129,9 +129,12 @@ def _page_folders() -> tuple[str, ...]:
 def _cards(inputs: Inputs) -> dict[str, File]:
     """Every page's share card, drawn again only when its text changed (cached by content)."""
     cache = inputs.cache / cards.CACHE_FOLDER if inputs.cache else None
+    shared = cards.shared_folder()
     if inputs.session is None:
-        return cards.cards(share.card_specs(inputs), cache)
-    return inputs.session.cards(share.card_specs(inputs), lambda todo: cards.cards(todo, cache))
+        return cards.cards(share.card_specs(inputs), cache, shared)
+    return inputs.session.cards(
+        share.card_specs(inputs), lambda todo: cards.cards(todo, cache, shared)
+    )
 
 
 def _reference(inputs: Inputs) -> dict[str, bytes]:

@@ -9,13 +9,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator import build_child, writer
+from generator import build_child, cards, writer
 from generator.build import check
 from generator.errors import ContentError
 from generator.outputs import OWNED
@@ -182,6 +182,22 @@ def build_once(factory: pytest.TempPathFactory, source: Path, engine: str) -> Pa
             assert proc.returncode == 0, proc.stderr
             (folder / "built").touch()
     return project.site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every project of this test run keeps its share cards in one folder
+    (:data:`generator.cards.SHARED_ENV`), so a card is drawn once a run, not once a project:
+    the suite drew some 4,000 cards, a few dozen of them different, at 25 ms each. A test of
+    the cards' own cache removes the variable (``monkeypatch.delenv``) to have its own."""
+    folder = _run_root(tmp_path_factory) / "cards"
+    before = os.environ.get(cards.SHARED_ENV)
+    os.environ[cards.SHARED_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(cards.SHARED_ENV, None)
+    else:
+        os.environ[cards.SHARED_ENV] = before
 
 
 @pytest.fixture(scope="session")

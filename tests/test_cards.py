@@ -425,6 +425,42 @@ def test_a_damaged_cached_card_is_redrawn(tmp_path, drawn, damage):
     assert cached.read_bytes() == _bytes(good["assets/cards/p0.png"]), "the cache is repaired"
 
 
+def test_a_card_in_the_shared_folder_is_copied_into_the_project_not_drawn(tmp_path, drawn):
+    """Projects sharing a folder (:data:`generator.cards.SHARED_ENV`) draw a card once; each
+    hands out its own copy, so linking it into one project's ``docs/`` never touches
+    another's files."""
+    shared = tmp_path / "shared"
+    first = cards(_specs(2), tmp_path / "one", shared)
+    assert len(drawn) == 2
+    assert len(list(shared.glob("*.png"))) == 2
+    second = cards(_specs(3), tmp_path / "two", shared)
+    assert drawn == ["Person 0", "Person 1", "Person 2"], "only the new card is drawn"
+    for made in second.values():
+        assert isinstance(made, Stored)
+        assert Path(made.origin).parent == tmp_path / "two"
+    for path, made in first.items():
+        assert _bytes(second[path]) == _bytes(made)
+    assert len(list(shared.glob("*.png"))) == 3
+
+
+def test_a_damaged_shared_card_is_drawn_again(tmp_path, drawn):
+    shared = tmp_path / "shared"
+    good = cards(_specs(1), tmp_path / "one", shared)
+    (kept,) = shared.glob("*.png")
+    kept.write_bytes(kept.read_bytes()[:100])
+    again = cards(_specs(1), tmp_path / "two", shared)
+    assert len(drawn) == 2
+    assert _bytes(again["assets/cards/p0.png"]) == _bytes(good["assets/cards/p0.png"])
+    assert kept.read_bytes() == _bytes(good["assets/cards/p0.png"]), "the shared card is mended"
+
+
+def test_the_environment_names_the_shared_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(cards_mod.SHARED_ENV, str(tmp_path))
+    assert cards_mod.shared_folder() == tmp_path
+    monkeypatch.delenv(cards_mod.SHARED_ENV)
+    assert cards_mod.shared_folder() is None
+
+
 def test_a_cache_file_is_named_by_its_key_and_the_digest_of_its_bytes(tmp_path):
     (spec,) = _specs(1)
     out = cards([spec], tmp_path)
