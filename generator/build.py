@@ -8,11 +8,14 @@ nothing is written unless the whole story is valid.
 from __future__ import annotations
 
 import dataclasses
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import (
+    build_child,
     excerpts,
     history,
     home,
@@ -87,8 +90,9 @@ def generate(
     edit changed are made again (:mod:`generator.incremental`); without one, those the last
     build kept in the cache are reused the same way (:mod:`generator.unit_cache`), and what
     this one made is kept. The files are the same either way."""
-    from generator import outputs  # noqa: PLC0415 - late: see the note at the imports
+    from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
+    render.keep_compiled(Path(os.environ.get(build_child.TEMPLATE_CACHE) or project.templates))
     with ThreadPoolExecutor(1) as pool:  # git's two commands run while the records load
         log = pool.submit(
             history.read, project.root, project.cache, memo=session.history if session else None

@@ -60,10 +60,12 @@ def reporting(write_file: Callable[[bytes, str], None], fd: int) -> Callable[[by
 def cache_templates(directory: str) -> None:
     """Give every Jinja environment MkDocs makes for the theme a bytecode cache in
     ``directory``."""
-    jinja2: Any = importlib.import_module("jinja2")
+    from generator.compiled import CompiledTemplates  # noqa: PLC0415 - Jinja, in the child only
+
     theme: Any = importlib.import_module(f"{ENGINE}.theme")  # in this child process only
-    os.makedirs(directory, exist_ok=True)
-    cache = jinja2.FileSystemBytecodeCache(directory)
+    with contextlib.suppress(OSError):
+        os.makedirs(directory, exist_ok=True)
+    cache = CompiledTemplates(directory)
     get_env = theme.Theme.get_env
 
     def cached_env(self: Any) -> Any:

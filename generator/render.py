@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -16,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -32,6 +38,7 @@ from generator import (
     views,
     workers,
 )
+from generator.compiled import CompiledTemplates
 from generator.dates import PartialDate, display_range
 from generator.errors import BuildError
 from generator.history import History
@@ -80,6 +87,16 @@ def _require_escaped(value: object) -> object:
     if isinstance(value, (Markup, int)):
         return value
     raise BuildError(f"template printed an unescaped {type(value).__name__}: {value!r:.60}")
+
+
+def keep_compiled(folder: Path) -> None:
+    """Keep the generator's templates compiled in ``folder`` from run to run: compiling the
+    twenty-two of them took 0.1 s of every ``explainer build`` and ``generate``, loading them
+    0.03 s. An edited template is compiled again (:mod:`generator.compiled`); the folder is
+    the one MkDocs keeps the theme's templates in (:data:`generator.build_child.TEMPLATE_CACHE`)."""
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    environment().bytecode_cache = CompiledTemplates(str(folder))
 
 
 @lru_cache(maxsize=1)

@@ -4,12 +4,15 @@ written, and never makes MkDocs wait on the pipe."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from jinja2.bccache import bc_magic
 
-from generator import build, build_child, engine, harden
-from tests.conftest import STORIES, copy_project, tree
+from generator import build, build_child, engine, harden, unit_cache
+from generator.outputs import OWNED
+from tests.conftest import STORIES, copy_project, run_explainer, tree
 
 
 def test_reports_each_html_page_after_writing_it(tmp_path: Path) -> None:
@@ -90,7 +93,8 @@ def test_compiled_templates_give_the_same_site_and_follow_an_edited_template(
 ) -> None:
     """The theme's templates kept compiled (:data:`generator.build_child.TEMPLATE_CACHE`): the
     build that fills the cache and the one that reads it give the bytes of a build without
-    it; a template edited between builds is compiled again, never served stale."""
+    it; a template edited between builds is compiled again, never served stale, and so is a
+    damaged entry."""
     monkeypatch.delenv(build_child.TEMPLATE_CACHE)  # the project's own cache, not the tests'
     project = copy_project(STORIES / "harbour", tmp_path / "p")
     build.generate(project)
@@ -115,3 +119,47 @@ def test_compiled_templates_give_the_same_site_and_follow_an_edited_template(
     home = (project.site / "index.html").read_text(encoding="utf-8")
     assert ">Corrigenda</a>" in home
     assert ">Corrections</a>" not in home
+    edited = tree(project.site)
+    damage(project.templates)
+    engine.build_site(
+        project.root, project.config, project.site, project.work, templates=project.templates
+    )
+    assert tree(project.site) == edited
+
+
+def damage(folder: Path) -> None:
+    """Every compiled template in ``folder`` keeps Jinja's header, then garbage."""
+    for entry in folder.glob("*.cache"):
+        entry.write_bytes(bc_magic + b"garbage where the checksum's pickle should be")
+
+
+def test_the_generators_templates_are_kept_compiled_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``generate`` keeps its own templates compiled in the project's cache too
+    (:func:`generator.render.keep_compiled`): a later run reads them back without compiling
+    (the entries are not written again) and writes the same ``docs/``; a damaged entry, or a
+    cache it cannot write, costs only the compiling."""
+    monkeypatch.delenv(build_child.TEMPLATE_CACHE)  # the project's own cache, not the tests'
+    project = copy_project(STORIES / "harbour", tmp_path / "p")
+    assert run_explainer(project, "generate").returncode == 0
+    docs = tree(project.docs)
+    kept = {path: path.stat().st_mtime_ns for path in project.templates.iterdir()}
+    assert len(kept) > 10
+    assert all(path.suffix == ".cache" for path in kept)  # no temporary file left
+    OWNED.clear(project.docs)
+    assert run_explainer(project, "generate").returncode == 0
+    assert tree(project.docs) == docs
+    assert {path: path.stat().st_mtime_ns for path in project.templates.iterdir()} == kept
+    damage(project.templates)  # compiled again
+    OWNED.clear(project.docs)
+    shutil.rmtree(project.cache / unit_cache.FOLDER)  # or no page is rendered at all
+    proc = run_explainer(project, "generate")
+    assert proc.returncode == 0, proc.stderr
+    assert tree(project.docs) == docs
+    blocked = copy_project(STORIES / "harbour", tmp_path / "blocked")
+    blocked.cache.mkdir(parents=True)
+    blocked.templates.write_text("a file where the folder should be", encoding="utf-8")
+    proc = run_explainer(blocked, "generate")
+    assert proc.returncode == 0, proc.stderr
+    assert tree(blocked.docs) == docs
