@@ -186,10 +186,11 @@ def build_once(factory: pytest.TempPathFactory, source: Path, engine: str) -> Pa
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Every project of this test run keeps its share cards in one folder
-    (:data:`generator.cards.SHARED_ENV`), so a card is drawn once a run, not once a project:
-    the suite drew some 4,000 cards, a few dozen of them different, at 25 ms each. A test of
-    the cards' own cache removes the variable (``monkeypatch.delenv``) to have its own."""
+    """Every project of this test run draws its share cards from one shared folder
+    (:data:`generator.cards.SHARED_ENV`), so a card is drawn once a run, not once a project
+    (the suite drew some 4,000 cards, at 25 ms each). Each project still keeps its own copy
+    in its own cache. The cards' own tests call :func:`generator.cards.cards` with folders
+    of their own."""
     folder = _run_root(tmp_path_factory) / "cards"
     before = os.environ.get(cards.SHARED_ENV)
     os.environ[cards.SHARED_ENV] = str(folder)
