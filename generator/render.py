@@ -17,12 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    pass_context,
-)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
