@@ -23,7 +23,13 @@ from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
 
 pytestmark = pytest.mark.site
 
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
+
+def environment() -> dict[str, str]:
+    """The test's environment at the moment of the run (with the run's shared folder of cards,
+    :func:`tests.conftest.shared_cards`), and a fixed build date."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
+
+
 EDIT = {
     # a new name shows on many pages; a deleted quote removes links from several pages
     "people/steve-witkoff.yml": "name: Steven Witkoff\nrole: U.S. Special Envoy\ncountry: US\n"
@@ -40,7 +46,7 @@ are replaced one by one (writer.REPLACE_SHARE), so a build passes the ``docs-rep
 
 
 def run(project: Project, fault: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**ENV, "EXPLAINER_FAULT": fault} if fault else ENV
+    env = {**environment(), "EXPLAINER_FAULT": fault} if fault else environment()
     return subprocess.run(
         [*EXPLAINER, "--root", str(project.root), "build"],
         env=env,
@@ -177,7 +183,7 @@ def start_build(project: Project, own_group: bool = False) -> subprocess.Popen[b
     process group so that the engine it starts can be killed with it."""
     return subprocess.Popen(
         [*EXPLAINER, "--root", str(project.root), "build"],
-        env=ENV,
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=own_group,

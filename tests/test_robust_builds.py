@@ -32,14 +32,18 @@ from generator.errors import BuildError
 from generator.project import Project
 from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, run_explainer, tree
 
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
+
+def environment() -> dict[str, str]:
+    """The test's environment at the moment of the run (with the run's shared folder of cards,
+    :func:`tests.conftest.shared_cards`), and a fixed build date."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The harbour story built once, alone: what every other build must equal."""
     project = copy_project(STORIES / "harbour", tmp_path_factory.mktemp("clean") / "h")
-    proc = run_explainer(project, "build", env=ENV)
+    proc = run_explainer(project, "build", env=environment())
     assert proc.returncode == 0, proc.stderr
     return project
 
@@ -53,7 +57,7 @@ def test_three_builds_at_once_wait_for_each_other(clean: Project, tmp_path: Path
     procs = [
         subprocess.Popen(
             [*EXPLAINER, "--root", str(project.root), "build"],
-            env=ENV,
+            env=environment(),
             cwd=ROOT,
             text=True,
             stdout=subprocess.PIPE,
@@ -89,7 +93,7 @@ def test_a_second_build_waits_and_says_for_whom(clean: Project, tmp_path: Path) 
     with holding(project.work):
         proc = subprocess.Popen(
             [*EXPLAINER, "--root", str(project.root), "generate"],
-            env=ENV,
+            env=environment(),
             cwd=ROOT,
             text=True,
             stdout=subprocess.PIPE,
@@ -155,14 +159,14 @@ def test_a_full_disk_is_one_line_and_leaves_docs_as_they_were(
     clean: Project, tmp_path: Path
 ) -> None:
     project = copy_project(STORIES / "harbour", tmp_path / "h")
-    proc = run_explainer(project, "generate", env=ENV)
+    proc = run_explainer(project, "generate", env=environment())
     assert proc.returncode == 0, proc.stderr
     before = tree(project.docs)
     record = project.content / "people" / "tom-berg.yml"
     record.write_text(record.read_text() + "bio: " + "Long. " * 600 + "\n")
     proc = subprocess.run(
         [*EXPLAINER, "--root", str(project.root), "generate"],
-        env=ENV,
+        env=environment(),
         cwd=ROOT,
         text=True,
         capture_output=True,
@@ -175,7 +179,7 @@ def test_a_full_disk_is_one_line_and_leaves_docs_as_they_were(
     assert proc.stderr.count("\n") == 1
     assert ": File too large (free some space or make it writable, then run again)" in proc.stderr
     assert tree(project.docs) == before
-    proc = run_explainer(project, "generate", env=ENV)  # space again: the run goes through
+    proc = run_explainer(project, "generate", env=environment())  # space again: it goes through
     assert proc.returncode == 0, proc.stderr
     assert "Long. Long." in (project.docs / "people" / "tom-berg.md").read_text()
 
@@ -227,7 +231,7 @@ def test_a_read_only_folder_is_one_line_and_changes_nothing(
     record = project.content / "people" / "tom-berg.yml"
     record.write_text(record.read_text().replace("Harbour master", "Port captain"))
     with immutable(project.root / folder):
-        proc = run_explainer(project, "build", env=ENV)
+        proc = run_explainer(project, "build", env=environment())
         assert proc.returncode == cli.EXIT_BUILD
         assert proc.stderr.startswith(f"error: cannot write {folder}"), proc.stderr
         assert proc.stderr.count("\n") == 1
@@ -235,7 +239,7 @@ def test_a_read_only_folder_is_one_line_and_changes_nothing(
         assert tree(project.site) == before["site"]
         if folder == "docs":
             assert tree(project.docs) == before["docs"]
-    proc = run_explainer(project, "build", env=ENV)  # writable again: finished by itself
+    proc = run_explainer(project, "build", env=environment())  # writable again: finished by itself
     assert proc.returncode == 0, proc.stderr
     assert "Port captain" in (project.site / "people" / "tom-berg" / "index.html").read_text()
 
