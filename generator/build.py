@@ -8,10 +8,8 @@ nothing is written unless the whole story is valid.
 from __future__ import annotations
 
 import dataclasses
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import (
@@ -92,7 +90,7 @@ def generate(
     this one made is kept. The files are the same either way."""
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
-    render.keep_compiled(Path(os.environ.get(build_child.TEMPLATE_CACHE) or project.templates))
+    render.keep_compiled(build_child.templates_folder(project.templates))
     with ThreadPoolExecutor(1) as pool:  # git's two commands run while the records load
         log = pool.submit(
             history.read, project.root, project.cache, memo=session.history if session else None

@@ -27,6 +27,7 @@ import os
 import runpy
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 REPORT_FD = "EXPLAINER_REPORT_FD"
@@ -42,6 +43,13 @@ again and a killed build leaves no half-written entry; the pages are the same ei
 names a folder (which projects may then share: the test suite's many small projects do)."""
 
 ENGINE = "mkdocs"
+
+
+def templates_folder(own: Path) -> Path:
+    """Where templates are kept compiled: the folder :data:`TEMPLATE_CACHE` names, else the
+    project's ``own`` (``.explainer/cache/templates``)."""
+    named = os.environ.get(TEMPLATE_CACHE)
+    return Path(named) if named else own
 
 
 def reporting(write_file: Callable[[bytes, str], None], fd: int) -> Callable[[bytes, str], None]:

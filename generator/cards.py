@@ -655,11 +655,9 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
     for name in names:
         path = cache_dir / name
         try:
-            with path.open("rb") as handle:
-                data = handle.read()
-                mode = os.fstat(handle.fileno()).st_mode
-            sha256 = hashlib.sha256(data).hexdigest()
-            if name == _file_name(key, sha256):
+            whole = _whole(path, key)
+            if whole is not None:
+                _, sha256, mode = whole
                 if mode & _READABLE != _READABLE:  # cached before cards were made readable
                     path.chmod(mode | _READABLE)
                 return Stored(str(path), sha256)
@@ -668,6 +666,16 @@ def _cached(cache_dir: Path, key: str, names: list[str]) -> Stored | None:
             pass
         _LISTED.clear()  # the listing named a card that is gone now
     return None
+
+
+def _whole(path: Path, key: str) -> tuple[bytes, str, int] | None:
+    """The bytes of the card file at ``path``, their SHA-256 and the file's mode, if the bytes
+    hash to the digest its name promises; ``OSError`` if it cannot be read."""
+    with path.open("rb") as handle:
+        data = handle.read()
+        mode = os.fstat(handle.fileno()).st_mode
+    sha256 = hashlib.sha256(data).hexdigest()
+    return (data, sha256, mode) if path.name == _file_name(key, sha256) else None
 
 
 _READABLE = 0o044
@@ -736,11 +744,11 @@ def _shared_copy(shared: Path, key: str) -> bytes | None:
     """The bytes of a card another project drew, if the shared folder has them whole."""
     for name in _listing(shared).get(key, []):
         try:
-            data = (shared / name).read_bytes()
+            whole = _whole(shared / name, key)
         except OSError:
             continue
-        if name == _file_name(key, hashlib.sha256(data).hexdigest()):
-            return data
+        if whole is not None:
+            return whole[0]
     return None
 
 

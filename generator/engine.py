@@ -78,7 +78,7 @@ def build_site(
         "NO_MKDOCS_2_WARNING": "1",  # Material's end-of-life banner; the README covers it
     }
     if engine == "mkdocs" and templates is not None:  # a cache named in the environment wins
-        env.setdefault(build_child.TEMPLATE_CACHE, str(templates))
+        env[build_child.TEMPLATE_CACHE] = str(build_child.templates_folder(templates))
     aside = work / ASIDE
     ahead: harden.Ahead = {}
     command = engine_command(engine, config, staged)
