@@ -154,6 +154,13 @@ def run_explainer(
     )
 
 
+def environment() -> dict[str, str]:
+    """The environment of a test's run as it is when the test runs, with a fixed build date:
+    read then, not when a module is imported, so the run's shared folder of cards
+    (:func:`shared_cards`) is in it."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
+
+
 def _run_root(factory: pytest.TempPathFactory) -> Path:
     """A folder unique to this test run that every pytest-xdist worker shares: the parent of a
     worker's base temporary folder (``pytest-N/popen-gwK``), or the base folder itself when

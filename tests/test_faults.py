@@ -19,15 +19,9 @@ from generator import unit_cache
 from generator.faults import POINTS
 from generator.outputs import OWNED
 from generator.project import Project
-from tests.conftest import EXPLAINER, ROOT, copy_project, tree, write_files
+from tests.conftest import EXPLAINER, ROOT, copy_project, environment, tree, write_files
 
 pytestmark = pytest.mark.site
-
-
-def environment() -> dict[str, str]:
-    """The test's environment at the moment of the run (with the run's shared folder of cards,
-    :func:`tests.conftest.shared_cards`), and a fixed build date."""
-    return {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
 
 
 EDIT = {

@@ -30,13 +30,15 @@ import pytest
 from generator import cli, lock, serve
 from generator.errors import BuildError
 from generator.project import Project
-from tests.conftest import EXPLAINER, ROOT, STORIES, copy_project, run_explainer, tree
-
-
-def environment() -> dict[str, str]:
-    """The test's environment at the moment of the run (with the run's shared folder of cards,
-    :func:`tests.conftest.shared_cards`), and a fixed build date."""
-    return {**os.environ, "SOURCE_DATE_EPOCH": "1769904000"}
+from tests.conftest import (
+    EXPLAINER,
+    ROOT,
+    STORIES,
+    copy_project,
+    environment,
+    run_explainer,
+    tree,
+)
 
 
 @pytest.fixture(scope="module")
