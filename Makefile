@@ -22,9 +22,11 @@ $(BASE_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(BASE_STAMP)
+# One pip run for both: installing the base first and the test tools after resolved and built
+# the package twice (31 s against 25 s here). Targets needing only the base still find it.
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	touch $(BASE_STAMP) $@
 
 site: $(BASE_STAMP)  ## check the content, write docs/, build site/ with mkdocs --strict
 	$(BIN)/explainer build
