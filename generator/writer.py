@@ -28,6 +28,7 @@ after it is rolled forward by :func:`recover` at the start of the next run.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -379,6 +380,7 @@ def _write(
         single = sorted(name for name in owned.files if name in wanted and name in swapped)
         entries.update(dict.fromkeys(single, True))
         plan = {"entries": entries, "files": single, "replace": replace}
+        _check_swappable(docs, entries, frozenset(single), replace)
         _write_atomically(work / JOURNAL, json.dumps(plan).encode())
         faults.point("docs-journal")
         _commit(docs, work, entries, frozenset(single), replace)
@@ -483,6 +485,37 @@ def _stage(
     with writing(stage / MANIFEST):
         (stage / MANIFEST).write_bytes(manifest)
     faults.point("docs-staged")
+
+
+def _check_swappable(
+    docs: Path, entries: Mapping[str, bool], files: frozenset[str], replace: Sequence[str]
+) -> None:
+    """Raise the system's OSError for a folder of ``docs/`` that the swap could not write, before
+    the journal decides the change. After it, a refused rename would leave ``docs/`` mixed
+    (some entries new, some old) until a run could finish it: a subfolder left read-only, say
+    by a ``sudo make site``, refuses to move, and moving a folder into ``.explainer/old``
+    rewrites its ``..``, so the folder itself must be writable as well as its parent."""
+    folders = {(docs / rel).parent for rel in replace}
+    for entry in entries:
+        target = docs / entry
+        folders.add(target.parent)
+        if entry not in files and target.is_dir():
+            folders.add(target)
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists() and existing != docs:  # made by the swap, in its parent
+            existing = existing.parent
+        _writable(existing)
+
+
+def _writable(folder: Path) -> None:
+    """Raise the OSError that writing into ``folder`` would give (``EACCES``, ``EPERM`` for an
+    immutable folder, ``EROFS``): ``access(2)``, through libc for its errno, creates no file
+    that a watcher of ``docs/`` (the preview's MkDocs) would see."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.access(os.fsencode(folder), os.W_OK) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(folder))
 
 
 def _commit(
