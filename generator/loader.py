@@ -10,7 +10,6 @@ is not used: it crashes the process on deep nesting and disagrees with the pure 
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import functools
 import gc
 import hashlib
@@ -37,23 +36,7 @@ from generator.limits import (
     MAX_TEXT_BYTES,
 )
 from generator.schema import COLLECTIONS, ID_PATTERN, RESERVED_IDS
-
-IGNORED = (
-    ".*",  # hidden: .DS_Store, ._x (macOS), .#x (Emacs lock), .x.swp (Vim), .~lock.x# (Office)
-    "*~",  # backups: Emacs, Vim with 'backup', gedit, nano
-    "#*#",  # Emacs auto-save
-    "*.swp",  # Vim swap files kept beside the file under another name ('directory' option)
-    "*.swo",
-    "*.swx",
-    "4913",  # Vim's probe that the folder is writable, made and deleted on every save
-    "*___jb_tmp___",  # JetBrains' safe write
-    "*___jb_old___",
-    "Thumbs.db",  # Windows Explorer
-    "desktop.ini",
-)
-"""Files in ``content/`` that editors' programs make on their own, as git's usual ignore lists
-(github/gitignore's Global/ templates) name them: the loader and the preview pass them over.
-Files a person makes (``.yaml``, ``.bak``, ``.orig``, a ``README.md``) are still reported."""
+from generator.scratch import ignored
 
 _LINE_BREAKS = re.compile("\r\n|\r|\n")
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -501,11 +484,6 @@ def _sibling(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def ignored(name: str) -> bool:
-    """Whether a file name in ``content/`` is an editor's backup or swap file (:data:`IGNORED`)."""
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
-
-
 def _plain_record(name: str) -> bool:
     """A regular file named ``<id>.yml`` with a valid, unreserved id: the common case, told
     from the name alone (anything else goes through :func:`_name_problem`)."""

@@ -3,7 +3,8 @@
 Editors and the pre-commit hook run ``check`` again and again on content that has not changed.
 A passing check is kept in ``.explainer/cache/check.json`` under a fingerprint of everything it
 read: the path, kind and SHA-256 of every entry under ``content/`` (stray files and symlinks
-included, since they are problems too), ``mkdocs.yml`` (it holds settings such as the file
+included, since they are problems too; editors' backup and swap files left out, since no check
+reads them), ``mkdocs.yml`` (it holds settings such as the file
 limit), the generator's own code and the versions of the packages whose data it checks
 against. Any change makes another fingerprint, and the full check runs. Only passing checks
 are kept (errors are always found afresh); a memory that is damaged, foreign or unreadable is
@@ -26,6 +27,7 @@ from generator.errors import Problem, Severity
 from generator.limits import MAX_TEXT_BYTES
 from generator.project import Project
 from generator.schema import COLLECTIONS
+from generator.scratch import ignored
 
 if TYPE_CHECKING:
     from generator.build import Checked
@@ -91,9 +93,11 @@ class _TooBig(Exception):
 
 def _walk(digest: Any, folder: str, rel: str) -> None:
     """Every entry under ``folder`` in name order: its kind, path and (for a file) contents;
-    symlinks are named with their target and never followed."""
+    symlinks are named with their target and never followed. Editors' backup and swap files
+    are passed over, as the loader passes them over: a Vim swap file rewritten as one types
+    would otherwise send every check of 10,000 records down the full path (1.8 s, not 0.2)."""
     with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
+        entries = sorted((e for e in scan if not ignored(e.name)), key=lambda entry: entry.name)
     for entry in entries:
         path = f"{rel}{entry.name}"
         if entry.is_symlink():

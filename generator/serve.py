@@ -38,9 +38,10 @@ from generator import lock, preview, writer
 from generator.engine import DEATH_HOOK
 from generator.errors import BuildError, ContentError, Problem, file_error
 from generator.incremental import Session
-from generator.loader import discover, ignored, stale
+from generator.loader import discover, stale
 from generator.outputs import OWNED
 from generator.project import Project
+from generator.scratch import ignored
 from generator.watch import ContentWatcher
 
 WAKE_SECONDS = 1.0

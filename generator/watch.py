@@ -9,7 +9,7 @@ it is told. What wakes it:
   created, deleted or moved (a folder's own "modified" event only says a file in it came or
   went, which the file's event says better);
 - not an editor's backup, swap or lock file (``zoe.yml~``, ``.#zoe.yml``, ``.zoe.yml.swp``,
-  :func:`generator.loader.ignored`): the loader ignores them, so the preview must too, or every
+  :func:`generator.scratch.ignored`): the loader ignores them, so the preview must too, or every
   save would regenerate twice;
 - not a file being opened, read or closed unwritten: regenerating reads every record, and those
   reads must not wake the preview again.
@@ -39,7 +39,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from generator.loader import ignored
+from generator.scratch import ignored
 
 QUIET_SECONDS = 0.05
 """How long events must stop before a change counts as one: long enough for an editor's

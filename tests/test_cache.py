@@ -221,7 +221,7 @@ def test_a_passing_check_is_remembered_with_its_warnings(content, monkeypatch) -
         lambda c: (c / "people" / "ada.yml").write_text("name: Ada\nrole: X\ncountry: GB\n"),
         lambda c: (c / "people" / "bob.yml").write_text("name: Bob\nrole: X\ncountry: GB\n"),
         lambda c: (c / "people" / "ada.yml").unlink(),
-        lambda c: (c / "people" / "ada.yml~").write_text("backup"),
+        lambda c: (c / "people" / "ada.yaml").write_text("backup"),
         lambda c: (c / "people" / "zoe.yml").symlink_to(c / "people" / "ada.yml"),
         lambda c: (c / "sources" / "notes.txt").write_text("The notes."),
         lambda c: (c / "standfirst.md").write_text("---\ntitle: T\n---\nHello.\n"),
@@ -246,6 +246,19 @@ def test_any_change_to_content_runs_the_full_check(content, monkeypatch, change)
         got = exc.problems
     assert got == expected
     assert len(ran) == 1
+
+
+@pytest.mark.parametrize("name", ["ada.yml~", ".ada.yml.swp", ".DS_Store", "4913", ".git/x"])
+def test_editors_scratch_files_keep_the_check_remembered(content, monkeypatch, name) -> None:
+    """The loader passes them over, so the remembered check does too, and still answers."""
+    project = content(WARNED)
+    expected = memo.check(project)
+    scratch = project.content / "people" / name
+    scratch.parent.mkdir(exist_ok=True)
+    scratch.write_text("scratch")
+    ran = checks_run(monkeypatch)
+    assert memo.check(project) == expected
+    assert ran == []
 
 
 def test_a_failing_check_is_never_remembered(content, monkeypatch) -> None:

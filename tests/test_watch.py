@@ -4,6 +4,7 @@ of the tree while idle."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import signal
 import subprocess
@@ -16,11 +17,11 @@ from typing import Any
 import pytest
 
 from generator import build as pipeline
-from generator import serve
+from generator import scratch, serve
 from generator.errors import ContentError
 from generator.incremental import Session
-from generator.loader import ignored
 from generator.project import Project
+from generator.scratch import ignored
 from generator.watch import ContentWatcher
 from tests.conftest import write_files
 
@@ -190,6 +191,17 @@ def test_the_watcher_waits_for_quiet_before_it_reports(tmp_path):
 )
 def test_scratch_names(name, scratch):
     assert ignored(name) is scratch
+
+
+NEAR = ["4913", "49130", "Thumbs.db", "thumbs.db", "desktop.ini", "a___jb_tmp___", "a~b", "a.yml~"]
+NEAR += ["x.swpx", "x.swo", "x.swx", ".", "a\n~", "a.swp\n", "#a", "a#", "#a#", "zoe.yaml"]
+
+
+@pytest.mark.parametrize("name", NEAR)
+def test_the_one_expression_says_what_each_pattern_says(name):
+    """:func:`ignored` matches the patterns as one compiled expression, for speed; it must
+    answer as matching each of them in turn would."""
+    assert ignored(name) is any(fnmatch.fnmatchcase(name, p) for p in scratch.IGNORED)
 
 
 def test_without_a_content_folder_the_preview_stops_as_check_does(tmp_path, monkeypatch):
