@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import os
 import runpy
 import sys
@@ -43,6 +44,14 @@ again and a killed build leaves no half-written entry; the pages are the same ei
 names a folder (which projects may then share: the test suite's many small projects do)."""
 
 ENGINE = "mkdocs"
+
+REFUSED = "explainer-refused: "
+"""How this process says that the system refused MkDocs a file (a full disk, a read-only
+folder): the last line of its error output, this prefix and ``[errno, reason, path]`` as JSON,
+with exit code :data:`REFUSED_EXIT`, instead of MkDocs' traceback. The build reads it back
+(:func:`refused`) and reports it in one line, as it does for the generator's own writes."""
+
+REFUSED_EXIT = 75
 
 
 def templates_folder(own: Path) -> Path:
@@ -97,7 +106,27 @@ def main(argv: list[str]) -> None:
         os.set_inheritable(int(fd), False)  # nothing MkDocs starts holds the pipe
         utils.write_file = reporting(utils.write_file, int(fd))
     sys.argv = [ENGINE, *argv]
-    runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        path = exc.filename2 if exc.filename2 is not None else exc.filename  # a copy's target
+        name = os.fsdecode(path) if path is not None else None
+        sys.stderr.write(REFUSED + json.dumps([exc.errno, exc.strerror, name]) + "\n")
+        sys.exit(REFUSED_EXIT)
+
+
+def refused(returncode: int, stderr: str) -> OSError | None:
+    """The OSError this process said it met (:data:`REFUSED`), if it stopped on one."""
+    lines = stderr.rstrip("\n").rsplit("\n", 1)
+    if returncode != REFUSED_EXIT or not lines[-1].startswith(REFUSED):
+        return None
+    try:
+        code, reason, name = json.loads(lines[-1][len(REFUSED) :])
+        return OSError(int(code), str(reason), None if name is None else str(name))
+    except (ValueError, TypeError):
+        return None
 
 
 if __name__ == "__main__":

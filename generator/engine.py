@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from generator import build_child, faults, harden, history, search, timings, workers
-from generator.errors import BuildError
+from generator.errors import BuildError, writing
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -35,6 +35,7 @@ def engine_command(engine: str, config: Path, site_dir: Path) -> list[str]:
     if engine == "mkdocs":
         return [
             sys.executable,
+            "-P",  # the installed code, never a same-named folder where it runs
             "-m",
             "generator.build_child",  # MkDocs, saying which pages it has written
             "build",
@@ -87,13 +88,15 @@ def build_site(
             alongside = harden.Alongside(staged, aside, DEATH_HOOK)
             env[build_child.REPORT_FD] = str(alongside.fd)
             try:
-                _run(engine, command, root, env, (alongside.fd,))
+                with writing(staged):  # a refused write() names no file: name the site
+                    _run(engine, command, root, env, (alongside.fd,))
             except BaseException:
                 alongside.stop()
                 raise
             ahead = alongside.finish()
         else:
-            _run(engine, command, root, env, ())
+            with writing(staged):
+                _run(engine, command, root, env, ())
         faults.point("site-built")
         with timings.stage("search"):
             search.index_site(staged)
@@ -118,7 +121,8 @@ until it has finished and they are moved in."""
 def _run(
     engine: str, command: list[str], root: Path, env: dict[str, str], fds: tuple[int, ...]
 ) -> None:
-    """Run the engine to the end; BuildError with its output if it fails."""
+    """Run the engine to the end; BuildError with its output if it fails, or the OSError that
+    stopped MkDocs (:func:`generator.build_child.refused`)."""
     try:
         proc = subprocess.run(
             command,
@@ -132,6 +136,9 @@ def _run(
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
+    refused = build_child.refused(proc.returncode, proc.stderr) if engine == "mkdocs" else None
+    if refused is not None:  # a full disk, a read-only folder: one line, as for our own writes
+        raise refused
     if proc.returncode != 0:
         raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
 

@@ -46,6 +46,7 @@ def index_site(site: Path) -> None:
     """Write the Pagefind index into ``site/pagefind/``; the same pages give the same bytes."""
     command = [
         sys.executable,
+        "-P",  # the installed code, never a same-named folder where it runs
         "-m",
         "pagefind",
         "--site",

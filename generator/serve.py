@@ -184,6 +184,7 @@ def serve(project: Project, addr: str, report: Report) -> int:
     tmp = preview.scratch(project.work)
     command = [
         sys.executable,
+        "-P",  # the installed code, never a same-named folder where it runs
         "-m",
         "generator.serve_child",  # `python -m mkdocs`, on the system's file events
         "serve",

@@ -163,3 +163,36 @@ def test_the_generators_templates_are_kept_compiled_and_read_back_the_same(
     proc = run_explainer(blocked, "generate")
     assert proc.returncode == 0, proc.stderr
     assert tree(blocked.docs) == docs
+
+
+def test_a_refused_file_is_read_back_as_the_oserror_it_was() -> None:
+    line = build_child.REFUSED + '[28, "No space left on device", "/x/site-new/a.html"]\n'
+    found = build_child.refused(build_child.REFUSED_EXIT, "MkDocs said things\n" + line)
+    assert isinstance(found, OSError)
+    assert (found.errno, found.strerror, found.filename) == (
+        28,
+        "No space left on device",
+        "/x/site-new/a.html",
+    )
+    unnamed = build_child.refused(build_child.REFUSED_EXIT, build_child.REFUSED + '[27, "x", null]')
+    assert unnamed is not None
+    assert unnamed.filename is None
+    assert build_child.refused(1, line) is None  # another exit: MkDocs' own failure
+    assert build_child.refused(build_child.REFUSED_EXIT, "Traceback …\n") is None
+    assert build_child.refused(build_child.REFUSED_EXIT, build_child.REFUSED + "[1, 2") is None
+    assert build_child.refused(build_child.REFUSED_EXIT, build_child.REFUSED + '["a"]') is None
+
+
+@pytest.mark.site
+def test_the_engine_runs_the_installed_code_not_a_folder_of_the_project(tmp_path: Path) -> None:
+    """``python -m`` puts the folder it runs in first on the path; a story folder holding a
+    ``generator/`` must not have it run in place of ours (the engine runs there)."""
+    project = copy_project(STORIES / "harbour", tmp_path / "h")
+    planted = project.root / "generator"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("")
+    for child in ("build_child", "serve_child"):
+        (planted / f"{child}.py").write_text("raise SystemExit('the planted copy ran')\n")
+    proc = run_explainer(project, "build")  # from here; the engine runs in the story folder
+    assert proc.returncode == 0, proc.stderr
+    assert (project.site / "index.html").is_file()

@@ -211,6 +211,37 @@ def test_enospc_at_a_page_write_names_the_page(
     assert tree(project.docs) == before
 
 
+@pytest.mark.site
+def test_a_full_disk_while_the_engine_writes_is_one_line_and_leaves_site_as_it_was(
+    clean: Project, tmp_path: Path
+) -> None:
+    """MkDocs' own write refused (here: Material's script bundle, past a 64 KB file limit,
+    while the generator has nothing to write): one line naming the file, not MkDocs'
+    traceback; ``site/`` as it was, and the next build goes through."""
+    shutil.copytree(clean.root, tmp_path / "h", symlinks=True)
+    project = Project(tmp_path / "h")
+    before = tree(project.site)
+    proc = subprocess.run(
+        [*EXPLAINER, "--root", str(project.root), "build"],
+        env=environment(),
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+        preexec_fn=lambda: _file_size_limit(64 * 1024),
+    )
+    assert proc.returncode == cli.EXIT_BUILD
+    assert proc.stderr.startswith("error: cannot write .explainer/site-new/"), proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert ": File too large (free some space or make it writable, then run again)" in proc.stderr
+    assert tree(project.site) == before
+    proc = run_explainer(project, "build", env=environment())
+    assert proc.returncode == 0, proc.stderr
+    assert tree(project.site) == before
+    assert not (project.work / "site-new").exists()
+
+
 @contextmanager
 def immutable(path: Path) -> Iterator[None]:
     """Make ``path`` unwritable even for root (``chattr +i``); undo it afterwards."""
