@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,17 @@ def served_site(tmp: Path) -> Path | None:
     """The folder MkDocs serves from, once it has made it (None before, or if it is gone)."""
     found = sorted(tmp.glob("mkdocs_*"))
     return found[0] if len(found) == 1 and found[0].is_dir() else None
+
+
+def hand_over(tmp: Path, written: Sequence[str], removed: Sequence[str]) -> None:
+    """What a regeneration leaves for MkDocs' next build in the preview: the pages of removed
+    files deleted from the served site (``--dirty`` never deletes), the rewritten ones made
+    older than their sources, and the list of both for :mod:`generator.targeted`."""
+    site = served_site(tmp)
+    forget(site, removed)
+    expire(site, written)
+    if written or removed:
+        tell(tmp, written, removed)
 
 
 def published(src: str) -> str:

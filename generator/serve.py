@@ -134,12 +134,8 @@ def _regenerate(
         return
     report(checked.warnings)
     if tmp is not None:
-        site = preview.served_site(tmp)
-        preview.forget(site, result.removed)  # --dirty never deletes: see generator.preview
-        preview.expire(site, result.written)
+        preview.hand_over(tmp, result.written, result.removed)
     if result.changed:
-        if tmp is not None:  # what MkDocs' next build makes (generator.targeted)
-            preview.tell(tmp, result.written, result.removed)
         os.utime(project.config)  # a file event for MkDocs: see the module docstring
     made = f" ({len(session.computed)} pages and outputs made again)" if session else ""
     print(

@@ -20,6 +20,9 @@ from tests.conftest import tree
 pytestmark = pytest.mark.site
 
 SERVE_URL = "http://127.0.0.1:8000/explainer/"
+SERVED = "mkdocs_site"
+"""Where the tests' preview builds: in the child's ``TMPDIR``, named as ``mkdocs serve`` names
+its folder, so that :func:`generator.preview.served_site` finds it."""
 STALE = {"search/search_index.json"}
 """Material's index, which the preview leaves stale (README, "Live preview")."""
 
@@ -55,7 +58,7 @@ def served(real_project: Project, tmp_path: Path) -> tuple[Project, targeted.Bui
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     builds = targeted.Builds(mkdocs_build, tmp)
-    config = _config(real_project, tmp / "site")
+    config = _config(real_project, tmp / SERVED)
     config.plugins.on_startup(command="serve", dirty=True)
     builds(config, serve_url=SERVE_URL, dirty=True)
     assert builds.built is not None
@@ -69,10 +72,43 @@ def test_a_rebuild_of_the_rewritten_pages_gives_a_clean_builds_site(served, tmp_
     written = _tell(project, tmp)
     assert "people/steve-witkoff.md" in written
     assert len(written) < 40  # a few pages and outputs, not the site
-    _build(builds, project, tmp / "site")
+    _build(builds, project, tmp / SERVED)
     assert builds.rebuilt == 1  # the pages alone, not MkDocs' own build
-    site = tree(tmp / "site")
+    site = tree(tmp / SERVED)
     assert "Envoy of the bench 5531" in site["people/steve-witkoff/index.html"].decode()
+    clean = tmp_path / "clean"
+    mkdocs_build(_config(project, clean), serve_url=SERVE_URL, dirty=False)
+    expected = tree(clean)
+    assert set(site) == set(expected)
+    differ = sorted(rel for rel in site if site[rel] != expected[rel])
+    assert set(differ) <= STALE, differ
+
+
+def _change(project: Project, change: str) -> None:
+    quotes, people = project.content / "quotes", project.content / "people"
+    if change == "addition":
+        (people / "ada-bench.yml").write_text(
+            "name: Ada Bench\nrole: Observer\ncountry: GB\nsources: [article]\n", "utf-8"
+        )
+    elif change == "deletion":
+        (quotes / "witkoff-land-agreement.yml").unlink()
+    else:
+        (quotes / "witkoff-land-agreement.yml").rename(quotes / "witkoff-land-deal.yml")
+
+
+@pytest.mark.parametrize("change", ["addition", "deletion", "rename"])
+def test_after_an_addition_deletion_or_rename_the_preview_site_is_a_clean_builds(
+    served, tmp_path, change
+):
+    """Such a change gets MkDocs' own build, over the site the preview already has (it runs
+    ``--dirty``, which left pages of removed files behind: mkdocs #1871); what it serves must
+    still be what a clean build of the same ``docs/`` makes, but for Material's index."""
+    project, builds, tmp = served
+    _change(project, change)
+    result = generate(project)[1]
+    preview.hand_over(tmp, result.written, result.removed)  # as the preview's regeneration does
+    _build(builds, project, tmp / SERVED)
+    site = tree(tmp / SERVED)
     clean = tmp_path / "clean"
     mkdocs_build(_config(project, clean), serve_url=SERVE_URL, dirty=False)
     expected = tree(clean)
@@ -83,7 +119,7 @@ def test_a_rebuild_of_the_rewritten_pages_gives_a_clean_builds_site(served, tmp_
 
 def test_anything_but_files_rewritten_gets_mkdocs_own_build(served):
     project, builds, tmp = served
-    site = tmp / "site"
+    site = tmp / SERVED
 
     def full_build_after(change: str) -> bool:
         before, rebuilt = builds.built, builds.rebuilt
@@ -117,7 +153,7 @@ def test_a_plugin_beyond_search_means_mkdocs_own_build_every_time(served):
     builds.built.config.plugins["another"] = builds.built.config.plugins["material/search"]
     preview.tell(tmp, ["people/steve-witkoff.md"], [])
     rebuilt = builds.rebuilt
-    _build(builds, project, tmp / "site")
+    _build(builds, project, tmp / SERVED)
     assert builds.rebuilt == rebuilt
 
 
