@@ -23,8 +23,9 @@ from pathlib import Path
 from generator.errors import BuildError
 
 LOCK = "lock"
-WAIT_SECONDS = 600.0
-"""Long enough for a whole build of a large story; a preview's regenerations take seconds."""
+WAIT_SECONDS = 3600.0
+"""Long enough for a whole build of a large story (50,000 records took 20 minutes on a 2-core
+machine, so ten minutes was not); a preview's regenerations take seconds."""
 _POLL_SECONDS = 0.1
 
 
