@@ -157,6 +157,20 @@ def _file_size_limit(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
+def run_limited(project: Project, command: str, limit: int) -> subprocess.CompletedProcess[str]:
+    """The real command line, where no file may grow past ``limit`` bytes: a full disk."""
+    return subprocess.run(
+        [*EXPLAINER, "--root", str(project.root), command],
+        env=environment(),
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+        preexec_fn=lambda: _file_size_limit(limit),
+    )
+
+
 def test_a_full_disk_is_one_line_and_leaves_docs_as_they_were(
     clean: Project, tmp_path: Path
 ) -> None:
@@ -166,16 +180,7 @@ def test_a_full_disk_is_one_line_and_leaves_docs_as_they_were(
     before = tree(project.docs)
     record = project.content / "people" / "tom-berg.yml"
     record.write_text(record.read_text() + "bio: " + "Long. " * 600 + "\n")
-    proc = subprocess.run(
-        [*EXPLAINER, "--root", str(project.root), "generate"],
-        env=environment(),
-        cwd=ROOT,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=120,
-        preexec_fn=lambda: _file_size_limit(4096),
-    )
+    proc = run_limited(project, "generate", 4096)
     assert proc.returncode == cli.EXIT_BUILD
     assert proc.stderr.startswith("error: cannot write .explainer/stage/"), proc.stderr
     assert proc.stderr.count("\n") == 1
@@ -221,16 +226,7 @@ def test_a_full_disk_while_the_engine_writes_is_one_line_and_leaves_site_as_it_w
     shutil.copytree(clean.root, tmp_path / "h", symlinks=True)
     project = Project(tmp_path / "h")
     before = tree(project.site)
-    proc = subprocess.run(
-        [*EXPLAINER, "--root", str(project.root), "build"],
-        env=environment(),
-        cwd=ROOT,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=300,
-        preexec_fn=lambda: _file_size_limit(64 * 1024),
-    )
+    proc = run_limited(project, "build", 64 * 1024)
     assert proc.returncode == cli.EXIT_BUILD
     assert proc.stderr.startswith("error: cannot write .explainer/site-new/"), proc.stderr
     assert proc.stderr.count("\n") == 1

@@ -66,6 +66,16 @@ def served(real_project: Project, tmp_path: Path) -> tuple[Project, targeted.Bui
     return real_project, builds, tmp
 
 
+def assert_a_clean_builds(site: dict[str, bytes], project: Project, clean: Path) -> None:
+    """``site`` holds what a clean MkDocs build of the same ``docs/`` makes, file for file, but
+    for :data:`STALE`."""
+    mkdocs_build(_config(project, clean), serve_url=SERVE_URL, dirty=False)
+    expected = tree(clean)
+    assert set(site) == set(expected)
+    differ = sorted(rel for rel in site if site[rel] != expected[rel])
+    assert set(differ) <= STALE, differ
+
+
 def test_a_rebuild_of_the_rewritten_pages_gives_a_clean_builds_site(served, tmp_path):
     project, builds, tmp = served
     _edit_role(project, "Envoy of the bench 5531")
@@ -76,12 +86,7 @@ def test_a_rebuild_of_the_rewritten_pages_gives_a_clean_builds_site(served, tmp_
     assert builds.rebuilt == 1  # the pages alone, not MkDocs' own build
     site = tree(tmp / SERVED)
     assert "Envoy of the bench 5531" in site["people/steve-witkoff/index.html"].decode()
-    clean = tmp_path / "clean"
-    mkdocs_build(_config(project, clean), serve_url=SERVE_URL, dirty=False)
-    expected = tree(clean)
-    assert set(site) == set(expected)
-    differ = sorted(rel for rel in site if site[rel] != expected[rel])
-    assert set(differ) <= STALE, differ
+    assert_a_clean_builds(site, project, tmp_path / "clean")
 
 
 def _change(project: Project, change: str) -> None:
@@ -109,12 +114,7 @@ def test_after_an_addition_deletion_or_rename_the_preview_site_is_a_clean_builds
     preview.hand_over(tmp, result.written, result.removed)  # as the preview's regeneration does
     _build(builds, project, tmp / SERVED)
     site = tree(tmp / SERVED)
-    clean = tmp_path / "clean"
-    mkdocs_build(_config(project, clean), serve_url=SERVE_URL, dirty=False)
-    expected = tree(clean)
-    assert set(site) == set(expected)
-    differ = sorted(rel for rel in site if site[rel] != expected[rel])
-    assert set(differ) <= STALE, differ
+    assert_a_clean_builds(site, project, tmp_path / "clean")
 
 
 def test_anything_but_files_rewritten_gets_mkdocs_own_build(served):
