@@ -31,6 +31,7 @@ CODE = (
     "limits.py",
     "loader.py",
     "schema.py",
+    "scratch.py",
     "urls.py",
     "validate.py",
 )
