@@ -10,7 +10,6 @@ is not used: it crashes the process on deep nesting and disagrees with the pure 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import json
@@ -483,7 +482,6 @@ def _sibling(name: str) -> str:
     return f"{stem}.txt" if suffix == "yml" else f"{stem}.yml" if suffix == "txt" else name
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _plain_record(name: str) -> bool:
     """A regular file named ``<id>.yml`` with a valid, unreserved id: the common case, told
     from the name alone (anything else goes through :func:`_name_problem`)."""
