@@ -24,8 +24,9 @@ How it stays honest:
   own RGB drawing and no colour is ever searched for: quantizing an RGB card (median cut) was
   70 % of a card's cost (about 21 of 29 ms; a card now costs about 8 ms).
 - **Bytes**: a palette PNG with no chunk beyond IHDR, PLTE, IDAT and IEND (no time, no text,
-  no dpi), compressed at a fixed level (:data:`COMPRESS_LEVEL`) by the zlib bundled in the
-  pinned Pillow wheel.
+  no dpi), written by :func:`encode` with Python's zlib (whose version is part of the cache
+  key): the blank rows, half of every card, are compressed once and reused, the rows with
+  text at a fixed level (:data:`COMPRESS_LEVEL`).
 - **Cache**: :func:`cards` keys each card by a hash of its text, colour, the fonts' bytes, the
   libraries' versions and :data:`VERSION`, and keeps it in
   ``<cache_dir>/<key>.<digest>.png``, where the digest is the SHA-256 of the PNG's bytes
@@ -43,13 +44,14 @@ import concurrent.futures
 import hashlib
 import importlib.metadata
 import importlib.util
-import io
 import json
 import multiprocessing
 import os
 import re
 import secrets
+import struct
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -64,7 +66,7 @@ from generator import workers
 from generator.errors import BuildError
 from generator.writer import File, Stored
 
-VERSION = 2
+VERSION = 3
 """Bump when the drawing changes, so every cached card is redrawn."""
 
 WIDTH, HEIGHT = 1200, 630
@@ -92,10 +94,12 @@ aside and renamed in, so projects drawing at once cannot spoil each other's card
 in ``docs/`` still link to the project's own cache, which nothing else touches. The test suite's
 many small projects share one folder per run: they drew some 4,000 cards, a few hundred of them
 different, at about 25 ms each, a tenth of the suite's time."""
-COMPRESS_LEVEL = 6
-"""zlib's default. Measured on palette cards (ms to compress, bytes): level 1 1.9 ms, 28 KB;
-5 3.0 ms, 21.7 KB; 6 3.8 ms, 21.2 KB; 9 33 ms, 18.9 KB; the RLE strategy 1.7 ms, 27 KB. PNG
-filters would not help: a palette image is stored unfiltered."""
+COMPRESS_LEVEL = 5
+"""The zlib level for the rows with text (:func:`encode`). Measured on those rows of a
+quote's card (ms, KB): level 1 1.2 ms, 31.4 KB; 3 1.5, 28.3; 5 2.2, 25.7; 6 3.5, 25.0. With
+the blank rows compressed once at level 9, a card at level 5 is smaller than Pillow's whole
+card at level 6 (27.2 KB) in well under half its time (4.7 ms). PNG filters would not help: a
+palette image is stored unfiltered."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,7 @@ def fingerprint() -> str:
     parts = [f"cards {VERSION} png {COMPRESS_LEVEL} levels {LEVELS}"]
     # Pillow built from source would use the system's FreeType and zlib: name them too.
     parts += [f"{lib} {features.version(lib)}" for lib in ("freetype2", "zlib")]
+    parts.append(f"python zlib {zlib.ZLIB_RUNTIME_VERSION}")  # compresses the PNG: encode()
     for dist in ("pillow", "arabic-reshaper", "python-bidi"):
         parts.append(f"{dist} {importlib.metadata.version(dist)}")
     for font in chain():
@@ -330,10 +335,30 @@ def _runs(line: str, bold: bool) -> list[tuple[str, FontFile]]:
 
 
 def measure(line: str, bold: bool, size: int, rtl: bool) -> float:
-    """The drawn width of a logical line, in pixels."""
-    return sum(
-        _pillow_font(face, size).getlength(text) for text, face in _runs(visual(line, rtl), bold)
-    )
+    """The drawn width of a logical line, in pixels: the sum of its characters' advances.
+
+    Pillow's basic layout applies no kerning to fonts without a ``kern`` table (none of the
+    chain has one: they kern through GPOS, which only Raqm reads), so a run's width is exactly
+    the sum of its characters' widths (``tests/test_cards.py`` checks it for every face). Wrapping
+    measures a growing line once per word, and asking FreeType for each was a fifth of a card.
+    """
+    shown = visual(line, rtl)
+    total = 0.0
+    face: FontFile | None = None
+    for char in shown:
+        own = face_for(char, bold)
+        if own is None:
+            raise MissingGlyphs({c for c in shown if face_for(c, bold) is None})
+        if char != " " or face is None:  # a space belongs to the run it is in (_runs)
+            face = own
+        total += _advance(face, size, char)
+    return total
+
+
+@cache
+def _advance(face: FontFile, size: int, char: str) -> float:
+    """One character's advance in pixels (a multiple of 1/64, so sums of them are exact)."""
+    return _pillow_font(face, size).getlength(char)
 
 
 def _fits(line: str, block: Block, size: int, rtl: bool) -> bool:
@@ -541,14 +566,92 @@ def draw(plan: Layout) -> Image.Image:
     return image
 
 
-def encode(image: Image.Image) -> bytes:
-    """PNG bytes with nothing but the pixels: no time, text or dpi chunks.
+BLANK_RUN = 8
+"""Rows of bare background (and band) at least this many in a row are compressed once and
+reused (:func:`_blank_rows`); shorter gaps, between lines of text, stay with the text."""
 
-    The image is already a palette image (:func:`draw`), so this only compresses it.
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, type, body, and the CRC of type and body."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+@cache
+def _blank_rows(count: int) -> bytes:
+    """``count`` rows of bare background, compressed as a deflate segment on its own.
+
+    Every card's empty rows are the same bytes (the band is palette index 1 whatever its
+    colour), and they are half a card's rows, so they are compressed once per run length, at
+    the strongest level, and reused: this is why :func:`encode` writes the PNG itself rather
+    than through Pillow, which can only compress every row of every card again.
     """
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=COMPRESS_LEVEL, optimize=False)
-    return buffer.getvalue()
+    return _segment(_blank_row() * count, 9)
+
+
+@cache
+def _blank_row() -> bytes:
+    return b"\0" + bytes([1]) * BAND + bytes(WIDTH - BAND)
+
+
+def _segment(rows: bytes, level: int) -> bytes:
+    """Raw deflate blocks for these rows, ended by a full flush: byte-aligned, and referring
+    to nothing before them, so that segments compressed apart can be laid end to end."""
+    squeeze = zlib.compressobj(level, zlib.DEFLATED, -15, 9)
+    return squeeze.compress(rows) + squeeze.flush(zlib.Z_FULL_FLUSH)
+
+
+def _runs_of_rows(rows: list[bytes]) -> Iterator[tuple[bool, list[bytes]]]:
+    """The rows in order, grouped into long blank runs (True) and everything else (False)."""
+    blank = _blank_row()
+    start = 0
+    y = 0
+    while y < len(rows):
+        end = y
+        while end < len(rows) and rows[end] == blank:
+            end += 1
+        if end - y >= BLANK_RUN:
+            if start < y:
+                yield False, rows[start:y]
+            yield True, rows[y:end]
+            start = y = end
+        else:
+            y = end + 1
+    if start < len(rows):
+        yield False, rows[start:]
+
+
+def encode(image: Image.Image) -> bytes:
+    """PNG bytes with nothing but the pixels: IHDR, PLTE, one IDAT and IEND, no time, text or
+    dpi chunks.
+
+    The image is already a palette image (:func:`draw`), stored unfiltered (filter byte 0 on
+    each row, as usual for palette images). Its zlib stream is laid end to end from segments
+    (:func:`_segment`): long runs of blank rows come ready compressed (:func:`_blank_rows`),
+    the rows with text are compressed at :data:`COMPRESS_LEVEL`. Half the time Pillow took at
+    zlib's default level, and smaller files (see :data:`COMPRESS_LEVEL`).
+    """
+    width, height = image.size
+    pixels = image.tobytes()
+    rows = [b"\0" + pixels[y * width : (y + 1) * width] for y in range(height)]
+    parts = [b"\x78\x5e"]  # zlib header: deflate, 32 KB window, "default" level class
+    for blank, group in _runs_of_rows(rows):
+        joined = b"".join(group)
+        parts.append(_blank_rows(len(group)) if blank else _segment(joined, COMPRESS_LEVEL))
+    parts.append(b"\x03\x00")  # an empty final block
+    parts.append(struct.pack(">I", zlib.adler32(b"".join(rows))))
+    palette = image.getpalette()
+    assert image.mode == "P", "encode takes what draw() gives"
+    assert palette is not None
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"PLTE", bytes(palette[: 3 * 256])),
+            _chunk(b"IDAT", b"".join(parts)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
 
 def card(title: str, subtitle: str, story: str, colour: str = DEFAULT_COLOUR) -> bytes:

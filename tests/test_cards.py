@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,71 @@ def test_a_card_is_a_1200_by_630_png_with_nothing_but_pixels():
     assert (image.format, image.size, image.mode) == ("PNG", (1200, 630), "P")
     chunks = set(_png_chunks(data))
     assert chunks == {b"IHDR", b"PLTE", b"IDAT", b"IEND"}, "no tIME, tEXt or pHYs chunks"
+
+
+def _chunks(data: bytes) -> dict[bytes, bytes]:
+    """Each chunk's body by type, after checking its CRC."""
+    found, pos = {}, 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        found[kind] = body
+        pos += 12 + length
+    return found
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values(), ("", "", "")])
+def test_the_written_png_holds_exactly_the_drawn_pixels(args):
+    """``encode`` writes the PNG itself (blank rows compressed once): every chunk's CRC holds,
+    the zlib stream is whole (``zlib.decompress`` checks its Adler-32, which a decoder that
+    stops at the last row never reads), and it is the drawn rows, each unfiltered."""
+    drawn = cards_mod.draw(layout(*args))
+    data = cards_mod.encode(drawn)
+    chunks = _chunks(data)
+    width, height, depth, kind, *rest = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    assert (width, height, depth, kind, rest) == (WIDTH, HEIGHT, 8, 3, [0, 0, 0])
+    assert list(chunks[b"PLTE"]) == drawn.getpalette()
+    rows = zlib.decompress(chunks[b"IDAT"])
+    pixels = drawn.tobytes()
+    assert rows == b"".join(b"\0" + pixels[y * WIDTH : (y + 1) * WIDTH] for y in range(HEIGHT))
+    decoded = _image(data)
+    assert decoded.tobytes() == pixels
+    assert decoded.getpalette() == drawn.getpalette()
+
+
+def test_blank_rows_are_compressed_once_and_text_rows_each_time():
+    rows = [b"x", *[cards_mod._blank_row()] * 20, b"y", cards_mod._blank_row(), b"z"]
+    groups = [(blank, len(group)) for blank, group in cards_mod._runs_of_rows(rows)]
+    assert groups == [(False, 1), (True, 20), (False, 3)], "a short gap stays with the text"
+    assert [len(g) for _, g in cards_mod._runs_of_rows([])] == []
+
+
+def test_a_line_is_as_wide_as_its_characters():
+    """Why :func:`generator.cards.measure` may add up cached advances: the basic layout kerns
+    only through a ``kern`` table, which no face of the chain has, so a string's width is the
+    sum of its characters' widths, to the 1/64 pixel."""
+    samples = [" ".join(SAMPLES[name][:2]) for name in SAMPLES] + [LONG_NAME, "AVAWAT Ty.“Yo”"]
+    for font in cards_mod.chain():
+        for face in (font.regular, font.bold):
+            with TTFont(face.path, fontNumber=face.index, lazy=True) as opened:
+                assert "kern" not in opened, face
+            for size in (*cards_mod.TITLE.sizes, *cards_mod.SUBTITLE.sizes):
+                pillow = cards_mod._pillow_font(face, size)
+                bold = face == font.bold
+                for sample in samples:
+                    text = "".join(c for c in sample if cards_mod.face_for(c, bold) == face)
+                    assert pillow.getlength(text) == sum(pillow.getlength(c) for c in text)
+
+
+def test_measure_matches_pillow_for_lines_of_several_faces():
+    for line, bold in [(CJK + " Bridge", True), (ARABIC + " 2024", False), (LONG_NAME, True)]:
+        rtl = cards_mod.is_rtl(line)
+        for size in cards_mod.TITLE.sizes:
+            runs = cards_mod._runs(cards_mod.visual(line, rtl), bold)
+            expected = sum(cards_mod._pillow_font(face, size).getlength(t) for t, face in runs)
+            assert cards_mod.measure(line, bold, size, rtl) == expected
 
 
 def _exact(plan: cards_mod.Layout) -> Image.Image:
