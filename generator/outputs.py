@@ -31,6 +31,7 @@ from generator import (
     render,
     routes,
     share,
+    timings,
 )
 from generator import data as open_data
 from generator.errors import BuildError
@@ -185,10 +186,11 @@ def produce(inputs: Inputs, outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, 
     producer: dict[str, str] = {}
     for output in outputs:
         mine = owned((output,))
-        if output.units:
-            made = output.produce(inputs)
-        else:
-            made = _unit(inputs, ("output", output.name), partial(output.produce, inputs))
+        with timings.stage(f"render: {output.name}"):  # within "render"; for make bench
+            if output.units:
+                made = output.produce(inputs)
+            else:
+                made = _unit(inputs, ("output", output.name), partial(output.produce, inputs))
         for path, data in made.items():
             if mine.entry_of(path) is None:
                 raise BuildError(
