@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from generator.build import check
+from generator.outputs import OUTPUTS
 from generator.project import Project
 from tests.bench.synth import Sizes, make_project
 from tests.conftest import run_explainer, tree
@@ -40,7 +41,9 @@ def test_timings_name_each_stage_only_when_asked(tmp_path: Path) -> None:
     proc = run_explainer(project, "generate", env={**_env(), "EXPLAINER_TIMINGS": str(out)})
     assert proc.returncode == 0, proc.stderr
     stages = json.loads(out.read_text(encoding="utf-8"))
-    assert set(stages) == {"load", "validate", "link", "render", "write", "keep"}
+    outputs = {f"render: {output.name}" for output in OUTPUTS}
+    assert set(stages) == {"load", "validate", "link", "render", "write", "keep", *outputs}
+    assert sum(stages[name] for name in outputs) <= stages["render"], "within render"
     assert all(isinstance(s, float) and s >= 0 for s in stages.values())
     out.unlink()
     assert run_explainer(project, "check", env=_env()).returncode == 0
