@@ -560,6 +560,11 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             f"{r.get('build_generator', 0):.2f} / {stages.get('engine', 0):.2f} / "
             f"{stages.get('search', 0):.2f} / {stages.get('harden', 0):.2f} s",
         ),
+        (
+            "… of the generator: load / pages / share cards",
+            f"{stages.get('load', 0):.2f} / {stages.get('render: pages', 0):.2f} / "
+            f"{stages.get('render: cards', 0):.2f} s",
+        ),
         ("bare `mkdocs build` of the same docs/", _s(bare)),
         ("**build ÷ bare mkdocs** (goal ≤ 1.25)", _ratio(build_s, bare_s)),
         (
