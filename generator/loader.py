@@ -26,6 +26,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from generator import workers
 from generator.errors import Problem
 from generator.limits import (
     MAX_DEPTH,
@@ -592,9 +593,7 @@ def _load(
     if memo is None:
         paths, problems = discover(root, content, max_files)
         cache = TreeCache.open(cache_dir) if cache_dir else None
-        loaded: list[LoadedFile] = []
-        for path, collection in paths:
-            _load_one(root, path, collection, cache, keep=loaded.append, problems=problems)
+        loaded = _load_all(root, paths, cache, problems)
         if cache:
             cache.save()
         return loaded, problems
@@ -610,6 +609,37 @@ def _load(
     if cache:
         cache.save()
     return found
+
+
+def _load_all(
+    root: Path, paths: list[tuple[Path, str]], cache: TreeCache | None, problems: list[Problem]
+) -> list[LoadedFile]:
+    """Every file loaded, in order, with its problems added to ``problems``; shared among
+    processes when there are many (:func:`generator.workers.forked_map`).
+
+    Parsing with the pure-Python parser is nearly all of a cold check (10,000 records: about
+    8 s in one process), and each file's is independent of the others'. A forked worker's
+    additions to the tree cache would stay in the worker, so each file is loaded with a cache
+    of its own (:meth:`TreeCache.fork`) whose entries come back with the record. Only the
+    command line's runs come here: the preview keeps a memo (:func:`_load_again`) and has
+    threads, which do not mix with ``fork``.
+    """
+
+    def one(index: int) -> tuple[list[LoadedFile], list[Problem], dict[str, Any]]:
+        path, collection = paths[index]
+        own = cache.fork() if cache else None
+        found: list[LoadedFile] = []
+        trouble: list[Problem] = []
+        _load_one(root, path, collection, own, keep=found.append, problems=trouble)
+        return found, trouble, own.used() if own else {}
+
+    loaded: list[LoadedFile] = []
+    for found, trouble, entries in workers.forked_map(one, len(paths)):
+        loaded += found
+        problems += trouble
+        if cache:
+            cache.merge(entries)
+    return loaded
 
 
 def _load_again(
@@ -749,6 +779,18 @@ class TreeCache:
 
     def put(self, data: bytes, tree: Mapping) -> None:
         self._new[self.key(data)] = _encode_node(tree)
+
+    def fork(self) -> TreeCache:
+        """The same entries to read, and none used yet: for one file's load (:func:`_load_all`)."""
+        return TreeCache(self.path, self._old)
+
+    def used(self) -> dict[str, Any]:
+        """The entries this run read or made, by key."""
+        return self._new
+
+    def merge(self, entries: dict[str, Any]) -> None:
+        """Count another cache's used entries (:meth:`used`) as used here."""
+        self._new.update(entries)
 
     def save(self) -> None:
         """Write the entries this run used, if they differ from what was read."""

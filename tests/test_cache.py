@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, loader, memo
+from generator import build, loader, memo, workers
 from generator.build import generate
 from generator.errors import ContentError, Problem
 from generator.project import Project
@@ -55,6 +55,41 @@ def test_cold_and_warm_cache_load_what_no_cache_loads(real_project: Project) -> 
     warm = load(real_project)
     assert plain == cold == warm
     assert len(plain[0]) > 20
+
+
+def test_loading_in_processes_loads_and_caches_what_one_process_loads(
+    real_project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A big story is parsed by forked workers (``loader._load_all``): the same records and
+    problems in the same order, and the same tree cache, cold and warm (a worker's copy of
+    the cache would otherwise keep the entries it used, and the next cache would lose them)."""
+    people = real_project.content / "people"
+    (people / "zz-broken.yml").write_text("name: [never closed\n", encoding="utf-8")
+    (people / "aa-tab.yml").write_text("name:\tAda\n", encoding="utf-8")
+    monkeypatch.setattr(workers, "ITEMS_PER_WORKER", 10**9)
+    one_process = [load(real_project), load(real_project)]
+    cached = cache_file(real_project).read_bytes()
+    shutil.rmtree(real_project.root / CACHE)
+    pids = tmp_path / "pids"
+    parse = loader.parse
+
+    def noting(text: str) -> loader.Mapping:
+        with pids.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return parse(text)
+
+    monkeypatch.setattr(loader, "parse", noting)
+    monkeypatch.setattr(workers, "ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    cold = load(real_project)
+    parsers = set(pids.read_text(encoding="utf-8").split())
+    assert len(parsers) == 2, "two workers parsed"
+    assert str(os.getpid()) not in parsers
+    assert cache_file(real_project).read_bytes() == cached
+    warm = load(real_project)
+    assert [cold, warm] == one_process
+    assert cache_file(real_project).read_bytes() == cached, "the warm run kept every entry"
+    assert any("zz-broken.yml" in p for p in cold[1]), cold[1]
 
 
 def test_a_warm_load_parses_nothing(real_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
