@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import (
@@ -28,7 +30,7 @@ from generator import (
     validate,
     writer,
 )
-from generator.errors import ContentError, Problem, Severity
+from generator.errors import ContentError, Problem, Severity, writing
 from generator.link import Story
 from generator.project import Project
 
@@ -37,7 +39,7 @@ from generator.project import Project
 # a second of imports that an editor's `explainer check` never uses (its warm run at 10,000
 # records took 1.2 s on a slow day; the goal is under 1 s).
 if TYPE_CHECKING:
-    from generator import outputs
+    from generator import cards, outputs
 
 
 @dataclass
@@ -88,6 +90,15 @@ def generate(
     edit changed are made again (:mod:`generator.incremental`); without one, those the last
     build kept in the cache are reused the same way (:mod:`generator.unit_cache`), and what
     this one made is kept. The files are the same either way."""
+    checked, result, _ = _generate(project, session)
+    return checked, result
+
+
+def _generate(
+    project: Project, session: incremental.Session | None = None, later: cards.Later | None = None
+) -> tuple[Checked, writer.WriteResult, dict[str, writer.File]]:
+    """:func:`generate`, and the files it wrote; with ``later``, share cards to draw may be
+    left to it, and out of ``docs/`` until :func:`_add_cards`."""
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
     render.keep_compiled(build_child.templates_folder(project.templates))
@@ -106,6 +117,7 @@ def generate(
             standfirst=checked.standfirst,
             site=site,
             cache=project.cache,
+            later=later,
         )
         if session is None:  # a build: what the last one kept, under the key of this run
             key, made = unit_cache.key(_around(inputs)), incremental.Session(build=True)
@@ -127,7 +139,7 @@ def generate(
         with timings.stage("keep"):
             written = {id(data): (rel, result.hashes[rel]) for rel, data in files.items()}
             unit_cache.keep(made, project.cache, key, project.docs, written)
-    return checked, result
+    return checked, result, files
 
 
 def _produce(inputs: outputs.Inputs, session: incremental.Session) -> dict[str, writer.File]:
@@ -169,20 +181,62 @@ def _nav_problems(site: siteconfig.SiteConfig) -> list[Problem]:
 
 
 def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, writer.WriteResult]:
-    """Generate, then build ``site/`` with the site engine."""
-    from generator import engine  # noqa: PLC0415 - late: see the note at the imports
+    """Generate, then build ``site/`` with the site engine.
 
-    checked, result = generate(project)
-    with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
-        engine.build_site(
-            project.root,
-            project.config,
-            project.site,
-            project.work,
-            engine_name,
-            templates=project.templates,
-        )
+    With MkDocs, many share cards to draw (a build from clean: one per page) are drawn while
+    it runs (:class:`generator.cards.Later`), then written into ``docs/`` and the staged site
+    (:func:`_add_cards`): ``docs/`` and ``site/`` end as they would have had the cards been
+    drawn first (``tests/test_cards_later.py``).
+    """
+    from generator import cards, engine  # noqa: PLC0415 - late: see the note at the imports
+
+    beside = engine_name == "mkdocs" and engine.second_core()
+    later = cards.Later(engine.DEATH_HOOK) if beside else None
+    try:
+        checked, result, files = _generate(project, later=later)
+        late = None
+        if later is not None and later.specs:
+            later.start()
+            late = partial(_add_cards, project, later, files, result)
+        with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
+            engine.build_site(
+                project.root,
+                project.config,
+                project.site,
+                project.work,
+                engine_name,
+                templates=project.templates,
+                late=late,
+            )
+    finally:
+        if later is not None:
+            later.close()
     return checked, result
+
+
+def _add_cards(
+    project: Project,
+    later: cards.Later,
+    files: dict[str, writer.File],
+    result: writer.WriteResult,
+    staged: Path,
+) -> None:
+    """The cards drawn while the engine ran: written into ``docs/`` with everything else
+    (only their folders change), and into the staged site, as MkDocs would have copied them."""
+    from generator import outputs  # noqa: PLC0415 - late: see the note at the imports
+
+    with timings.stage("cards after the engine"):  # waiting for them; then writing them
+        drawn = later.finish()
+        more = writer.write(project.docs, project.work, files | drawn, outputs.OWNED)
+    result.unchanged = more.unchanged - len(result.written)  # the first write's count them
+    result.written += more.written
+    result.removed += more.removed
+    result.hashes = more.hashes
+    with writing(staged):
+        for path, card in drawn.items():
+            target = staged / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer.place(card, target)
 
 
 def changes_since(project: Project, checked: Checked, since: str = "") -> list[str]:

@@ -52,7 +52,7 @@ import secrets
 import struct
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -837,6 +837,73 @@ def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
         yield from pool.map(_draw, todo, chunksize=16)
 
 
+class Later:
+    """Cards a build draws while the site engine runs, rather than before it.
+
+    A build from clean draws every card (10,303 at 10,000 records, the most of the
+    generator's time), and MkDocs, which runs next, keeps one core busy and leaves the other
+    mostly idle (hardening pages as they come). So when :func:`cards` has many to draw and a
+    cache to draw them into, it leaves them out and notes them here (:meth:`defer`).
+    :meth:`start` draws them in forked processes at the lowest priority (``nice 19``: MkDocs
+    keeps its core), each card stored in the cache as it is drawn; :meth:`finish` waits for
+    them and hands them out from the cache, drawing here any a worker could not (so a full
+    disk is reported as for any card). Plain processes, not a pool: a pool's thread in this
+    process would be copied into the processes the hardening forks.
+    """
+
+    def __init__(self, setup: Callable[[], None] | None = None) -> None:
+        self.specs: list[CardSpec] = []
+        self._setup = setup
+        self._jobs: list[tuple[CardSpec, str]] = []
+        self._cache: Path | None = None
+        self._shared: Path | None = None
+        self._workers: list[multiprocessing.process.BaseProcess] = []
+
+    def defer(self, todo: list[tuple[CardSpec, str]], cache_dir: Path, shared: Path | None) -> None:
+        self.specs += [spec for spec, _ in todo]
+        self._jobs += todo
+        self._cache, self._shared = cache_dir, shared
+
+    def start(self) -> None:
+        """Start drawing, one process per core, each a share of the cards."""
+        if not self._jobs:
+            return
+        count = workers.cores()
+        context = multiprocessing.get_context("fork")
+        for n in range(count):
+            share = self._jobs[n::count]
+            worker = context.Process(target=self._work, args=(share,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+
+    def _work(self, jobs: list[tuple[CardSpec, str]]) -> None:
+        if self._setup is not None:
+            self._setup()
+        os.nice(19)
+        assert self._cache is not None
+        for spec, key in jobs:
+            drawn = _draw(spec)
+            _store(self._cache, key, drawn)
+            if self._shared is not None:
+                _store(self._shared, key, drawn)
+
+    def finish(self) -> dict[str, File]:
+        """Every deferred card, from the cache, once the workers are done."""
+        if not self._jobs:
+            return {}
+        for worker in self._workers:
+            worker.join()
+        self._workers.clear()
+        return cards(self.specs, self._cache, self._shared)
+
+    def close(self) -> None:
+        """Stop the workers (after a failed build)."""
+        for worker in self._workers:
+            worker.kill()
+            worker.join()
+        self._workers.clear()
+
+
 def shared_folder() -> Path | None:
     """The folder of cards projects share, if :data:`SHARED_ENV` names one."""
     named = os.environ.get(SHARED_ENV)
@@ -856,12 +923,16 @@ def _shared_copy(shared: Path, key: str) -> bytes | None:
 
 
 def cards(
-    specs: Iterable[CardSpec], cache_dir: Path | None = None, shared: Path | None = None
+    specs: Iterable[CardSpec],
+    cache_dir: Path | None = None,
+    shared: Path | None = None,
+    later: Later | None = None,
 ) -> dict[str, File]:
     """``{path: png}`` for every spec, drawing only cards whose key is not in the cache (with
     a cache, each card is its file there, :class:`~generator.writer.Stored`), nor in the
     ``shared`` folder (:data:`SHARED_ENV`); characters no font has are left out of the card
-    they are in (:func:`_draw`)."""
+    they are in (:func:`_draw`). With ``later`` (a build about to run the engine), many
+    cards to draw are left to it instead, and left out of the result."""
     found: dict[str, File] = {}
     todo: list[tuple[CardSpec, str]] = []
     order: dict[str, None] = {}
@@ -880,6 +951,10 @@ def cards(
             found[spec.path] = _store(cache_dir, key, copied) if cache_dir is not None else copied
         else:
             todo.append((spec, key))
+    many = len(todo) >= PARALLEL_FROM and workers.cores() > 1
+    if later is not None and cache_dir is not None and many:
+        later.defer(todo, cache_dir, shared)
+        return {path: found[path] for path in order if path in found}
     for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
         found[spec.path] = _store(cache_dir, key, drawn) if cache_dir is not None else drawn
         if shared is not None:

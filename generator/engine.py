@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from generator import build_child, faults, harden, history, search, timings, workers
@@ -60,11 +61,14 @@ def build_site(
     engine: str = "mkdocs",
     *,
     templates: Path | None = None,
+    late: Callable[[Path], None] | None = None,
 ) -> None:
     """Build the site into a staging folder, harden it, then swap it in for ``site``.
 
     Zensical has no option for the output folder, so it writes where ``mkdocs.yml`` says,
     without the swap. ``templates``: where MkDocs may keep the theme's templates compiled.
+    ``late``: called with the staged site once it is built and hardened, before the swap,
+    to add what was not ready when the engine started (share cards: :func:`generator.build.build`).
     """
     recover_site(site, work)
     staged = work / "site-new" if engine == "mkdocs" else site
@@ -84,7 +88,7 @@ def build_site(
     ahead: harden.Ahead = {}
     command = engine_command(engine, config, staged)
     try:
-        if engine == "mkdocs" and _second_core():  # pages hardened as MkDocs writes them
+        if engine == "mkdocs" and second_core():  # pages hardened as MkDocs writes them
             alongside = harden.Alongside(staged, aside, DEATH_HOOK)
             env[build_child.REPORT_FD] = str(alongside.fd)
             try:
@@ -102,13 +106,15 @@ def build_site(
             search.index_site(staged)
         with timings.stage("harden"):
             harden.harden_site(staged, worker_setup=DEATH_HOOK, ahead=ahead, aside=aside)
+        if late is not None:
+            late(staged)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
     if staged != site:
         _swap(staged, site, work)
 
 
-def _second_core() -> bool:
+def second_core() -> bool:
     """Whether hardening beside the engine can run on a core of its own (and fork)."""
     return workers.cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
 

@@ -34,6 +34,7 @@ CODE = (
     "scratch.py",
     "urls.py",
     "validate.py",
+    "workers.py",
 )
 """The modules (of this package) whose code decides what a commit changed: ``history.py`` and
 every module it imports, directly or not (a test keeps the list whole)."""

@@ -60,6 +60,9 @@ class Inputs:
     """In the preview: what the last regeneration made and read, so that only the pages and
     outputs an edit reaches are made again (:mod:`generator.incremental`). ``story`` is then
     the session's read-noting view of the story."""
+    later: cards.Later | None = None
+    """In a build that runs the site engine next: where many share cards to draw are left,
+    to be drawn while the engine runs (:class:`generator.cards.Later`)."""
 
     @cached_property
     def pages(self) -> list[render.Page]:
@@ -134,7 +137,7 @@ def _cards(inputs: Inputs) -> dict[str, File]:
     if inputs.session is None:
         return cards.cards(share.card_specs(inputs), cache, shared)
     return inputs.session.cards(
-        share.card_specs(inputs), lambda todo: cards.cards(todo, cache, shared)
+        share.card_specs(inputs), lambda todo: cards.cards(todo, cache, shared, inputs.later)
     )
 
 

@@ -616,6 +616,18 @@ def _put(target: str, data: File) -> None:
     Path(target).write_bytes(data)
 
 
+def place(data: File, target: Path) -> None:
+    """Put ``data`` at ``target`` outside ``docs/`` (a share card into the staged site, as
+    MkDocs would have copied it): a file of the cache linked, or copied where it cannot be."""
+    if isinstance(data, Stored):
+        try:
+            os.link(data.origin, target)
+        except OSError:
+            shutil.copyfile(data.origin, target)
+    else:
+        target.write_bytes(data)
+
+
 def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
