@@ -98,7 +98,8 @@ def _generate(
     project: Project, session: incremental.Session | None = None, later: cards.Later | None = None
 ) -> tuple[Checked, writer.WriteResult, dict[str, writer.File]]:
     """:func:`generate`, and the files it wrote; with ``later``, share cards to draw may be
-    left to it, and out of ``docs/`` until :func:`_add_cards`."""
+    left to it (and started on as soon as every output is made), and out of ``docs/`` until
+    :func:`_add_cards`."""
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
     render.keep_compiled(build_child.templates_folder(project.templates))
@@ -125,6 +126,8 @@ def _generate(
         else:
             key, made = "", session
         files = _produce(inputs, made)
+    if later is not None and later.specs:
+        later.start()  # while this process writes docs/ and the cache, and the engine runs
     with timings.stage("write"):
         result = writer.write(
             project.docs,
@@ -196,7 +199,6 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
         checked, result, files = _generate(project, later=later)
         late = None
         if later is not None and later.specs:
-            later.start()
             late = partial(_add_cards, project, later, files, result)
         with timings.stage("site"):  # the engine, then search index and hardening (timed apart)
             engine.build_site(
