@@ -191,10 +191,11 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
     (:func:`_add_cards`): ``docs/`` and ``site/`` end as they would have had the cards been
     drawn first (``tests/test_cards_later.py``).
     """
-    from generator import cards, engine  # noqa: PLC0415 - late: see the note at the imports
+    from generator import cards, engine, share  # noqa: PLC0415 - late: see the note at the imports
 
     beside = engine_name == "mkdocs" and engine.second_core()
-    later = cards.Later(engine.DEATH_HOOK) if beside else None
+    fresh = not (project.docs / share.CARD_FOLDER).exists()  # see cards.Later
+    later = cards.Later(engine.DEATH_HOOK) if beside and fresh else None
     try:
         checked, result, files = _generate(project, later=later)
         late = None

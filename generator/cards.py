@@ -49,6 +49,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import signal
 import struct
 import unicodedata
 import zlib
@@ -633,7 +634,7 @@ def encode(image: Image.Image) -> bytes:
     width, height = image.size
     pixels = image.tobytes()
     rows = [b"\0" + pixels[y * width : (y + 1) * width] for y in range(height)]
-    parts = [b"\x78\x5e"]  # zlib header: deflate, 32 KB window, "default" level class
+    parts = [b"\x78\x5e"]  # zlib header: deflate, 32 KB window, level class 1 (as zlib's for 5)
     for blank, group in _runs_of_rows(rows):
         joined = b"".join(group)
         parts.append(_blank_rows(len(group)) if blank else _segment(joined, COMPRESS_LEVEL))
@@ -849,6 +850,12 @@ class Later:
     them and hands them out from the cache, drawing here any a worker could not (so a full
     disk is reported as for any card). Plain processes, not a pool: a pool's thread in this
     process would be copied into the processes the hardening forks.
+
+    Only a build whose ``docs/`` has no share cards yet (from clean, as CI builds) leaves
+    cards for later (:func:`generator.build.build`): its first write then removes no card and
+    holds none back that ``docs/`` already has, so the second write only adds. Between the two
+    writes ``docs/`` has its pages and not yet those cards; a build stopped there (killed, a
+    full disk) leaves it so, each write whole, and the next build adds them.
     """
 
     def __init__(self, setup: Callable[[], None] | None = None) -> None:
@@ -872,20 +879,29 @@ class Later:
         context = multiprocessing.get_context("fork")
         for n in range(count):
             share = self._jobs[n::count]
-            worker = context.Process(target=self._work, args=(share,), daemon=True)
+            worker = context.Process(target=self._work, args=(share, os.getpid()), daemon=True)
             worker.start()
             self._workers.append(worker)
 
-    def _work(self, jobs: list[tuple[CardSpec, str]]) -> None:
+    def _work(self, jobs: list[tuple[CardSpec, str]], parent: int) -> None:
+        """A worker's share. Ctrl-C is the build's (it stops the workers: :meth:`close`), and
+        a card a worker cannot draw or store (a full disk) ends its work quietly: the build
+        draws what is missing itself (:meth:`finish`) and reports the error as for any card."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if self._setup is not None:
             self._setup()
+        if os.getppid() != parent:  # the build died before the setup could tie us to it
+            return
         os.nice(19)
         assert self._cache is not None
-        for spec, key in jobs:
-            drawn = _draw(spec)
-            _store(self._cache, key, drawn)
-            if self._shared is not None:
-                _store(self._shared, key, drawn)
+        try:
+            for spec, key in jobs:
+                drawn = _draw(spec)
+                _store(self._cache, key, drawn)
+                if self._shared is not None:
+                    _store(self._shared, key, drawn)
+        except Exception:  # reported by the build, which draws the card again
+            return
 
     def finish(self) -> dict[str, File]:
         """Every deferred card, from the cache, once the workers are done."""

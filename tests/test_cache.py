@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,33 @@ def test_loading_in_processes_loads_and_caches_what_one_process_loads(
     assert [cold, warm] == one_process
     assert cache_file(real_project).read_bytes() == cached, "the warm run kept every entry"
     assert any("zz-broken.yml" in p for p in cold[1]), cold[1]
+
+
+def test_loading_with_another_thread_alive_stays_in_one_process(
+    real_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build reads git's history in a thread while the records load, and a fork copies a
+    lock that thread holds as held forever: then the files are parsed here."""
+    parsers: set[int] = set()
+    parse = loader.parse
+
+    def noting(text: str) -> loader.Mapping:
+        parsers.add(os.getpid())
+        return parse(text)
+
+    monkeypatch.setattr(loader, "parse", noting)
+    monkeypatch.setattr(workers, "ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        files, problems = load(real_project)
+    finally:
+        done.set()
+        other.join()
+    assert parsers == {os.getpid()}
+    assert (files, problems) == load(real_project, cache=False)
 
 
 def test_a_warm_load_parses_nothing(real_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,10 @@ drawn before it, and a build that fails on the way leaves no worker behind."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,42 @@ def test_a_failed_engine_stops_the_card_workers_and_the_next_build_is_whole(
     docs, site, _ = _built(root)
     clean_docs, clean_site, _ = _drawn_first(make_project(RECORDS, tmp_path / "clean"), monkeypatch)
     assert (docs, site) == (clean_docs, clean_site)
+
+
+def test_a_rebuild_whose_docs_have_cards_draws_them_first_and_keeps_docs_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own_cards: list[int]
+) -> None:
+    """Cards are left for later only when ``docs/`` has none: a rebuild with every card to
+    draw again (the cache deleted, or the drawing's version changed) draws them first, so its
+    one write neither removes cards it would then add back nor leaves ``docs/`` without them."""
+    root = make_project(RECORDS, tmp_path / "again")
+    first = _built(root)
+    assert len(own_cards) == 1
+    shutil.rmtree(Project(root).cache / cards.CACHE_FOLDER)
+    monkeypatch.setattr(cards, "VERSION", cards.VERSION + 1)
+    cards.fingerprint.cache_clear()
+    try:
+        docs, site, counts = _built(root)
+    finally:
+        cards.fingerprint.cache_clear()
+    assert len(own_cards) == 1, "nothing was left for later"
+    assert (docs, site) == first[:2]
+    assert counts == (0, 0, first[2][0]), "the same cards: nothing written again"
+
+
+def test_workers_that_cannot_store_a_card_leave_it_to_the_build_and_print_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A worker that fails (a full disk) stops quietly; the build draws what is missing."""
+    build_pid, store = os.getpid(), cards._store
+
+    def full_in_workers(folder: Path, key: str, data: bytes) -> object:
+        if os.getpid() != build_pid:
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder))
+        return store(folder, key, data)
+
+    monkeypatch.setattr(cards, "_store", full_in_workers)
+    beside = _built(make_project(RECORDS, tmp_path / "full"))
+    assert "Traceback" not in capfd.readouterr().err
+    monkeypatch.setattr(cards, "_store", store)
+    assert beside == _drawn_first(make_project(RECORDS, tmp_path / "first"), monkeypatch)
