@@ -618,10 +618,10 @@ def _load_all(
     """Every file loaded, in order, with its problems added to ``problems``; shared among
     processes when there are many (:func:`generator.workers.forked_map`).
 
-    Parsing with the pure-Python parser is nearly all of a cold check (10,000 records: about
-    8 s in one process), and each file's is independent of the others'. A forked worker's
-    additions to the tree cache would stay in the worker, so each file is loaded with a cache
-    of its own (:meth:`TreeCache.fork`) whose entries come back with the record. Only the
+    Parsing with the pure-Python parser is nearly all of a cold check (10,000 records: 4 to
+    8 s in one process, by the hour), and each file's is independent of the others'. A forked
+    worker's additions to the tree cache would stay in the worker, so each file is loaded with
+    a cache of its own (:meth:`TreeCache.fork`) whose entries come back with the record. Only the
     command line's runs come here: the preview keeps a memo (:func:`_load_again`). And only
     a process with no other thread forks (a thread holding a lock when the process forks
     leaves it held forever in the copy): ``explainer check``, not a build, whose git history
