@@ -82,7 +82,7 @@ def test_loading_in_processes_loads_and_caches_what_one_process_loads(
     monkeypatch.setattr(loader, "parse", noting)
     monkeypatch.setattr(workers, "ITEMS_PER_WORKER", 1)
     monkeypatch.setattr(workers, "cores", lambda: 2)
-    monkeypatch.setattr(threading, "active_count", lambda: 1)  # pytest-xdist's own threads
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # a thread an earlier test left
     cold = load(real_project)
     parsers = set(pids.read_text(encoding="utf-8").split())
     assert len(parsers) == 2, "two workers parsed"
