@@ -28,6 +28,7 @@ from generator import (
     timings,
     unit_cache,
     validate,
+    workers,
     writer,
 )
 from generator.errors import ContentError, Problem, Severity, writing
@@ -103,12 +104,7 @@ def _generate(
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
     render.keep_compiled(build_child.templates_folder(project.templates))
-    with ThreadPoolExecutor(1) as pool:  # git's two commands run while the records load
-        log = pool.submit(
-            history.read, project.root, project.cache, memo=session.history if session else None
-        )
-        checked = check(project, session)
-        found = log.result()  # the thread ends with the pool: no thread when workers fork
+    checked, found = _check_and_history(project, session)
     site = checked.site
     checked.warnings += _nav_problems(site)
     with timings.stage("render"):
@@ -143,6 +139,32 @@ def _generate(
             written = {id(data): (rel, result.hashes[rel]) for rel, data in files.items()}
             unit_cache.keep(made, project.cache, key, project.docs, written)
     return checked, result, files
+
+
+def _check_and_history(
+    project: Project, session: incremental.Session | None
+) -> tuple[Checked, history.History]:
+    """The check, and git's history read meanwhile: in a build, by a forked process, so that
+    neither waits for the other's turn in the interpreter and the records can be parsed on
+    both cores (:func:`generator.loader._load_all`; at 10,000 records the first history is
+    about 4 s of parsing); in the preview, whose history memo must outlive the read, or where
+    this process already has a thread, by a thread."""
+    memo = session.history if session else None
+    read = partial(history.read, project.root, project.cache, memo=memo)
+    if session is None and workers.alone():
+        from generator.engine import DEATH_HOOK  # noqa: PLC0415 - late: see the imports
+
+        log = workers.Forked(read, DEATH_HOOK)
+        try:
+            checked = check(project, session)
+        except BaseException:
+            log.stop()
+            raise
+        return checked, log.result()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(read)
+        checked = check(project, session)
+        return checked, pending.result()  # the thread ends with the pool: none when workers fork
 
 
 def _produce(inputs: outputs.Inputs, session: incremental.Session) -> dict[str, writer.File]:

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import stat
-import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -624,8 +623,8 @@ def _load_all(
     a cache of its own (:meth:`TreeCache.fork`) whose entries come back with the record. Only the
     command line's runs come here: the preview keeps a memo (:func:`_load_again`). And only
     a process with no other thread forks (a thread holding a lock when the process forks
-    leaves it held forever in the copy): ``explainer check``, not a build, whose git history
-    is read in a thread meanwhile (:func:`generator.build.generate`).
+    leaves it held forever in the copy): ``explainer check``, and a build, whose git history
+    is read meanwhile by a forked process rather than a thread (:func:`generator.build.generate`).
     """
 
     def one(index: int) -> tuple[list[LoadedFile], list[Problem], dict[str, Any]]:
@@ -637,7 +636,7 @@ def _load_all(
         return found, trouble, own.used() if own else {}
 
     loaded: list[LoadedFile] = []
-    alone = threading.active_count() == 1  # fork copies no other thread: see the docstring
+    alone = workers.alone()  # fork copies no other thread: see the docstring
     for found, trouble, entries in workers.forked_map(one, len(paths), None if alone else 1):
         loaded += found
         problems += trouble

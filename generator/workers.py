@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -60,3 +62,54 @@ def forked_map(
             return list(pool.map(_run, range(size), chunksize=chunk))  # type: ignore[arg-type]
     finally:
         _JOB = None
+
+
+class Forked(Generic[T]):
+    """``work()`` begun in a forked process now, its result collected later (:meth:`result`):
+    work that would share the interpreter with what this process does meanwhile if it ran in
+    a thread (a build's git history, parsed while the records load). Only from a process with
+    no other thread (:func:`alone`); ``setup`` runs first in the child (the build's
+    die-with-parent hook). The result and any exception come back pickled."""
+
+    def __init__(self, work: Callable[[], T], setup: Callable[[], None] | None = None) -> None:
+        context = multiprocessing.get_context("fork")
+        self._reader, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send, args=(work, sender, setup), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> T:
+        """What ``work()`` returned, or its exception raised here."""
+        try:
+            done, value = self._reader.recv()
+        except EOFError:
+            raise RuntimeError("a forked worker died before it answered") from None
+        finally:
+            self.stop()
+        if done:
+            return value  # type: ignore[no-any-return]
+        raise value
+
+    def stop(self) -> None:
+        """End the process (after a failure here, or once it has answered)."""
+        self._reader.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+def _send(work: Callable[[], object], sender: Connection, setup: Callable[[], None] | None) -> None:
+    if setup is not None:
+        setup()
+    try:
+        answer: tuple[bool, object] = (True, work())
+    except BaseException as exc:  # raised again in the parent
+        answer = (False, exc)
+    sender.send(answer)
+    sender.close()
+
+
+def alone() -> bool:
+    """Whether this process has no other thread, so that it may fork (a thread holding a lock
+    when the process forks leaves that lock held forever in the copy)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

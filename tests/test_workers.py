@@ -3,6 +3,10 @@ the same items in the same order, the same first error, the same rendered pages.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +52,31 @@ def test_pages_rendered_by_two_processes_are_the_pages_one_renders(
     assert len(alone) > 300
     assert list(shared) == list(alone)
     assert shared == alone
+
+
+def test_forked_work_answers_from_another_process_and_raises_its_error_here() -> None:
+    assert workers.Forked(os.getpid).result() != os.getpid()
+    assert workers.Forked(lambda: {"a": [1, 2]}).result() == {"a": [1, 2]}
+
+    def failing() -> None:
+        raise BuildError("history: planted")
+
+    with pytest.raises(BuildError, match="planted"):
+        workers.Forked(failing).result()
+
+
+def test_forked_work_stopped_early_leaves_no_process() -> None:
+    slow = workers.Forked(lambda: time.sleep(30))
+    slow.stop()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_process_with_another_thread_does_not_fork() -> None:
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert not workers.alone()
+    finally:
+        done.set()
+        other.join()
