@@ -14,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
+from generator.errors import BuildError
+
 T = TypeVar("T")
 
 ITEMS_PER_WORKER = 150
@@ -82,8 +84,8 @@ class Forked(Generic[T]):
         """What ``work()`` returned, or its exception raised here."""
         try:
             done, value = self._reader.recv()
-        except EOFError:
-            raise RuntimeError("a forked worker died before it answered") from None
+        except EOFError:  # killed from outside (the out-of-memory killer): one line, no trace
+            raise BuildError("a process of the build died before it answered; run again") from None
         finally:
             self.stop()
         if done:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -80,3 +81,10 @@ def test_a_process_with_another_thread_does_not_fork() -> None:
     finally:
         done.set()
         other.join()
+
+
+def test_forked_work_killed_from_outside_is_a_build_error() -> None:
+    doomed = workers.Forked(lambda: time.sleep(30))
+    os.kill(doomed._process.pid or 0, signal.SIGKILL)
+    with pytest.raises(BuildError, match="died before it answered"):
+        doomed.result()
