@@ -317,17 +317,23 @@ def missing_glyphs(title: str, subtitle: str, story: str) -> set[str]:
     return missing
 
 
-def _runs(line: str, bold: bool) -> list[tuple[str, FontFile]]:
-    """Split a visual line into runs of one face each; spaces stay with the run they are in."""
-    runs: list[tuple[str, FontFile]] = []
-    missing = {char for char in line if face_for(char, bold) is None}
-    if missing:
-        raise MissingGlyphs(missing)
+def _faces(line: str, bold: bool) -> Iterator[tuple[str, FontFile]]:
+    """Each character of a visual line with the face it is drawn in: the first of the chain
+    that has it, except a space, which stays with the run it is in."""
+    face: FontFile | None = None
     for char in line:
-        face = face_for(char, bold)
-        assert face is not None
-        if char == " " and runs:
-            face = runs[-1][1]
+        own = face_for(char, bold)
+        if own is None:
+            raise MissingGlyphs({c for c in line if face_for(c, bold) is None})
+        if char != " " or face is None:
+            face = own
+        yield char, face
+
+
+def _runs(line: str, bold: bool) -> list[tuple[str, FontFile]]:
+    """Split a visual line into runs of one face each (:func:`_faces`)."""
+    runs: list[tuple[str, FontFile]] = []
+    for char, face in _faces(line, bold):
         if runs and runs[-1][1] == face:
             runs[-1] = (runs[-1][0] + char, face)
         else:
@@ -343,17 +349,7 @@ def measure(line: str, bold: bool, size: int, rtl: bool) -> float:
     the sum of its characters' widths (``tests/test_cards.py`` checks it for every face). Wrapping
     measures a growing line once per word, and asking FreeType for each was a fifth of a card.
     """
-    shown = visual(line, rtl)
-    total = 0.0
-    face: FontFile | None = None
-    for char in shown:
-        own = face_for(char, bold)
-        if own is None:
-            raise MissingGlyphs({c for c in shown if face_for(c, bold) is None})
-        if char != " " or face is None:  # a space belongs to the run it is in (_runs)
-            face = own
-        total += _advance(face, size, char)
-    return total
+    return sum(_advance(face, size, char) for char, face in _faces(visual(line, rtl), bold))
 
 
 @cache
@@ -859,15 +855,18 @@ class Later:
     """
 
     def __init__(self, setup: Callable[[], None] | None = None) -> None:
-        self.specs: list[CardSpec] = []
         self._setup = setup
         self._jobs: list[tuple[CardSpec, str]] = []
         self._cache: Path | None = None
         self._shared: Path | None = None
         self._workers: list[multiprocessing.process.BaseProcess] = []
 
+    @property
+    def specs(self) -> list[CardSpec]:
+        """The cards left for later."""
+        return [spec for spec, _ in self._jobs]
+
     def defer(self, todo: list[tuple[CardSpec, str]], cache_dir: Path, shared: Path | None) -> None:
-        self.specs += [spec for spec, _ in todo]
         self._jobs += todo
         self._cache, self._shared = cache_dir, shared
 

@@ -620,10 +620,7 @@ def place(data: File, target: Path) -> None:
     """Put ``data`` at ``target`` outside ``docs/`` (a share card into the staged site, as
     MkDocs would have copied it): a file of the cache linked, or copied where it cannot be."""
     if isinstance(data, Stored):
-        try:
-            os.link(data.origin, target)
-        except OSError:
-            shutil.copyfile(data.origin, target)
+        _link_or_copy(data.origin, str(target))
     else:
         target.write_bytes(data)
 
