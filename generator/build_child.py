@@ -13,7 +13,8 @@ hardener checks each page it hardened ahead is unchanged when MkDocs has finishe
 (:func:`generator.harden.harden_site`); anything else is hardened then, as before. So a lost
 report, or a page written twice, costs time and never changes the site.
 
-It also keeps the theme's templates compiled between builds (:data:`TEMPLATE_CACHE`).
+It also keeps the theme's templates compiled between builds (:data:`TEMPLATE_CACHE`), and
+builds no ``search/search_index.json`` (:func:`skip_theme_index`).
 
 Like :mod:`generator.serve_child`, this module runs only as a child process: the generator
 itself never imports MkDocs.
@@ -93,9 +94,34 @@ def cache_templates(directory: str) -> None:
     theme.Theme.get_env = cached_env
 
 
+THEME_SEARCH = "material.plugins.search.plugin"
+"""Material's search plugin, whose index :func:`skip_theme_index` leaves out."""
+
+
+def skip_theme_index() -> None:
+    """Have Material's search plugin index nothing and write no ``search_index.json``.
+
+    The plugin parses every page to build that index (36 MB at 10,000 records), and no
+    reader ever fetches it: Pagefind answers the search box (:mod:`generator.search`,
+    ``theme/assets/search.js``). It was a fifth of MkDocs' time, 12 s of a 61-s build at
+    10,000 records. The plugin stays on, because Material draws the search box only with it,
+    and still does everything else it does to a page (it strips its ``data-search-*``
+    attributes): the pages are those of a bare ``mkdocs build``
+    (``tests/test_build_child.py``). The preview's MkDocs (:mod:`generator.serve_child`)
+    keeps the index: it is not the published site, and its pages are rebuilt few at a time.
+    """
+    try:
+        plugin: Any = importlib.import_module(THEME_SEARCH)  # in this child process only
+    except ImportError:  # another theme: its own plugin, if any, is left as it is
+        return
+    plugin.SearchIndex.add_entry_from_context = lambda self, page: None
+    plugin.SearchPlugin.on_post_build = lambda self, *, config: None
+
+
 def main(argv: list[str]) -> None:
-    """Run MkDocs with ``argv``, reporting pages if :data:`REPORT_FD` is set and caching
-    compiled templates if :data:`TEMPLATE_CACHE` is."""
+    """Run MkDocs with ``argv``, reporting pages if :data:`REPORT_FD` is set, caching
+    compiled templates if :data:`TEMPLATE_CACHE` is, and without Material's search index."""
+    skip_theme_index()
     templates = os.environ.pop(TEMPLATE_CACHE, "")
     if templates:
         cache_templates(templates)

@@ -7,6 +7,7 @@ its attribute names (what a record must never add to); its *text* is what a read
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 from collections import Counter
@@ -23,7 +24,8 @@ Shape = Counter[tuple[str, tuple[str, ...]]]
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_INDEX = "search/search_index.json"
+SEARCH_INDEX = "pagefind/fragment/"
+"""The key :func:`parse_site` gives the text of the search index."""
 
 
 def norm(text: str) -> str:
@@ -32,8 +34,8 @@ def norm(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """No whitespace at all: Material's search index drops ``<br>`` without a space and folds
-    the rest, so there only the other characters can be compared."""
+    """No whitespace at all: the search index drops ``<br>`` without a space and folds the
+    rest, so there only the other characters can be compared."""
     return "".join(text.split())
 
 
@@ -121,16 +123,32 @@ def read_html(text: str) -> tuple[Shape, str]:
 
 
 def parse_site(site: Path) -> dict[str, tuple[Shape, str]]:
-    """Shape and text of every page, and of Material's search index (which Material puts
-    into result pages with innerHTML)."""
+    """Shape and text of every page, and the text of the search index: each record's title
+    and text as Pagefind keeps them for the results (plain text, which ``search.js`` shows
+    with ``textContent``; so it has no shape of its own)."""
     pages = {
         path.relative_to(site).as_posix(): _built_page(path.read_text(encoding="utf-8"))
         for path in sorted(site.rglob("*.html"))
     }
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    fragments = "".join(f"<div>{d['title']}</div><div>{d['text']}</div>" for d in index["docs"])
-    pages[SEARCH_INDEX] = read_html(fragments)
+    found = " ".join(f"{d['meta'].get('title', '')} {d['content']}" for d in pagefind_docs(site))
+    pages[SEARCH_INDEX] = (Counter(), found)
     return pages
+
+
+PAGEFIND_SIGNATURE = b"pagefind_dcd"
+"""What each of Pagefind's decompressed files starts with, before its JSON."""
+
+
+def pagefind_docs(site: Path) -> list[dict[str, Any]]:
+    """Every page Pagefind indexed, as it hands it to a result: its ``url``, ``content`` (the
+    indexed text) and ``meta`` (its ``title``), in the order of the fragments' names."""
+    docs = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(PAGEFIND_SIGNATURE), path
+        docs.append(json.loads(data[len(PAGEFIND_SIGNATURE) :]))
+    assert docs, f"{site}: Pagefind indexed nothing"
+    return docs
 
 
 @functools.lru_cache(maxsize=256)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,26 @@ def test_the_engine_runs_the_installed_code_not_a_folder_of_the_project(tmp_path
     proc = run_explainer(project, "build")  # from here; the engine runs in the story folder
     assert proc.returncode == 0, proc.stderr
     assert (project.site / "index.html").is_file()
+
+
+@pytest.mark.site
+def test_the_builds_mkdocs_writes_the_pages_bare_mkdocs_does_without_materials_index(
+    tmp_path: Path,
+) -> None:
+    """The launcher's MkDocs (:func:`generator.build_child.skip_theme_index`) gives every
+    file a bare ``mkdocs build`` gives, byte for byte, but Material's search index, which
+    it does not build (Pagefind answers the search box)."""
+    project = copy_project(STORIES / "harbour", tmp_path / "p")
+    build.generate(project)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop(build_child.TEMPLATE_CACHE, None)
+    sites = {}
+    for name, module in (("ours", "generator.build_child"), ("bare", "mkdocs")):
+        site = tmp_path / name
+        command = [sys.executable, "-m", module, "build", "--strict", "--quiet"]
+        command += ["--config-file", str(project.config), "--site-dir", str(site)]
+        subprocess.run(command, cwd=project.root, env=env, check=True)
+        sites[name] = tree(site)
+    assert "search/search_index.json" in sites["bare"]
+    assert sites["ours"] == {k: v for k, v in sites["bare"].items() if not k.startswith("search/")}
+    assert b'<form class="md-search__form" name="search">' in sites["ours"]["index.html"]

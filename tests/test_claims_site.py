@@ -3,7 +3,6 @@ story, with MkDocs and Zensical; the footer links on every page."""
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from bs4 import Tag
 
 from tests.conftest import ROOT
+from tests.htmlcheck import pagefind_docs
 from tests.test_site import article, pages, soup
 
 pytestmark = pytest.mark.site
@@ -135,11 +135,11 @@ def test_claims_stand_on_the_timeline_at_their_date(built_site):
 
 
 def test_claims_are_searchable(built_site):
-    index = json.loads((built_site / "search/search_index.json").read_text("utf-8"))
-    found = {d["location"].split("#")[0] for d in index["docs"] if "two-day pause" in d["text"]}
-    assert "claims/kyiv-pause-length/" in found
-    titles = {d["location"]: d["title"] for d in index["docs"]}
-    assert titles["claims/putin-agreed-to-meet-zelenskyy/"] == "Did Putin agree to meet Zelenskyy?"
+    docs = pagefind_docs(built_site)
+    found = {d["url"] for d in docs if "two-day pause" in d["content"]}
+    assert "/claims/kyiv-pause-length/" in found
+    titles = {d["url"]: d["meta"]["title"] for d in docs}
+    assert titles["/claims/putin-agreed-to-meet-zelenskyy/"] == "Did Putin agree to meet Zelenskyy?"
 
 
 def footer_links(site: Path, page: str) -> dict[str, Path]:

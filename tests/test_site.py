@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from generator.project import Project
 from generator.verbatim import EXCERPT_WORDS
 from tests.conftest import MINIMAL, ROOT, STORIES, copy_project, run_explainer, write_files
+from tests.htmlcheck import pagefind_docs
 
 pytestmark = pytest.mark.site
 PEOPLE = sorted(p.stem for p in (ROOT / "content" / "people").glob("*.yml"))
@@ -154,8 +155,7 @@ def test_record_pages_stay_out_of_the_sidebar(built_site):
 
 
 def test_search_index_holds_names_aliases_native_names_and_quote_words(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
-    text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
+    text = " ".join(d["meta"]["title"] + " " + d["content"] for d in pagefind_docs(built_site))
     for needle in (
         "Dmitriev",
         "Дмитриев",
@@ -164,7 +164,15 @@ def test_search_index_holds_names_aliases_native_names_and_quote_words(built_sit
         "durable and lasting peace",
     ):
         assert needle in text
-    assert index["config"]["lang"] == ["en", "ru"]
+
+
+def test_the_build_writes_no_index_of_materials_own(built_site):
+    """Pagefind answers the search box; Material's own index (36 MB at 10,000 records, a
+    fifth of MkDocs' time) is not built (:func:`generator.build_child.skip_theme_index`),
+    while its search box still is."""
+    assert not (built_site / "search" / "search_index.json").exists()
+    form = soup(built_site, "timeline").select_one("form[name=search] input.md-search__input")
+    assert form is not None
 
 
 def test_no_font_or_script_is_loaded_from_a_third_party(built_site):
