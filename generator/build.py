@@ -99,8 +99,9 @@ def _generate(
     project: Project, session: incremental.Session | None = None, later: cards.Later | None = None
 ) -> tuple[Checked, writer.WriteResult, dict[str, writer.File]]:
     """:func:`generate`, and the files it wrote; with ``later``, share cards to draw may be
-    left to it (and started on as soon as every output is made), and out of ``docs/`` until
-    :func:`_add_cards`."""
+    left to it (drawn from the moment they are known, the first output: while this process
+    makes the rest, writes ``docs/`` and the cache, and the engine runs), and out of ``docs/``
+    until :func:`_add_cards`."""
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
     render.keep_compiled(build_child.templates_folder(project.templates))
@@ -122,8 +123,6 @@ def _generate(
         else:
             key, made = "", session
         files = _produce(inputs, made)
-    if later is not None and later.specs:
-        later.start()  # while this process writes docs/ and the cache, and the engine runs
     with timings.stage("write"):
         result = writer.write(
             project.docs,

@@ -835,14 +835,16 @@ def _draw_all(todo: list[CardSpec]) -> Iterator[bytes]:
 
 
 class Later:
-    """Cards a build draws while the site engine runs, rather than before it.
+    """Cards a build draws on the side while it makes the rest and the site engine runs,
+    rather than before them.
 
-    A build from clean draws every card (10,303 at 10,000 records, the most of the
-    generator's time), and MkDocs, which runs next, keeps one core busy and leaves the other
-    mostly idle (hardening pages as they come). So when :func:`cards` has many to draw and a
-    cache to draw them into, it leaves them out and notes them here (:meth:`defer`).
-    :meth:`start` draws them in forked processes at the lowest priority (``nice 19``: MkDocs
-    keeps its core), each card stored in the cache as it is drawn; :meth:`finish` waits for
+    A build from clean draws every card (10,284 at 10,000 records, the most of the
+    generator's time), while the rest of the generator, and MkDocs after it, keep one core
+    busy and leave the other mostly idle (hardening pages as they come). So when :func:`cards`
+    has many to draw and a cache to draw them into, it leaves them out and notes them here
+    (:meth:`defer`), and :meth:`start` draws them at once (cards are the first output), in
+    forked processes at the lowest priority (``nice 19``: the generator and MkDocs keep their
+    core), each card stored in the cache as it is drawn; :meth:`finish` waits for
     them and hands them out from the cache, drawing here any a worker could not (so a full
     disk is reported as for any card). Plain processes, not a pool: a pool's thread in this
     process would be copied into the processes the hardening forks.
@@ -857,6 +859,8 @@ class Later:
     def __init__(self, setup: Callable[[], None] | None = None) -> None:
         self._setup = setup
         self._jobs: list[tuple[CardSpec, str]] = []
+        self._begun = 0
+        """How many of the jobs :meth:`start` has handed to workers."""
         self._cache: Path | None = None
         self._shared: Path | None = None
         self._workers: list[multiprocessing.process.BaseProcess] = []
@@ -871,13 +875,15 @@ class Later:
         self._cache, self._shared = cache_dir, shared
 
     def start(self) -> None:
-        """Start drawing, one process per core, each a share of the cards."""
-        if not self._jobs:
+        """Start drawing the cards deferred since the last start, one process per core, each a
+        share of them."""
+        jobs, self._begun = self._jobs[self._begun :], len(self._jobs)
+        if not jobs:
             return
         count = workers.cores()
         context = multiprocessing.get_context("fork")
         for n in range(count):
-            share = self._jobs[n::count]
+            share = jobs[n::count]
             worker = context.Process(target=self._work, args=(share, os.getpid()), daemon=True)
             worker.start()
             self._workers.append(worker)
@@ -969,6 +975,7 @@ def cards(
     many = len(todo) >= PARALLEL_FROM and workers.cores() > 1
     if later is not None and cache_dir is not None and many:
         later.defer(todo, cache_dir, shared)
+        later.start()
         return {path: found[path] for path in order if path in found}
     for (spec, key), drawn in zip(todo, _draw_all([s for s, _ in todo]), strict=True):
         found[spec.path] = _store(cache_dir, key, drawn) if cache_dir is not None else drawn

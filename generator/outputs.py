@@ -158,6 +158,7 @@ records), not all 10,000 cards (:mod:`generator.writer` relinks every file of a 
 swaps)."""
 
 OUTPUTS: tuple[Output, ...] = (
+    Output("cards", CARDS, _cards, units=True),
     Output("pages", PAGES, _pages, units=True),
     Output("reference", (reference.FOLDER + "/",), _reference),
     Output("feeds", (feeds.FEED, feeds.CHANGES_FEED), feeds.produce),
@@ -165,9 +166,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("data", (open_data.FOLDER + "/",), open_data.produce),
     Output("embed", (embed.FOLDER + "/",), embed.produce),
     Output("corrections", (corrections.FOLDER + "/",), corrections.produce),
-    Output("cards", CARDS, _cards, units=True),
 )
-"""Every output of a build, in the order they are produced."""
+"""Every output of a build, in the order they are produced: the share cards first, since a
+build from clean starts drawing them on the other core as soon as they are known
+(:class:`generator.cards.Later`), while this one makes the rest."""
 
 
 @cache  # one per output, kept with the paths it found each entry of (Owned.entry_of)
