@@ -8,6 +8,7 @@ nothing is written unless the whole story is valid.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -91,17 +92,20 @@ def generate(
     edit changed are made again (:mod:`generator.incremental`); without one, those the last
     build kept in the cache are reused the same way (:mod:`generator.unit_cache`), and what
     this one made is kept. The files are the same either way."""
-    checked, result, _ = _generate(project, session)
+    checked, result, _, keep = _generate(project, session)
+    keep()
     return checked, result
 
 
 def _generate(
     project: Project, session: incremental.Session | None = None, later: cards.Later | None = None
-) -> tuple[Checked, writer.WriteResult, dict[str, writer.File]]:
-    """:func:`generate`, and the files it wrote; with ``later``, share cards to draw may be
-    left to it (drawn from the moment they are known, the first output: while this process
-    makes the rest, writes ``docs/`` and the cache, and the engine runs), and out of ``docs/``
-    until :func:`_add_cards`."""
+) -> tuple[Checked, writer.WriteResult, dict[str, writer.File], Callable[[], None]]:
+    """:func:`generate` but for keeping what it made in the cache, which is left to the
+    function returned last (a build calls it while the engine runs: the engine does not
+    read the cache); and the files it wrote. With ``later``, share cards to draw may be left
+    to it (drawn from the moment they are known, the first output: while this process makes
+    the rest, writes ``docs/`` and the cache, and the engine runs), and out of ``docs/`` until
+    :func:`_add_cards`."""
     from generator import outputs, render  # noqa: PLC0415 - late: see the note at the imports
 
     render.keep_compiled(build_child.templates_folder(project.templates))
@@ -133,11 +137,23 @@ def _generate(
             trusted=session is not None and session.loaded.trusted,
         )
     result.made_again, result.reused = len(made.computed), made.reused
+    return checked, result, files, partial(_keep, project, key, made, files, result.hashes)
+
+
+def _keep(
+    project: Project,
+    key: str,
+    made: incremental.Session,
+    files: dict[str, writer.File],
+    hashes: dict[str, str],
+) -> None:
+    """Keep a build's units in the cache under ``key`` (:mod:`generator.unit_cache`), each
+    file as a link to the page just written (by its ``hashes``); nothing if nothing was made
+    again, or if this was the preview (no key)."""
     if key and made.computed:
         with timings.stage("keep"):
-            written = {id(data): (rel, result.hashes[rel]) for rel, data in files.items()}
+            written = {id(data): (rel, hashes[rel]) for rel, data in files.items()}
             unit_cache.keep(made, project.cache, key, project.docs, written)
-    return checked, result, files
 
 
 def _check_and_history(
@@ -218,7 +234,7 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
     fresh = not (project.docs / share.CARD_FOLDER).exists()  # see cards.Later
     later = cards.Later(engine.DEATH_HOOK) if beside and fresh else None
     try:
-        checked, result, files = _generate(project, later=later)
+        checked, result, files, keep = _generate(project, later=later)
         late = None
         if later is not None and later.specs:
             late = partial(_add_cards, project, later, files, result)
@@ -230,6 +246,7 @@ def build(project: Project, engine_name: str = "mkdocs") -> tuple[Checked, write
                 project.work,
                 engine_name,
                 templates=project.templates,
+                meanwhile=keep,
                 late=late,
             )
     finally:

@@ -61,14 +61,17 @@ def build_site(
     engine: str = "mkdocs",
     *,
     templates: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
     late: Callable[[Path], None] | None = None,
 ) -> None:
     """Build the site into a staging folder, harden it, then swap it in for ``site``.
 
     Zensical has no option for the output folder, so it writes where ``mkdocs.yml`` says,
     without the swap. ``templates``: where MkDocs may keep the theme's templates compiled.
-    ``late``: called with the staged site once it is built and hardened, before the swap,
-    to add what was not ready when the engine started (share cards: :func:`generator.build.build`).
+    ``meanwhile``: called while the engine runs (keeping the generator's work in the cache:
+    :func:`generator.build.build`). ``late``: called with the staged site once it is built and
+    hardened, before the swap, to add what was not ready when the engine started (share
+    cards: :func:`generator.build.build`).
     """
     recover_site(site, work)
     staged = work / "site-new" if engine == "mkdocs" else site
@@ -93,14 +96,14 @@ def build_site(
             env[build_child.REPORT_FD] = str(alongside.fd)
             try:
                 with writing(staged):  # a refused write() names no file: name the site
-                    _run(engine, command, root, env, (alongside.fd,))
+                    _run(engine, command, root, env, (alongside.fd,), meanwhile=meanwhile)
             except BaseException:
                 alongside.stop()
                 raise
             ahead = alongside.finish()
         else:
             with writing(staged):
-                _run(engine, command, root, env, ())
+                _run(engine, command, root, env, (), meanwhile=meanwhile)
         faults.point("site-built")
         with timings.stage("search"):
             search.index_site(staged)
@@ -125,28 +128,43 @@ until it has finished and they are moved in."""
 
 
 def _run(
-    engine: str, command: list[str], root: Path, env: dict[str, str], fds: tuple[int, ...]
+    engine: str,
+    command: list[str],
+    root: Path,
+    env: dict[str, str],
+    fds: tuple[int, ...],
+    *,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
-    """Run the engine to the end; BuildError with its output if it fails, or the OSError that
-    stopped MkDocs (:func:`generator.build_child.refused`)."""
+    """Run the engine to the end, and ``meanwhile`` while it runs (the engine is stopped if
+    that fails); BuildError with the engine's output if it fails, or the OSError that stopped
+    MkDocs (:func:`generator.build_child.refused`)."""
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             command,
             cwd=root,
             env=env,
             text=True,
-            capture_output=True,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             pass_fds=fds,
-            preexec_fn=DEATH_HOOK,
+            preexec_fn=DEATH_HOOK,  # noqa: PLW1509 - this process starts no thread in a build
         )
     except OSError as exc:
         raise BuildError(f"cannot run {engine}: {exc}") from None
-    refused = build_child.refused(proc.returncode, proc.stderr) if engine == "mkdocs" else None
+    with proc:  # on the way out of an exception: the engine killed, its pipes closed
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            stdout, stderr = proc.communicate()
+        except BaseException:
+            proc.kill()
+            raise
+    refused = build_child.refused(proc.returncode, stderr) if engine == "mkdocs" else None
     if refused is not None:  # a full disk, a read-only folder: one line, as for our own writes
         raise refused
     if proc.returncode != 0:
-        raise BuildError(f"{engine} build failed:\n{proc.stderr or proc.stdout}")
+        raise BuildError(f"{engine} build failed:\n{stderr or stdout}")
 
 
 def die_with_parent() -> None:

@@ -221,3 +221,49 @@ def test_the_builds_mkdocs_writes_the_pages_bare_mkdocs_does_without_materials_i
     assert "search/search_index.json" in sites["bare"]
     assert sites["ours"] == {k: v for k, v in sites["bare"].items() if not k.startswith("search/")}
     assert b'<form class="md-search__form" name="search">' in sites["ours"]["index.html"]
+
+
+WAITS_FOR_FILE = """
+import pathlib, sys, time
+for _ in range(400):
+    if pathlib.Path(sys.argv[1]).exists():
+        sys.exit(0)
+    time.sleep(0.05)
+sys.exit("the file never came")
+"""
+
+
+def test_the_work_given_for_meanwhile_runs_while_the_engine_does(tmp_path: Path) -> None:
+    """A build keeps its cache while MkDocs runs (``meanwhile``): here an engine that ends
+    only once the work has run, so the work ran before the engine ended."""
+    flag = tmp_path / "kept"
+    command = [sys.executable, "-c", WAITS_FOR_FILE, str(flag)]
+    engine._run("mkdocs", command, tmp_path, dict(os.environ), (), meanwhile=flag.touch)
+    assert flag.exists()
+
+
+def test_work_failing_beside_the_engine_stops_the_engine(tmp_path: Path) -> None:
+    """The error of the work beside the engine is the build's, and the engine does not go on
+    writing the site alone."""
+    started = tmp_path / "started"
+    command = [sys.executable, "-c", WAITS_FOR_FILE, str(tmp_path / "never")]
+    seen: list[subprocess.Popen[str]] = []
+    popen = subprocess.Popen
+
+    def noting(*args: object, **kwargs: object) -> subprocess.Popen[str]:
+        proc: subprocess.Popen[str] = popen(*args, **kwargs)  # type: ignore[call-overload]
+        seen.append(proc)
+        return proc
+
+    def failing() -> None:
+        started.touch()
+        raise OSError(28, "No space left on device")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess, "Popen", noting)
+        with pytest.raises(OSError, match="No space"):
+            engine._run("mkdocs", command, tmp_path, dict(os.environ), (), meanwhile=failing)
+    assert started.exists()
+    killed = seen[0].returncode
+    assert killed is not None
+    assert killed < 0, "the engine was killed"

@@ -74,7 +74,7 @@ def test_a_failed_engine_stops_the_card_workers_and_the_next_build_is_whole(
     root = make_project(RECORDS, tmp_path / "failed")
     with monkeypatch.context() as patch:
 
-        def failing(*args: object) -> None:
+        def failing(*args: object, **kwargs: object) -> None:
             raise BuildError("mkdocs build failed: planted")
 
         patch.setattr(engine, "_run", failing)
