@@ -1,10 +1,16 @@
 """Stage 1, load: files on disk become located YAML trees, or problems.
 
-PyYAML's pure-Python scanner and parser give us events; we build the tree ourselves so that
-nothing is ever typed implicitly (``NO`` stays the text "NO", ``1:30`` stays "1:30", a date stays
-what the editor wrote) and so that tags, anchors, aliases, merge keys, duplicate keys, several
-documents and deep nesting are refused with the line and column where they appear. The C loader
-is not used: it crashes the process on deep nesting and disagrees with the pure one on tabs.
+PyYAML's scanner and parser give us events; we build the tree ourselves so that nothing is ever
+typed implicitly (``NO`` stays the text "NO", ``1:30`` stays "1:30", a date stays what the editor
+wrote) and so that tags, anchors, aliases, merge keys, duplicate keys, several documents and deep
+nesting are refused with the line and column where they appear.
+
+The pure-Python parser is the authority (:func:`parse`). libyaml's, twenty times faster, reads a
+file first, and its tree is kept only when it read the whole file without a complaint of its own
+or of ours; anything else is read again by the pure one, so every error is the pure one's, word
+for word. The C *loader* is never used: it composes nodes recursively and crashes the process on
+deep nesting; libyaml's parser alone caps nesting with an error. It disagrees with the pure one
+on tabs, so a file with a tab goes to the pure one directly.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ import yaml
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # a PyYAML built without libyaml: the pure parser alone, as correct
+    CParser = None
 
 from generator import workers
 from generator.errors import Problem
@@ -195,7 +206,7 @@ class _TreeBuilder:
         node: Node
         if isinstance(event, yaml.ScalarEvent):
             _check_value(event.value, line, col)
-            plain = event.style is None
+            plain = not event.style  # None from the pure parser, "" from libyaml's
             end = event.end_mark
             inside = plain and end is not None and end.line < len(self.lines)
             rest = self.lines[end.line][end.column :] if inside and end else ""
@@ -225,8 +236,18 @@ def _check_value(value: str, line: int, col: int) -> None:
 
 
 def parse(text: str) -> Mapping:
-    """Build the located tree of one YAML document whose top level must be a mapping."""
-    events = _Events(text)
+    """Build the located tree of one YAML document whose top level must be a mapping: with
+    libyaml's parser if it reads the file without a complaint (the same events, so the same
+    tree: ``tests/test_loader.py``), else with the pure parser, whose errors are the ones
+    reported (see the module's docstring)."""
+    if CParser is not None and "\t" not in text:
+        with contextlib.suppress(Exception):  # whatever it was, the pure parser says it properly
+            return _parse(text, CParser(text))
+    return _parse(text, _Events(text))
+
+
+def _parse(text: str, events: Any) -> Mapping:
+    """The tree of one document from ``events`` (a parser of ``text``)."""
     builder = _TreeBuilder(text)
     try:
         while not events.check_event(yaml.StreamEndEvent):

@@ -8,7 +8,7 @@ import pytest
 
 from generator import limits, loader
 from generator.project import Project
-from tests.conftest import MINIMAL, problems_of
+from tests.conftest import MINIMAL, ROOT, STORIES, problems_of
 
 SOURCE = MINIMAL["sources/notes.yml"]
 
@@ -314,3 +314,60 @@ def test_a_symlinked_collection_folder_is_never_mended_from_events(content, tmp_
     found = loader.listing(project.root, project.content)
     assert found.followed is False
     assert loader.relist(found, ["people/ada-lovelace.yml"]) is False
+
+
+TRICKY_BUT_VALID = [
+    "name: Ada  # a comment\nrole: 'single ''quoted'''\ncountry: \"GB\\u00e9\"\n",
+    "bio: |\n  kept\n   lines\n\n  and a gap\nsummary: >-\n  folded\n  text\n",
+    "name: plain text that\n  goes on the next line\nempty:\nlist: [a, 'b', \"c\"]\n",
+    "map: {a: 1, b: [x, y]}\nseq:\n- one\n-   two\n- - nested\n",
+    "name: Володимир Зеленський\nnative: 習近平 and العربية\nquote: “curly” — dash\n",
+    "a: line\rb: a lone carriage return breaks a line\rc: as in YAML\n",
+    "key with spaces: 'value: quoted'\n",
+    "? explicit key\n: explicit value\nnull: ~\nbool: no\ntime: 1:30\n",
+    "a: 'x'   # after a quoted value\nb: x # after a plain one\nc: \"#not\"\n",
+]
+
+
+def _records_of_the_repository() -> list[str]:
+    found = [*ROOT.joinpath("content").rglob("*.yml"), *STORIES.rglob("*.yml")]
+    return [path.read_text(encoding="utf-8") for path in sorted(found)]
+
+
+def test_libyamls_parser_and_the_pure_one_give_the_same_trees(monkeypatch) -> None:
+    """The loader reads with libyaml's parser when it can (:func:`generator.loader.parse`):
+    for every record of the repository and some tricky documents, the tree is the pure
+    parser's, locations and styles included, and libyaml's was the one kept."""
+    texts = [*_records_of_the_repository(), *TRICKY_BUT_VALID]
+    assert len(texts) > 40
+    fast = [loader.parse(loader.decode(text.encode("utf-8"))) for text in texts]
+    calls: list[str] = []
+    pure = loader._Events
+
+    def noting(text: str) -> object:
+        calls.append(text)
+        return pure(text)
+
+    monkeypatch.setattr(loader, "_Events", noting)
+    again = [loader.parse(loader.decode(text.encode("utf-8"))) for text in texts]
+    assert calls == [], "libyaml's parser read every one of them"
+    monkeypatch.setattr(loader, "CParser", None)
+    slow = [loader.parse(loader.decode(text.encode("utf-8"))) for text in texts]
+    assert len(calls) == len(texts)
+    assert fast == slow == again
+
+
+def test_whatever_libyaml_complains_of_is_read_again_by_the_pure_parser(monkeypatch) -> None:
+    """An error is always the pure parser's: libyaml's own message (here its nesting cap) is
+    never the one an editor sees."""
+    deep = "a: " + "[" * 2000 + "]" * 2000 + "\n"
+    with pytest.raises(loader.LoadError, match="nesting deeper than 8 levels"):
+        loader.parse(deep)
+    broken = "name: Ada\nrole: He said: no\n"
+    with pytest.raises(loader.LoadError) as fast:
+        loader.parse(broken)
+    monkeypatch.setattr(loader, "CParser", None)
+    with pytest.raises(loader.LoadError) as slow:
+        loader.parse(broken)
+    assert str(fast.value) == str(slow.value)
+    assert fast.value.args == slow.value.args
