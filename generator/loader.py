@@ -32,11 +32,6 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-try:
-    from yaml._yaml import CParser
-except ImportError:  # a PyYAML built without libyaml: the pure parser alone, as correct
-    CParser = None
-
 from generator import workers
 from generator.errors import Problem
 from generator.limits import (
@@ -48,6 +43,14 @@ from generator.limits import (
 )
 from generator.schema import COLLECTIONS, ID_PATTERN, RESERVED_IDS
 from generator.scratch import ignored
+
+CParser: Any
+"""libyaml's event parser; None in a PyYAML built without libyaml (the pure parser alone is as
+correct)."""
+try:
+    from yaml._yaml import CParser
+except ImportError:
+    CParser = None
 
 _LINE_BREAKS = re.compile("\r\n|\r|\n")
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -251,7 +254,7 @@ def _parse(text: str, events: Any) -> Mapping:
     builder = _TreeBuilder(text)
     try:
         while not events.check_event(yaml.StreamEndEvent):
-            builder.feed(events.get_event())  # type: ignore[no-untyped-call]
+            builder.feed(events.get_event())
     except yaml.MarkedYAMLError as exc:
         line, col = _position(exc.problem_mark or exc.context_mark)
         raise LoadError(line, col, f"YAML syntax: {exc.problem}", _syntax_hint(exc)) from None
