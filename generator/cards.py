@@ -57,15 +57,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import arabic_reshaper
 from bidi import get_display
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageFont, features
 
 from generator import workers
 from generator.errors import BuildError
 from generator.writer import File, Stored
+
+if TYPE_CHECKING:
+    from PIL._imaging import ImagingCore  # what Pillow's own annotations name a core image
 
 VERSION = 3
 """Bump when the drawing changes, so every cached card is redrawn."""
@@ -462,6 +466,10 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
+Box = tuple[int, int, int, int]
+"""Left, top, right and bottom, in pixels (right and bottom excluded)."""
+
+
 @dataclass(frozen=True)
 class Layout:
     """Everything a card draws, kept apart from drawing so tests can check each run."""
@@ -535,6 +543,35 @@ def _layers(plan: Layout) -> list[tuple[tuple[int, int, int], list[Run]]]:
     return layers
 
 
+def _placed(run: Run) -> tuple[int, int, ImagingCore]:
+    """A run's coverage as FreeType draws it, and where its top left corner goes: what
+    ``ImageDraw.text`` does for one line at this anchor, without a canvas to draw on."""
+    x, y = int(run.x), int(run.baseline)
+    bitmap, (dx, dy) = run.font().getmask2(
+        run.text, "L", anchor="ls", start=(run.x - x, run.baseline - y)
+    )
+    return x + dx, y + dy, bitmap
+
+
+def _coverage(runs: list[Run]) -> tuple[Box, ImagingCore] | None:
+    """A layer's coverage in a mask only as big as its runs (on the card), and the mask's box.
+
+    Each run is blended on as ``ImageDraw.text`` blends it onto a card-sized mask, so the
+    values are the same; a mask the size of the card cost two full fills per layer."""
+    placed = [_placed(run) for run in runs]
+    left = max(0, min(x for x, _, _ in placed))
+    top = max(0, min(y for _, y, _ in placed))
+    right = min(WIDTH, max(x + bitmap.size[0] for x, _, bitmap in placed))
+    bottom = min(HEIGHT, max(y + bitmap.size[1] for _, y, bitmap in placed))
+    if right <= left or bottom <= top:
+        return None
+    mask = Image.new("L", (right - left, bottom - top), None).im  # zeroed, not filled
+    for x, y, bitmap in placed:
+        width, height = bitmap.size
+        mask.paste(255, (x - left, y - top, x - left + width, y - top + height), bitmap)
+    return (left, top, right, bottom), mask
+
+
 def draw(plan: Layout) -> Image.Image:
     """The card as a palette image, drawn straight into :func:`palette`'s colours.
 
@@ -544,22 +581,27 @@ def draw(plan: Layout) -> Image.Image:
     below wherever the layer has ink. (Where two layers would overlap, which a layout does not
     do, the later one wins instead of blending.) No colour is searched for, and everything
     after FreeType is integer lookups and copies: the same bytes on every machine.
+
+    The lookups go to Pillow's core with tables made once (:func:`_levels`):
+    ``Image.point`` rounds every value of a table on each call.
     """
-    indices = Image.new("L", (WIDTH, HEIGHT), 0)
-    indices.paste(1, (0, 0, BAND, HEIGHT))
+    image = _blank_card().copy()
     for ink, runs in _layers(plan):
-        mask = Image.new("L", (WIDTH, HEIGHT), 0)
-        pen = ImageDraw.Draw(mask)
-        for run in runs:
-            pen.text((run.x, run.baseline), run.text, font=run.font(), fill=255, anchor="ls")
-        box = mask.getbbox()
-        if box is None:
+        covered = _coverage(runs)
+        if covered is None:
             continue
-        coverage = mask.crop(box)
+        box, coverage = covered
         index, solid = _levels(ink)
-        indices.paste(coverage.point(index), box, coverage.point(solid))
-    image = Image.frombytes("P", (WIDTH, HEIGHT), indices.tobytes())
+        image.im.paste(coverage.point(index, None), box, coverage.point(solid, None))
     image.putpalette(palette(plan.band))
+    return image
+
+
+@cache
+def _blank_card() -> Image.Image:
+    """The background and the band in palette indices, copied for each card."""
+    image = Image.new("P", (WIDTH, HEIGHT), 0)
+    image.paste(1, (0, 0, BAND, HEIGHT))
     return image
 
 

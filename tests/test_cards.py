@@ -193,6 +193,46 @@ def test_the_palette_changes_no_colour_visibly(args):
     assert ImageChops.difference(exact, stored).getbbox() is not None, "colours were merged"
 
 
+def _indices(plan: cards_mod.Layout) -> bytes:
+    """The palette indices drawn the plain way: each layer written by ``ImageDraw.text`` onto
+    a mask the size of the card, then mapped through its ink's tables with ``Image.point``."""
+    indices = Image.new("L", (WIDTH, HEIGHT), 0)
+    indices.paste(1, (0, 0, cards_mod.BAND, HEIGHT))
+    for ink, runs in cards_mod._layers(plan):
+        mask = Image.new("L", (WIDTH, HEIGHT), 0)
+        pen = ImageDraw.Draw(mask)
+        for run in runs:
+            pen.text((run.x, run.baseline), run.text, font=run.font(), fill=255, anchor="ls")
+        index, solid = cards_mod._levels(ink)
+        indices.paste(mask.point(index), (0, 0), mask.point(solid))
+    return indices.tobytes()
+
+
+def _odd_plan() -> cards_mod.Layout:
+    """Runs no layout makes: cut by every edge of the card, overlapping in one layer and
+    across layers, at fractional positions, one of spaces only, one off the card."""
+    latin = cards_mod.chain()[0]
+    bold, regular = latin.face(True), latin.face(False)
+    runs = [
+        (cards_mod.Run("Wjg", bold, 76, -20.4, 30.7), cards_mod.INK),
+        (cards_mod.Run("AVAgy", bold, 76, 1100.25, 650.5), cards_mod.INK),
+        (cards_mod.Run("fj", bold, 76, 300.015625, 300.49), cards_mod.INK),
+        (cards_mod.Run("jf", regular, 68, 318.5, 310.51), cards_mod.INK),
+        (cards_mod.Run("   ", regular, 30, 500, 500), cards_mod.MUTED),
+        (cards_mod.Run("Ég", regular, 38, 320.984375, 330.0), cards_mod.MUTED),
+        (cards_mod.Run("x", regular, 38, 3000, 3000), cards_mod.MUTED),
+    ]
+    return cards_mod.Layout((1, 2, 3), tuple(runs))
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values(), ("", "", ""), None])
+def test_draw_gives_the_pixels_of_pillows_own_text_drawing(args):
+    """``draw`` takes shortcuts (masks only as big as a layer, tables prepared once); the
+    pixels must stay those of drawing every layer on a whole card with ``ImageDraw.text``."""
+    plan = _odd_plan() if args is None else layout(*args)
+    assert cards_mod.draw(plan).tobytes() == _indices(plan)
+
+
 def test_the_palette_is_background_band_and_a_ramp_per_ink():
     image = _image(card("A", "B", "C", "#ff0000"))
     colours = image.getpalette()
