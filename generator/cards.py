@@ -587,14 +587,44 @@ def draw(plan: Layout) -> Image.Image:
     """
     image = _blank_card().copy()
     for ink, runs in _layers(plan):
-        covered = _coverage(runs)
-        if covered is None:
-            continue
-        box, coverage = covered
-        index, solid = _levels(ink)
-        image.im.paste(coverage.point(index, None), box, coverage.point(solid, None))
+        painted = _painted(ink, tuple(runs))
+        if painted is not None:
+            box, index, solid = painted
+            image.im.paste(index, box, solid)
     image.putpalette(palette(plan.band))
     return image
+
+
+Painted = tuple[Box, "ImagingCore", "ImagingCore"]
+"""A layer ready to paste: its box on the card, its palette indices, and the mask of where
+it has ink."""
+
+PAINTED_KEPT = 4
+"""Layers :func:`_painted` remembers, the most recently used: the story's name is one layer,
+the same on every card of a build, and the title and subtitle of a card pass through."""
+_PAINTED: dict[tuple[tuple[int, int, int], tuple[Run, ...]], Painted | None] = {}
+
+
+def _painted(ink: tuple[int, int, int], runs: tuple[Run, ...]) -> Painted | None:
+    """A layer of runs in one ink as palette indices, or None if it draws nothing.
+
+    Remembered in this process (:data:`PAINTED_KEPT`), keyed by the runs themselves (text,
+    face, size and position): the story's name, on every card, is drawn by FreeType once."""
+    key = (ink, runs)
+    if key in _PAINTED:
+        painted = _PAINTED[key] = _PAINTED.pop(key)  # now the most recently used
+        return painted
+    covered = _coverage(list(runs))
+    if covered is None:
+        painted = None
+    else:
+        box, coverage = covered
+        index, solid = _levels(ink)
+        painted = box, coverage.point(index, None), coverage.point(solid, None)
+    _PAINTED[key] = painted
+    while len(_PAINTED) > PAINTED_KEPT:
+        del _PAINTED[next(iter(_PAINTED))]
+    return painted
 
 
 @cache

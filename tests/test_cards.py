@@ -233,6 +233,29 @@ def test_draw_gives_the_pixels_of_pillows_own_text_drawing(args):
     assert cards_mod.draw(plan).tobytes() == _indices(plan)
 
 
+def test_the_story_line_is_drawn_once_for_many_cards_and_gives_the_same_bytes(monkeypatch):
+    """The story's name is the same layer on every card: FreeType draws it for the first card
+    only (:func:`generator.cards._painted`), and each card keeps the bytes it had drawn alone."""
+    many = [(f"Person {n}", f"Envoy {n}", REAL_STORY) for n in range(2 * cards_mod.PAINTED_KEPT)]
+    alone = []
+    for args in many:
+        cards_mod._PAINTED.clear()
+        alone.append(card(*args))
+    cards_mod._PAINTED.clear()
+    drawn: list[str] = []
+    real = cards_mod._coverage
+
+    def counted(runs: list[cards_mod.Run]) -> object:
+        drawn.append(runs[0].text)
+        return real(runs)
+
+    monkeypatch.setattr(cards_mod, "_coverage", counted)
+    assert [card(*args) for args in many] == alone
+    assert drawn.count(REAL_STORY) == 1
+    assert len(drawn) == 1 + 2 * len(many), "each title and subtitle drawn"
+    assert len(cards_mod._PAINTED) <= cards_mod.PAINTED_KEPT
+
+
 def test_the_palette_is_background_band_and_a_ramp_per_ink():
     image = _image(card("A", "B", "C", "#ff0000"))
     colours = image.getpalette()
