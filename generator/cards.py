@@ -646,15 +646,17 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 @cache
-def _blank_rows(count: int) -> bytes:
-    """``count`` rows of bare background, compressed as a deflate segment on its own.
+def _blank_rows(count: int) -> tuple[bytes, int]:
+    """``count`` rows of bare background, compressed as a deflate segment on its own, and
+    their Adler-32.
 
     Every card's empty rows are the same bytes (the band is palette index 1 whatever its
     colour), and they are half a card's rows, so they are compressed once per run length, at
     the strongest level, and reused: this is why :func:`encode` writes the PNG itself rather
     than through Pillow, which can only compress every row of every card again.
     """
-    return _segment(_blank_row() * count, 9)
+    rows = _blank_row() * count
+    return _segment(rows, 9), zlib.adler32(rows)
 
 
 @cache
@@ -669,24 +671,74 @@ def _segment(rows: bytes, level: int) -> bytes:
     return squeeze.compress(rows) + squeeze.flush(zlib.Z_FULL_FLUSH)
 
 
-def _runs_of_rows(rows: list[bytes]) -> Iterator[tuple[bool, list[bytes]]]:
-    """The rows in order, grouped into long blank runs (True) and everything else (False)."""
+SEGMENTS_KEPT = 8
+"""Segments of rows with text :func:`_text_rows` remembers, the most recently used: the
+story's name is the same rows on every card of a build, and up to six lines of title and
+subtitle come between two cards' story rows."""
+_SEGMENTS: dict[tuple[int, int], tuple[bytes, bytes]] = {}
+
+
+def _text_rows(rows: bytes) -> tuple[bytes, int]:
+    """Rows with text compressed at :data:`COMPRESS_LEVEL`, and their Adler-32.
+
+    Rows seen lately are not compressed again: found by their Adler-32 and length (which
+    the stream's checksum needs anyway, so the lookup costs nothing), and used only if their
+    bytes are the same, so the segment is always the one compressing them would give."""
+    adler = zlib.adler32(rows)
+    key = (adler, len(rows))
+    known = _SEGMENTS.pop(key, None)
+    if known is None or known[0] != rows:
+        known = rows, _segment(rows, COMPRESS_LEVEL)
+    _SEGMENTS[key] = known  # now the most recently used
+    while len(_SEGMENTS) > SEGMENTS_KEPT:
+        del _SEGMENTS[next(iter(_SEGMENTS))]
+    return known[1], adler
+
+
+_ADLER = 65521
+"""The modulus of Adler-32."""
+
+
+def _adler32_join(first: int, second: int, length: int) -> int:
+    """The Adler-32 of two byte strings laid end to end, from each one's and the second's
+    length (zlib's ``adler32_combine``, which Python's zlib lacks): so the blank rows' sums
+    are made once with them (:func:`_blank_rows`), not over again for every card."""
+    rem = length % _ADLER
+    low = (first & 0xFFFF) + (second & 0xFFFF) + _ADLER - 1
+    high = rem * (first & 0xFFFF) + (first >> 16) + (second >> 16) + _ADLER - rem
+    return (low % _ADLER) | ((high % _ADLER) << 16)
+
+
+def _scanlines(image: Image.Image) -> bytes:
+    """The image's rows as a PNG stores them unfiltered: each one after a 0 (its filter
+    type). Copied once into an image one column wider, so the bytes come out laid end to end
+    (twice as quick as adding the byte to each row and joining)."""
+    width, height = image.size
+    wide = Image.new("L", (width + 1, height), None)  # zeroed: column 0 is the filter type
+    wide.im.paste(image.im, (1, 0, width + 1, height))
+    return wide.tobytes()
+
+
+def _runs_of_rows(data: bytes, row: int) -> Iterator[tuple[bool, int, int]]:
+    """The rows of ``data`` (each ``row`` bytes) in order, as ranges of row numbers, grouped
+    into long blank runs (True) and everything else (False)."""
     blank = _blank_row()
+    count = len(data) // row
     start = 0
     y = 0
-    while y < len(rows):
+    while y < count:
         end = y
-        while end < len(rows) and rows[end] == blank:
+        while end < count and data.startswith(blank, end * row):
             end += 1
         if end - y >= BLANK_RUN:
             if start < y:
-                yield False, rows[start:y]
-            yield True, rows[y:end]
+                yield False, start, y
+            yield True, y, end
             start = y = end
         else:
             y = end + 1
-    if start < len(rows):
-        yield False, rows[start:]
+    if start < count:
+        yield False, start, count
 
 
 def encode(image: Image.Image) -> bytes:
@@ -696,21 +748,27 @@ def encode(image: Image.Image) -> bytes:
     The image is already a palette image (:func:`draw`), stored unfiltered (filter byte 0 on
     each row, as usual for palette images). Its zlib stream is laid end to end from segments
     (:func:`_segment`): long runs of blank rows come ready compressed (:func:`_blank_rows`),
-    the rows with text are compressed at :data:`COMPRESS_LEVEL`. Half the time Pillow took at
-    zlib's default level, and smaller files (see :data:`COMPRESS_LEVEL`).
+    the rows with text are compressed at :data:`COMPRESS_LEVEL` (:func:`_text_rows`). Half
+    the time Pillow took at zlib's default level, and smaller files (see
+    :data:`COMPRESS_LEVEL`). The stream's Adler-32 is put together from the segments' sums.
     """
-    width, height = image.size
-    pixels = image.tobytes()
-    rows = [b"\0" + pixels[y * width : (y + 1) * width] for y in range(height)]
-    parts = [b"\x78\x5e"]  # zlib header: deflate, 32 KB window, level class 1 (as zlib's for 5)
-    for blank, group in _runs_of_rows(rows):
-        joined = b"".join(group)
-        parts.append(_blank_rows(len(group)) if blank else _segment(joined, COMPRESS_LEVEL))
-    parts.append(b"\x03\x00")  # an empty final block
-    parts.append(struct.pack(">I", zlib.adler32(b"".join(rows))))
-    palette = image.getpalette()
     assert image.mode == "P", "encode takes what draw() gives"
+    palette = image.getpalette()
     assert palette is not None
+    width, height = image.size
+    data = _scanlines(image)
+    row = width + 1
+    parts = [b"\x78\x5e"]  # zlib header: deflate, 32 KB window, level class 1 (as zlib's for 5)
+    check = 1  # the Adler-32 of nothing
+    for blank, start, end in _runs_of_rows(data, row):
+        if blank:
+            segment, adler = _blank_rows(end - start)
+        else:
+            segment, adler = _text_rows(data[start * row : end * row])
+        parts.append(segment)
+        check = _adler32_join(check, adler, (end - start) * row)
+    parts.append(b"\x03\x00")  # an empty final block
+    parts.append(struct.pack(">I", check))
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
     return b"".join(
         (

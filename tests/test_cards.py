@@ -136,11 +136,14 @@ def test_the_written_png_holds_exactly_the_drawn_pixels(args):
     assert decoded.getpalette() == drawn.getpalette()
 
 
-def test_blank_rows_are_compressed_once_and_text_rows_each_time():
-    rows = [b"x", *[cards_mod._blank_row()] * 20, b"y", cards_mod._blank_row(), b"z"]
-    groups = [(blank, len(group)) for blank, group in cards_mod._runs_of_rows(rows)]
+def test_long_runs_of_blank_rows_are_grouped_apart_from_the_text():
+    blank = cards_mod._blank_row()
+    x, y, z = (bytes([n]) * len(blank) for n in (7, 8, 9))
+    data = b"".join([x, *[blank] * 20, y, blank, z])
+    runs = cards_mod._runs_of_rows(data, len(blank))
+    groups = [(blank, end - start) for blank, start, end in runs]
     assert groups == [(False, 1), (True, 20), (False, 3)], "a short gap stays with the text"
-    assert [len(g) for _, g in cards_mod._runs_of_rows([])] == []
+    assert list(cards_mod._runs_of_rows(b"", len(blank))) == []
 
 
 def test_a_line_is_as_wide_as_its_characters():
@@ -233,27 +236,70 @@ def test_draw_gives_the_pixels_of_pillows_own_text_drawing(args):
     assert cards_mod.draw(plan).tobytes() == _indices(plan)
 
 
-def test_the_story_line_is_drawn_once_for_many_cards_and_gives_the_same_bytes(monkeypatch):
-    """The story's name is the same layer on every card: FreeType draws it for the first card
-    only (:func:`generator.cards._painted`), and each card keeps the bytes it had drawn alone."""
-    many = [(f"Person {n}", f"Envoy {n}", REAL_STORY) for n in range(2 * cards_mod.PAINTED_KEPT)]
+def _forget() -> None:
+    """Clear what ``draw`` and ``encode`` remember between cards."""
+    cards_mod._PAINTED.clear()
+    cards_mod._SEGMENTS.clear()
+
+
+def test_the_story_line_is_drawn_and_compressed_once_for_many_cards_with_the_same_bytes(
+    monkeypatch,
+):
+    """The story's name is the same layer and the same rows on every card: FreeType draws it
+    (:func:`generator.cards._painted`) and zlib compresses its rows
+    (:func:`generator.cards._text_rows`) for the first card only, six lines of title and
+    subtitle between two cards included, and each card keeps the bytes it had drawn alone."""
+    long = (f"{LONG_NAME} {{n}}", "A subtitle of three lines, number {n}. " * 8, REAL_STORY)
+    short = ("Person {n}", "Envoy {n}", REAL_STORY)
+    many = [tuple(text.format(n=n) for text in (long, short)[n % 2]) for n in range(8)]
     alone = []
     for args in many:
-        cards_mod._PAINTED.clear()
+        _forget()
         alone.append(card(*args))
-    cards_mod._PAINTED.clear()
+    _forget()
     drawn: list[str] = []
-    real = cards_mod._coverage
+    compressed: list[bytes] = []
+    draw, compress = cards_mod._coverage, cards_mod._segment
 
-    def counted(runs: list[cards_mod.Run]) -> object:
+    def drawing(runs: list[cards_mod.Run]) -> object:
         drawn.append(runs[0].text)
-        return real(runs)
+        return draw(runs)
 
-    monkeypatch.setattr(cards_mod, "_coverage", counted)
+    def compressing(rows: bytes, level: int) -> bytes:
+        compressed.append(rows)
+        return compress(rows, level)
+
+    monkeypatch.setattr(cards_mod, "_coverage", drawing)
+    monkeypatch.setattr(cards_mod, "_segment", compressing)
     assert [card(*args) for args in many] == alone
     assert drawn.count(REAL_STORY) == 1
     assert len(drawn) == 1 + 2 * len(many), "each title and subtitle drawn"
+    assert len(compressed) > 2 * len(many), "each card's title and subtitle compressed"
+    assert len(set(compressed)) == len(compressed), "no rows compressed twice"
     assert len(cards_mod._PAINTED) <= cards_mod.PAINTED_KEPT
+    assert len(cards_mod._SEGMENTS) <= cards_mod.SEGMENTS_KEPT
+
+
+def test_rows_compressed_lately_are_used_again_only_for_the_same_bytes():
+    """Remembered segments are found by Adler-32 and length: rows that share both (easy to
+    make) still get their own segment."""
+    _forget()
+    one, other = b"\x01\x00\x00\x01" * 300, b"\x00\x01\x01\x00" * 300
+    assert zlib.adler32(one) == zlib.adler32(other)
+    for rows in (one, other, one, other):
+        segment, adler = cards_mod._text_rows(rows)
+        assert zlib.decompressobj(-15).decompress(segment) == rows
+        assert adler == zlib.adler32(rows)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(b"", b""), (b"", b"abc"), (b"abc", b""), (b"\xff" * 6000, b"\xff" * 5553)]
+    + [(os.urandom(n), os.urandom(m)) for n, m in [(1, 70000), (5000, 3), (65521, 131042)]],
+)
+def test_the_stream_checksum_is_put_together_as_zlib_would(first, second):
+    joined = cards_mod._adler32_join(zlib.adler32(first), zlib.adler32(second), len(second))
+    assert joined == zlib.adler32(first + second)
 
 
 def test_the_palette_is_background_band_and_a_ramp_per_ink():
