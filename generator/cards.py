@@ -45,6 +45,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -55,7 +56,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -543,7 +544,94 @@ def _layers(plan: Layout) -> list[tuple[tuple[int, int, int], list[Run]]]:
     return layers
 
 
-def _placed(run: Run) -> tuple[int, int, ImagingCore]:
+Piece = tuple[int, int, "ImagingCore"]
+"""Coverage to blend onto a mask, and where its top left corner goes on the card."""
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character of a face at a size, as FreeType draws it in Pillow's basic layout.
+
+    ``advance`` is in 1/64 pixel; ``left`` (at most 0) and ``up`` (at least 0) are how far
+    its bitmap reaches left of and above the pen, which is where Pillow starts the pen in the
+    bitmap of a line; ``ink`` is the bitmap cut to its non-zero pixels, with where its top
+    left corner is from the pen (None for a glyph with no ink, like a space)."""
+
+    advance: int
+    left: int
+    up: int
+    ink: Piece | None
+
+
+GLYPHS_KEPT = 4096
+"""Glyphs :func:`_glyph` remembers: Latin text needs a few hundred (a hundred characters in a
+few sizes), a page of Chinese a few thousand, at up to 6 KB each."""
+
+
+@lru_cache(maxsize=GLYPHS_KEPT)
+def _glyph(face: FontFile, size: int, char: str) -> Glyph:
+    """A character drawn alone by FreeType (through Pillow, at a whole pixel, so with no
+    fraction of one to shift it), measured and cut to its ink."""
+    font = _pillow_font(face, size)
+    bitmap, (left, top) = font.getmask2(char, "L", anchor="ls")
+    advance = round(_advance(face, size, char) * 64)
+    box = bitmap.getbbox()
+    ink = None if box is None else (left + box[0], top + box[1], bitmap.crop(box))
+    return Glyph(advance, left, -top, ink)
+
+
+def _f32(value: float) -> float:
+    """``value`` as a C float: Pillow hands the pen's fraction of a pixel to FreeType so."""
+    single: float = struct.unpack("f", struct.pack("f", value))[0]
+    return single
+
+
+def _pixel(value: int) -> int:
+    """A position in 1/64 pixel rounded to a pixel as Pillow does (``PIXEL`` in
+    ``_imagingft.c``: halves go up)."""
+    return (value + 32) >> 6
+
+
+def _c_round(value: float) -> int:
+    """C's ``round``: halves away from zero."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def _pieces(run: Run) -> list[Piece]:
+    """The ink of a run's glyphs and where each goes on the card, placed as Pillow's
+    ``ImageDraw.text`` places them with the basic layout (``font_render`` in Pillow's
+    ``_imagingft.c``): glyph by glyph, each from its own remembered bitmap (:func:`_glyph`).
+
+    FreeType draws each glyph at a whole pixel, and Pillow puts it at the pen rounded to a
+    pixel, the pen starting where the line's bitmap leaves room for every glyph's reach left
+    and up, shifted by the position's fraction of a pixel (a C float). So a run's coverage is
+    its glyphs' bitmaps laid at those places, and a card's title need not be drawn by FreeType
+    again (two thirds of a card's drawing). The tests compare the two for every face and size.
+    A run that starts left of or above the card, which no layout makes, is drawn by FreeType:
+    Pillow would cut glyphs at its bitmap's edge there."""
+    if run.x < 0 or run.baseline < 0 or "\n" in run.text:
+        return [_rendered(run)]
+    glyphs = [_glyph(run.face, run.size, char) for char in run.text]
+    pens = []
+    pen = left = up = 0
+    for glyph in glyphs:
+        pens.append(pen)
+        left = min(left, _pixel(pen) + glyph.left)
+        up = max(up, glyph.up)
+        pen += glyph.advance
+    x, y = int(run.x), int(run.baseline)
+    start_x = _c_round(_f32(-left + _f32(run.x - x)) * 64)
+    start_y = _c_round(_f32(-up - _f32(run.baseline - y)) * 64)
+    x += left
+    y -= up + _pixel(start_y)
+    return [
+        (x + _pixel(start_x + pen) + glyph.ink[0], y + glyph.ink[1], glyph.ink[2])
+        for glyph, pen in zip(glyphs, pens, strict=True)
+        if glyph.ink is not None
+    ]
+
+
+def _rendered(run: Run) -> Piece:
     """A run's coverage as FreeType draws it, and where its top left corner goes: what
     ``ImageDraw.text`` does for one line at this anchor, without a canvas to draw on."""
     x, y = int(run.x), int(run.baseline)
@@ -553,22 +641,62 @@ def _placed(run: Run) -> tuple[int, int, ImagingCore]:
     return x + dx, y + dy, bitmap
 
 
+def _bounds(pieces: list[Piece]) -> Box | None:
+    """The box around some pieces (unbounded by the card), None if there are none."""
+    if not pieces:
+        return None
+    return (
+        min(x for x, _, _ in pieces),
+        min(y for _, y, _ in pieces),
+        max(x + bitmap.size[0] for x, _, bitmap in pieces),
+        max(y + bitmap.size[1] for _, y, bitmap in pieces),
+    )
+
+
+def _blend(mask: ImagingCore, origin: tuple[int, int], pieces: list[Piece]) -> None:
+    """Blend pieces onto a mask whose top left corner is at ``origin`` on the card, as
+    Pillow blends ink onto a mask (and FreeType's glyphs into a line's bitmap): each pixel
+    ``a`` over ``b`` becomes ``a + b * (255 - a) / 255``, rounded."""
+    for x, y, bitmap in pieces:
+        width, height = bitmap.size
+        left, top = x - origin[0], y - origin[1]
+        mask.paste(255, (left, top, left + width, top + height), bitmap)
+
+
+def _meets(one: Box, other: Box) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
 def _coverage(runs: list[Run]) -> tuple[Box, ImagingCore] | None:
     """A layer's coverage in a mask only as big as its runs (on the card), and the mask's box.
 
     Each run is blended on as ``ImageDraw.text`` blends it onto a card-sized mask, so the
-    values are the same; a mask the size of the card cost two full fills per layer."""
-    placed = [_placed(run) for run in runs]
-    left = max(0, min(x for x, _, _ in placed))
-    top = max(0, min(y for _, y, _ in placed))
-    right = min(WIDTH, max(x + bitmap.size[0] for x, _, bitmap in placed))
-    bottom = min(HEIGHT, max(y + bitmap.size[1] for _, y, bitmap in placed))
+    values are the same; a mask the size of the card cost two full fills per layer. A run's
+    glyphs are blended straight onto the mask where no run before them has ink, and first
+    onto a mask of their own otherwise, as Pillow blends a line's bitmap (blending rounds, so
+    the order counts)."""
+    placed = [(pieces, _bounds(pieces)) for pieces in map(_pieces, runs)]
+    boxes = [box for _, box in placed if box is not None]
+    if not boxes:
+        return None
+    left = max(0, min(box[0] for box in boxes))
+    top = max(0, min(box[1] for box in boxes))
+    right = min(WIDTH, max(box[2] for box in boxes))
+    bottom = min(HEIGHT, max(box[3] for box in boxes))
     if right <= left or bottom <= top:
         return None
     mask = Image.new("L", (right - left, bottom - top), None).im  # zeroed, not filled
-    for x, y, bitmap in placed:
-        width, height = bitmap.size
-        mask.paste(255, (x - left, y - top, x - left + width, y - top + height), bitmap)
+    inked: list[Box] = []
+    for pieces, box in placed:
+        if box is None:
+            continue
+        if any(_meets(box, other) for other in inked):
+            line = Image.new("L", (box[2] - box[0], box[3] - box[1]), None).im
+            _blend(line, (box[0], box[1]), pieces)
+            _blend(mask, (left, top), [(box[0], box[1], line)])
+        else:
+            _blend(mask, (left, top), pieces)
+        inked.append(box)
     return (left, top, right, bottom), mask
 
 
@@ -582,8 +710,10 @@ def draw(plan: Layout) -> Image.Image:
     do, the later one wins instead of blending.) No colour is searched for, and everything
     after FreeType is integer lookups and copies: the same bytes on every machine.
 
-    The lookups go to Pillow's core with tables made once (:func:`_levels`):
-    ``Image.point`` rounds every value of a table on each call.
+    FreeType draws each glyph of a face and size once per process, and a line is its glyphs'
+    bitmaps laid where Pillow would put them (:func:`_pieces`). The lookups go to Pillow's
+    core with tables made once (:func:`_levels`): ``Image.point`` rounds every value of a
+    table on each call.
     """
     image = _blank_card().copy()
     for ink, runs in _layers(plan):

@@ -224,6 +224,13 @@ def _odd_plan() -> cards_mod.Layout:
         (cards_mod.Run("   ", regular, 30, 500, 500), cards_mod.MUTED),
         (cards_mod.Run("Ég", regular, 38, 320.984375, 330.0), cards_mod.MUTED),
         (cards_mod.Run("x", regular, 38, 3000, 3000), cards_mod.MUTED),
+        # Where glyphs of a run overlap each other and a run before them, blending their
+        # line first or each straight onto the mask rounds differently.
+        (cards_mod.Run("vvvr", bold, 76, 302.772000546842, 301.86821884003575), cards_mod.INK),
+        (
+            cards_mod.Run("WfjfWj", regular, 68, 300.79155814607464, 313.9374408015409),
+            cards_mod.INK,
+        ),
     ]
     return cards_mod.Layout((1, 2, 3), tuple(runs))
 
@@ -234,6 +241,68 @@ def test_draw_gives_the_pixels_of_pillows_own_text_drawing(args):
     pixels must stay those of drawing every layer on a whole card with ``ImageDraw.text``."""
     plan = _odd_plan() if args is None else layout(*args)
     assert cards_mod.draw(plan).tobytes() == _indices(plan)
+
+
+def _faces() -> list[cards_mod.FontFile]:
+    return [font.face(bold) for font in cards_mod.chain() for bold in (False, True)]
+
+
+GLYPH_SAMPLES = (
+    "AVAWAT Ty.“Yo” fjord ĳ Ŧ Ǻ ȷ g̈ Å É Ñ ß ø œ ﬁ 0123456789 ‘’ — … @&%#?!()[]{}/\\|"
+    + " ".join(SAMPLES[name][0] for name in SAMPLES)
+    + cards_mod.visual(ARABIC + " ١٢٣", True)
+    + " 漢字かなカナ한글"
+)
+
+
+@pytest.mark.parametrize("face", _faces(), ids=lambda face: f"{face.path.stem}-{face.weight}")
+def test_glyphs_laid_one_by_one_give_freetypes_own_line(face):
+    """:func:`generator.cards._pieces` lays each glyph's remembered bitmap where Pillow's
+    ``font_render`` would put it: the coverage must be the one FreeType draws for the whole
+    line, for every face and size, at whole pixels and at fractions of one."""
+    has = cards_mod.coverage(face)
+    text = "".join(char for char in GLYPH_SAMPLES if char == " " or ord(char) in has)
+    assert len(text.replace(" ", "")) > 10, face
+    sizes = sorted({*cards_mod.TITLE.sizes, *cards_mod.SUBTITLE.sizes, *cards_mod.STORY.sizes})
+    places = [
+        (96, 104),
+        (96 + 17 / 64, 246.4),
+        (333.5, 300.5078125),  # half a 64th: Pillow rounds it up
+        (500.5, 320.5078125 - 2**-21),  # just under, but over once a C float
+        (1000 + 63 / 64, 401.99),  # cut by the card's edge
+    ]
+    for size in sizes:
+        for x, baseline in places:
+            run = cards_mod.Run(text, face, size, x, baseline)
+            assert _coverage([run]) == _pillows_coverage([run]), (size, x, baseline)
+
+
+def _coverage(runs: list[cards_mod.Run]) -> bytes:
+    """A layer's coverage as :func:`generator.cards._coverage` gives it, on a whole card."""
+    whole = Image.new("L", (WIDTH, HEIGHT), 0)
+    covered = cards_mod._coverage(runs)
+    if covered is not None:
+        box, mask = covered
+        whole.im.paste(mask, box)
+    return whole.tobytes()
+
+
+def _pillows_coverage(runs: list[cards_mod.Run]) -> bytes:
+    """A layer's coverage as ``ImageDraw.text`` draws it on a whole card."""
+    whole = Image.new("L", (WIDTH, HEIGHT), 0)
+    pen = ImageDraw.Draw(whole)
+    for run in runs:
+        pen.text((run.x, run.baseline), run.text, font=run.font(), fill=255, anchor="ls")
+    return whole.tobytes()
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values(), None])
+def test_each_layers_coverage_is_pillows_own(args):
+    """Before the ink's tables, which map neighbouring values to one step and so could hide a
+    difference: a layer's runs blended as Pillow blends them, in order."""
+    plan = _odd_plan() if args is None else layout(*args)
+    for _, runs in cards_mod._layers(plan):
+        assert _coverage(runs) == _pillows_coverage(runs)
 
 
 def _forget() -> None:
