@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import struct
@@ -170,6 +171,25 @@ def test_measure_matches_pillow_for_lines_of_several_faces():
             runs = cards_mod._runs(cards_mod.visual(line, rtl), bold)
             expected = sum(cards_mod._pillow_font(face, size).getlength(t) for t, face in runs)
             assert cards_mod.measure(line, bold, size, rtl) == expected
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values()])
+def test_each_run_starts_where_pillow_ends_the_one_before(args):
+    """Runs are placed by their characters' advances added up: a line's runs follow each
+    other by the widths Pillow gives them, and a right-to-left line ends at the margin."""
+    lines: dict[float, list[cards_mod.Run]] = {}
+    for run, _ in layout(*args).runs:
+        lines.setdefault(run.baseline, []).append(run)
+    for runs in lines.values():
+        for run, after in itertools.pairwise(runs):
+            assert after.x == run.x + run.font().getlength(run.text)
+        last = runs[-1]
+        end = last.x + last.font().getlength(last.text)
+        assert end <= MARGIN + cards_mod.TEXT_WIDTH
+        if cards_mod.is_rtl("".join(run.text for run in runs)):
+            assert end == MARGIN + cards_mod.TEXT_WIDTH
+        else:
+            assert runs[0].x == MARGIN
 
 
 def _exact(plan: cards_mod.Layout) -> Image.Image:
