@@ -16,6 +16,7 @@ import subprocess
 import sys
 import unicodedata
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,22 @@ def test_the_written_png_holds_exactly_the_drawn_pixels(args):
     decoded = _image(data)
     assert decoded.tobytes() == pixels
     assert decoded.getpalette() == drawn.getpalette()
+
+
+def test_rows_are_laid_out_in_each_threads_own_buffer_or_by_tobytes(monkeypatch):
+    """:func:`generator.cards._scanlines` pastes into a view of a buffer kept per thread:
+    cards encoded in threads at once come out as encoded one by one, and so do they where a
+    Pillow would copy the buffer (then ``tobytes`` lays the rows out)."""
+    assert cards_mod._views_share_memory(), "the pinned Pillow maps the buffer"
+    drawn = [
+        cards_mod.draw(layout(*args)) for args in [*ARTIFACT_CARDS.values(), *SAMPLES.values()]
+    ]
+    alone = [cards_mod.encode(image) for image in drawn]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(cards_mod.encode, drawn)) == alone
+    monkeypatch.setattr(cards_mod, "_views_share_memory", lambda: False)
+    assert [cards_mod.encode(image) for image in drawn] == alone
 
 
 def test_long_runs_of_blank_rows_are_grouped_apart_from_the_text():
@@ -354,8 +371,8 @@ def test_the_story_line_is_drawn_and_compressed_once_for_many_cards_with_the_sam
         drawn.append(runs[0].text)
         return draw(runs)
 
-    def compressing(rows: bytes, level: int) -> bytes:
-        compressed.append(rows)
+    def compressing(rows: bytes | bytearray, level: int) -> bytes:
+        compressed.append(bytes(rows))
         return compress(rows, level)
 
     monkeypatch.setattr(cards_mod, "_coverage", drawing)
