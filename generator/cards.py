@@ -22,11 +22,13 @@ How it stays honest:
   background to the ink. Text is drawn as a greyscale coverage mask and each coverage value
   maps to a ramp step by a lookup table, so no channel is more than a step or two from Pillow's
   own RGB drawing and no colour is ever searched for: quantizing an RGB card (median cut) was
-  70 % of a card's cost (about 21 of 29 ms; a card now costs about 8 ms).
+  70 % of a card's cost (about 21 of 29 ms; a card now costs about 2.5 ms of CPU, FreeType
+  drawing each glyph once per process: :func:`draw`).
 - **Bytes**: a palette PNG with no chunk beyond IHDR, PLTE, IDAT and IEND (no time, no text,
   no dpi), written by :func:`encode` with Python's zlib (whose version is part of the cache
   key): the blank rows, half of every card, are compressed once and reused, the rows with
-  text at a fixed level (:data:`COMPRESS_LEVEL`).
+  text at a fixed level (:data:`COMPRESS_LEVEL`), those of the story's name once per process
+  (:func:`_text_rows`).
 - **Cache**: :func:`cards` keys each card by a hash of its text, colour, the fonts' bytes, the
   libraries' versions and :data:`VERSION`, and keeps it in
   ``<cache_dir>/<key>.<digest>.png``, where the digest is the SHA-256 of the PNG's bytes
@@ -850,10 +852,10 @@ def _scanlines(image: Image.Image) -> bytes | bytearray:
     The wider image is a view of a ``bytearray`` (``Image.frombuffer`` maps a buffer's memory
     for an "L" image), made once per thread and size (:class:`_Rows`): ``tobytes`` copied
     each card three times over, and the card-sized pieces of memory allocated and freed for
-    each card kept the kernel busy handing out pages (from 3.1 to 2.5 ms a card, a fifth of
-    the time spent in the kernel before). The paste goes to Pillow's core, as the view is
-    read-only to ``Image.paste`` (which would copy it first); should a Pillow copy the buffer
-    instead (:func:`_views_share_memory`), ``tobytes`` it is.
+    each card kept the kernel busy handing out pages (a card took 3.1 ms, 0.45 of them in the
+    kernel; now 2.5). The paste goes to Pillow's core, as the view is read-only to
+    ``Image.paste`` (which would copy it first); should a Pillow copy the buffer instead
+    (:func:`_views_share_memory`), ``tobytes`` it is.
     """
     width, height = image.size
     if not _views_share_memory():
@@ -1106,7 +1108,7 @@ def _store(cache_dir: Path, key: str, data: bytes) -> Stored:
 
 PARALLEL_FROM = 100
 """Cards to draw before the work is shared among processes (one per core): a big story's
-first build draws thousands, at about 8 ms of CPU each, and a worker costs about 0.2 s to
+first build draws thousands, at about 2.5 ms of CPU each, and a worker costs about 0.2 s to
 start (imports, fonts), so fewer cards than this are quicker drawn in the build's process."""
 
 
