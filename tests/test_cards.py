@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import struct
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import unicodedata
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -136,11 +138,30 @@ def test_the_written_png_holds_exactly_the_drawn_pixels(args):
     assert decoded.getpalette() == drawn.getpalette()
 
 
-def test_blank_rows_are_compressed_once_and_text_rows_each_time():
-    rows = [b"x", *[cards_mod._blank_row()] * 20, b"y", cards_mod._blank_row(), b"z"]
-    groups = [(blank, len(group)) for blank, group in cards_mod._runs_of_rows(rows)]
+def test_rows_are_laid_out_in_each_threads_own_buffer_or_by_tobytes(monkeypatch):
+    """:func:`generator.cards._scanlines` pastes into a view of a buffer kept per thread:
+    cards encoded in threads at once come out as encoded one by one, and so do they where a
+    Pillow would copy the buffer (then ``tobytes`` lays the rows out)."""
+    assert cards_mod._views_share_memory(), "the pinned Pillow maps the buffer"
+    drawn = [
+        cards_mod.draw(layout(*args)) for args in [*ARTIFACT_CARDS.values(), *SAMPLES.values()]
+    ]
+    alone = [cards_mod.encode(image) for image in drawn]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(cards_mod.encode, drawn)) == alone
+    monkeypatch.setattr(cards_mod, "_views_share_memory", lambda: False)
+    assert [cards_mod.encode(image) for image in drawn] == alone
+
+
+def test_long_runs_of_blank_rows_are_grouped_apart_from_the_text():
+    blank = cards_mod._blank_row()
+    x, y, z = (bytes([n]) * len(blank) for n in (7, 8, 9))
+    data = b"".join([x, *[blank] * 20, y, blank, z])
+    runs = cards_mod._runs_of_rows(data, len(blank))
+    groups = [(blank, end - start) for blank, start, end in runs]
     assert groups == [(False, 1), (True, 20), (False, 3)], "a short gap stays with the text"
-    assert [len(g) for _, g in cards_mod._runs_of_rows([])] == []
+    assert list(cards_mod._runs_of_rows(b"", len(blank))) == []
 
 
 def test_a_line_is_as_wide_as_its_characters():
@@ -169,6 +190,25 @@ def test_measure_matches_pillow_for_lines_of_several_faces():
             assert cards_mod.measure(line, bold, size, rtl) == expected
 
 
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values()])
+def test_each_run_starts_where_pillow_ends_the_one_before(args):
+    """Runs are placed by their characters' advances added up: a line's runs follow each
+    other by the widths Pillow gives them, and a right-to-left line ends at the margin."""
+    lines: dict[float, list[cards_mod.Run]] = {}
+    for run, _ in layout(*args).runs:
+        lines.setdefault(run.baseline, []).append(run)
+    for runs in lines.values():
+        for run, after in itertools.pairwise(runs):
+            assert after.x == run.x + run.font().getlength(run.text)
+        last = runs[-1]
+        end = last.x + last.font().getlength(last.text)
+        assert end <= MARGIN + cards_mod.TEXT_WIDTH
+        if cards_mod.is_rtl("".join(run.text for run in runs)):
+            assert end == MARGIN + cards_mod.TEXT_WIDTH
+        else:
+            assert runs[0].x == MARGIN
+
+
 def _exact(plan: cards_mod.Layout) -> Image.Image:
     """The card as Pillow draws it in full colour: each run blended onto an RGB canvas."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -191,6 +231,181 @@ def test_the_palette_changes_no_colour_visibly(args):
         histogram = band.histogram()
         assert sum(histogram[3:]) == 0, "no channel off by more than two steps"
     assert ImageChops.difference(exact, stored).getbbox() is not None, "colours were merged"
+
+
+def _indices(plan: cards_mod.Layout) -> bytes:
+    """The palette indices drawn the plain way: each layer written by ``ImageDraw.text`` onto
+    a mask the size of the card, then mapped through its ink's tables with ``Image.point``."""
+    indices = Image.new("L", (WIDTH, HEIGHT), 0)
+    indices.paste(1, (0, 0, cards_mod.BAND, HEIGHT))
+    for ink, runs in cards_mod._layers(plan):
+        mask = Image.new("L", (WIDTH, HEIGHT), 0)
+        pen = ImageDraw.Draw(mask)
+        for run in runs:
+            pen.text((run.x, run.baseline), run.text, font=run.font(), fill=255, anchor="ls")
+        index, solid = cards_mod._levels(ink)
+        indices.paste(mask.point(index), (0, 0), mask.point(solid))
+    return indices.tobytes()
+
+
+def _odd_plan() -> cards_mod.Layout:
+    """Runs no layout makes: cut by every edge of the card, overlapping in one layer and
+    across layers, at fractional positions, one of spaces only, one off the card."""
+    latin = cards_mod.chain()[0]
+    bold, regular = latin.face(True), latin.face(False)
+    runs = [
+        (cards_mod.Run("Wjg", bold, 76, -20.4, 30.7), cards_mod.INK),
+        (cards_mod.Run("AVAgy", bold, 76, 1100.25, 650.5), cards_mod.INK),
+        (cards_mod.Run("fj", bold, 76, 300.015625, 300.49), cards_mod.INK),
+        (cards_mod.Run("jf", regular, 68, 318.5, 310.51), cards_mod.INK),
+        (cards_mod.Run("   ", regular, 30, 500, 500), cards_mod.MUTED),
+        (cards_mod.Run("Ég", regular, 38, 320.984375, 330.0), cards_mod.MUTED),
+        (cards_mod.Run("x", regular, 38, 3000, 3000), cards_mod.MUTED),
+        # Where glyphs of a run overlap each other and a run before them, blending their
+        # line first or each straight onto the mask rounds differently.
+        (cards_mod.Run("vvvr", bold, 76, 302.772000546842, 301.86821884003575), cards_mod.INK),
+        (
+            cards_mod.Run("WfjfWj", regular, 68, 300.79155814607464, 313.9374408015409),
+            cards_mod.INK,
+        ),
+    ]
+    return cards_mod.Layout((1, 2, 3), tuple(runs))
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values(), ("", "", ""), None])
+def test_draw_gives_the_pixels_of_pillows_own_text_drawing(args):
+    """``draw`` takes shortcuts (masks only as big as a layer, tables prepared once); the
+    pixels must stay those of drawing every layer on a whole card with ``ImageDraw.text``."""
+    plan = _odd_plan() if args is None else layout(*args)
+    assert cards_mod.draw(plan).tobytes() == _indices(plan)
+
+
+def _faces() -> list[cards_mod.FontFile]:
+    return [font.face(bold) for font in cards_mod.chain() for bold in (False, True)]
+
+
+GLYPH_SAMPLES = (
+    "AVAWAT Ty.“Yo” fjord ĳ Ŧ Ǻ ȷ g̈ Å É Ñ ß ø œ ﬁ 0123456789 ‘’ — … @&%#?!()[]{}/\\|"
+    + " ".join(SAMPLES[name][0] for name in SAMPLES)
+    + cards_mod.visual(ARABIC + " ١٢٣", True)
+    + " 漢字かなカナ한글"
+)
+
+
+@pytest.mark.parametrize("face", _faces(), ids=lambda face: f"{face.path.stem}-{face.weight}")
+def test_glyphs_laid_one_by_one_give_freetypes_own_line(face):
+    """:func:`generator.cards._pieces` lays each glyph's remembered bitmap where Pillow's
+    ``font_render`` would put it: the coverage must be the one FreeType draws for the whole
+    line, for every face and size, at whole pixels and at fractions of one."""
+    has = cards_mod.coverage(face)
+    text = "".join(char for char in GLYPH_SAMPLES if char == " " or ord(char) in has)
+    assert len(text.replace(" ", "")) > 10, face
+    sizes = sorted({*cards_mod.TITLE.sizes, *cards_mod.SUBTITLE.sizes, *cards_mod.STORY.sizes})
+    places = [
+        (96, 104),
+        (96 + 17 / 64, 246.4),
+        (333.5, 300.5078125),  # half a 64th: Pillow rounds it up
+        (500.5, 320.5078125 - 2**-21),  # just under, but over once a C float
+        (1000 + 63 / 64, 401.99),  # cut by the card's edge
+    ]
+    for size in sizes:
+        for x, baseline in places:
+            run = cards_mod.Run(text, face, size, x, baseline)
+            assert _coverage([run]) == _pillows_coverage([run]), (size, x, baseline)
+
+
+def _coverage(runs: list[cards_mod.Run]) -> bytes:
+    """A layer's coverage as :func:`generator.cards._coverage` gives it, on a whole card."""
+    whole = Image.new("L", (WIDTH, HEIGHT), 0)
+    covered = cards_mod._coverage(runs)
+    if covered is not None:
+        box, mask = covered
+        whole.im.paste(mask, box)
+    return whole.tobytes()
+
+
+def _pillows_coverage(runs: list[cards_mod.Run]) -> bytes:
+    """A layer's coverage as ``ImageDraw.text`` draws it on a whole card."""
+    whole = Image.new("L", (WIDTH, HEIGHT), 0)
+    pen = ImageDraw.Draw(whole)
+    for run in runs:
+        pen.text((run.x, run.baseline), run.text, font=run.font(), fill=255, anchor="ls")
+    return whole.tobytes()
+
+
+@pytest.mark.parametrize("args", [*ARTIFACT_CARDS.values(), *SAMPLES.values(), None])
+def test_each_layers_coverage_is_pillows_own(args):
+    """Before the ink's tables, which map neighbouring values to one step and so could hide a
+    difference: a layer's runs blended as Pillow blends them, in order."""
+    plan = _odd_plan() if args is None else layout(*args)
+    for _, runs in cards_mod._layers(plan):
+        assert _coverage(runs) == _pillows_coverage(runs)
+
+
+def _forget() -> None:
+    """Clear what ``draw`` and ``encode`` remember between cards."""
+    cards_mod._PAINTED.clear()
+    cards_mod._SEGMENTS.clear()
+
+
+def test_the_story_line_is_drawn_and_compressed_once_for_many_cards_with_the_same_bytes(
+    monkeypatch,
+):
+    """The story's name is the same layer and the same rows on every card: FreeType draws it
+    (:func:`generator.cards._painted`) and zlib compresses its rows
+    (:func:`generator.cards._text_rows`) for the first card only, six lines of title and
+    subtitle between two cards included, and each card keeps the bytes it had drawn alone."""
+    long = (f"{LONG_NAME} {{n}}", "A subtitle of three lines, number {n}. " * 8, REAL_STORY)
+    short = ("Person {n}", "Envoy {n}", REAL_STORY)
+    many = [tuple(text.format(n=n) for text in (long, short)[n % 2]) for n in range(8)]
+    alone = []
+    for args in many:
+        _forget()
+        alone.append(card(*args))
+    _forget()
+    drawn: list[str] = []
+    compressed: list[bytes] = []
+    draw, compress = cards_mod._coverage, cards_mod._segment
+
+    def drawing(runs: list[cards_mod.Run]) -> object:
+        drawn.append(runs[0].text)
+        return draw(runs)
+
+    def compressing(rows: bytes | bytearray, level: int) -> bytes:
+        compressed.append(bytes(rows))
+        return compress(rows, level)
+
+    monkeypatch.setattr(cards_mod, "_coverage", drawing)
+    monkeypatch.setattr(cards_mod, "_segment", compressing)
+    assert [card(*args) for args in many] == alone
+    assert drawn.count(REAL_STORY) == 1
+    assert len(drawn) == 1 + 2 * len(many), "each title and subtitle drawn"
+    assert len(compressed) > 2 * len(many), "each card's title and subtitle compressed"
+    assert len(set(compressed)) == len(compressed), "no rows compressed twice"
+    assert len(cards_mod._PAINTED) <= cards_mod.PAINTED_KEPT
+    assert len(cards_mod._SEGMENTS) <= cards_mod.SEGMENTS_KEPT
+
+
+def test_rows_compressed_lately_are_used_again_only_for_the_same_bytes():
+    """Remembered segments are found by Adler-32 and length: rows that share both (easy to
+    make) still get their own segment."""
+    _forget()
+    one, other = b"\x01\x00\x00\x01" * 300, b"\x00\x01\x01\x00" * 300
+    assert zlib.adler32(one) == zlib.adler32(other)
+    for rows in (one, other, one, other):
+        segment, adler = cards_mod._text_rows(rows)
+        assert zlib.decompressobj(-15).decompress(segment) == rows
+        assert adler == zlib.adler32(rows)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(b"", b""), (b"", b"abc"), (b"abc", b""), (b"\xff" * 6000, b"\xff" * 5553)]
+    + [(os.urandom(n), os.urandom(m)) for n, m in [(1, 70000), (5000, 3), (65521, 131042)]],
+)
+def test_the_stream_checksum_is_put_together_as_zlib_would(first, second):
+    joined = cards_mod._adler32_join(zlib.adler32(first), zlib.adler32(second), len(second))
+    assert joined == zlib.adler32(first + second)
 
 
 def test_the_palette_is_background_band_and_a_ramp_per_ink():
