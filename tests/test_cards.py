@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import random
 import struct
 import subprocess
 import sys
@@ -401,7 +402,11 @@ def test_rows_compressed_lately_are_used_again_only_for_the_same_bytes():
 @pytest.mark.parametrize(
     ("first", "second"),
     [(b"", b""), (b"", b"abc"), (b"abc", b""), (b"\xff" * 6000, b"\xff" * 5553)]
-    + [(os.urandom(n), os.urandom(m)) for n, m in [(1, 70000), (5000, 3), (65521, 131042)]],
+    + [
+        (random.Random(n).randbytes(n), random.Random(m).randbytes(m))  # the same on every worker
+        for n, m in [(1, 70000), (5000, 3), (65521, 131042)]
+    ],
+    ids=lambda value: f"{len(value)} bytes",
 )
 def test_the_stream_checksum_is_put_together_as_zlib_would(first, second):
     joined = cards_mod._adler32_join(zlib.adler32(first), zlib.adler32(second), len(second))
