@@ -580,6 +580,12 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             "generator + post-processing over bare mkdocs",
             f"{over:+.0%}" if over is not None else "—",
         ),
+        (
+            "… our own stages (build less its engine stage) over bare mkdocs",
+            f"{(build_s - stages['engine']) / bare_s:+.0%}"
+            if build_s and bare_s and "engine" in stages
+            else "—",
+        ),
         ("`build` from clean again, caches kept", _s(warm)),
         (
             "… ÷ bare mkdocs, wall (CPU)",
