@@ -61,7 +61,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import arabic_reshaper
 from bidi import get_display
@@ -747,8 +747,7 @@ def _painted(ink: tuple[int, int, int], runs: tuple[Run, ...]) -> Painted | None
     face, size and position): the story's name, on every card, is drawn by FreeType once."""
     key = (ink, runs)
     if key in _PAINTED:
-        painted = _PAINTED[key] = _PAINTED.pop(key)  # now the most recently used
-        return painted
+        return _recent(_PAINTED, key, _PAINTED.pop(key), PAINTED_KEPT)
     covered = _coverage(list(runs))
     if covered is None:
         painted = None
@@ -756,10 +755,21 @@ def _painted(ink: tuple[int, int, int], runs: tuple[Run, ...]) -> Painted | None
         box, coverage = covered
         index, solid = _levels(ink)
         painted = box, coverage.point(index, None), coverage.point(solid, None)
-    _PAINTED[key] = painted
-    while len(_PAINTED) > PAINTED_KEPT:
-        del _PAINTED[next(iter(_PAINTED))]
-    return painted
+    return _recent(_PAINTED, key, painted, PAINTED_KEPT)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _recent(kept: dict[K, V], key: K, value: V, most: int) -> V:
+    """``value``, put last into ``kept`` (the most recently used), dropping from the front
+    the least recently used beyond ``most``: the small memories of :func:`_painted` and
+    :func:`_text_rows`."""
+    kept[key] = value
+    while len(kept) > most:
+        del kept[next(iter(kept))]
+    return value
 
 
 @cache
@@ -824,10 +834,7 @@ def _text_rows(rows: bytes | bytearray) -> tuple[bytes, int]:
     known = _SEGMENTS.pop(key, None)
     if known is None or known[0] != rows:
         known = rows, _segment(rows, COMPRESS_LEVEL)
-    _SEGMENTS[key] = known  # now the most recently used
-    while len(_SEGMENTS) > SEGMENTS_KEPT:
-        del _SEGMENTS[next(iter(_SEGMENTS))]
-    return known[1], adler
+    return _recent(_SEGMENTS, key, known, SEGMENTS_KEPT)[1], adler
 
 
 _ADLER = 65521
